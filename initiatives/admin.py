@@ -1,0 +1,133 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from publishing.admin import PublishableAdmin
+from taxonomy.models import Region
+
+from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
+
+
+class InitiativeCountryInline(admin.TabularInline):
+    model = InitiativeCountry
+    extra = 1
+    autocomplete_fields = ["country"]
+
+
+class InitiativeOrganisationInline(admin.TabularInline):
+    model = InitiativeOrganisation
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+class RegionListFilter(admin.SimpleListFilter):
+    """Case studies in a region or anywhere inside it, through their countries or named regions."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [
+            (region.slug, "\u2003" * (region.level - 1) + region.name)
+            for region in Region.objects.only("slug", "name", "level")
+        ]
+
+    def queryset(self, request, queryset):
+        region = Region.objects.filter(slug=self.value()).first() if self.value() else None
+        if region is None:
+            return queryset
+        through_countries = InitiativeCountry.objects.filter(
+            initiative=OuterRef("pk"), country__region__path__startswith=region.path
+        )
+        through_regions = Initiative.regions.through.objects.filter(
+            initiative=OuterRef("pk"), region__path__startswith=region.path
+        )
+        return queryset.filter(Exists(through_countries) | Exists(through_regions))
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(PublishableAdmin):
+    list_display = ["title", "modality", "country_list", "status", "published_at", "featured"]
+    list_filter = [
+        "status",
+        "modality",
+        RegionListFilter,
+        "themes",
+        "sdgs",
+        "project_status",
+        "featured",
+    ]
+    search_fields = ["title", "summary", "countries__name"]
+    autocomplete_fields = ["regions", "sources"]
+    inlines = [InitiativeCountryInline, InitiativeOrganisationInline]
+    readonly_fields = [*PublishableAdmin.readonly_fields, "image_preview"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "modality", "featured"]}),
+        (
+            _("The good practice"),
+            {"fields": ["challenge", "solution", "results", "replication"]},
+        ),
+        (_("Where"), {"fields": ["regions"]}),
+        (_("Topics"), {"fields": ["themes", "sdgs", "cooperation_forms"]}),
+        (
+            _("Project"),
+            {
+                "fields": [
+                    "project_status",
+                    ("start_year", "end_year"),
+                    ("budget_amount", "budget_currency"),
+                    ("contact_name", "contact_email"),
+                ]
+            },
+        ),
+        (_("Image"), {"fields": ["image", "image_alt", "image_preview"]}),
+        (_("Sources"), {"fields": ["sources", "source_note"]}),
+        (_("Publishing"), {"fields": ["status", "published_at"]}),
+        (
+            _("Advanced"),
+            {"classes": ["collapse"], "fields": ["created_at", "updated_at"]},
+        ),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # Short, fixed vocabularies read best as checkboxes.
+        if db_field.name in {"sdgs", "themes", "cooperation_forms"}:
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "country_roles",
+                    queryset=InitiativeCountry.objects.select_related("country").order_by(
+                        "country__name"
+                    ),
+                )
+            )
+        )
+
+    @admin.display(description=_("countries"))
+    def country_list(self, obj):
+        names = dict.fromkeys(link.country.name for link in obj.country_roles.all())
+        return ", ".join(names) or "—"
+
+    @admin.display(description=_("preview"))
+    def image_preview(self, obj):
+        if not obj.image:
+            return _("No image yet.")
+        return format_html(
+            '<img src="{}" alt="{}" width="240" loading="lazy">', obj.image.url, obj.image_alt
+        )
+
+
+@admin.register(CooperationForm)
+class CooperationFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ("name",)}

@@ -1,0 +1,268 @@
+"""Case studies of South-South and triangular cooperation, after the fields of the UN Office for
+South-South Cooperation's good-practice template."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from publishing.models import Publishable, PublishableManager
+from publishing.validators import validate_image_upload
+from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+
+YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+
+class Modality(models.TextChoices):
+    BILATERAL = "bilateral", _("Bilateral")
+    TRIANGULAR = "triangular", _("Triangular")
+    REGIONAL = "regional", _("Regional")
+    INTERREGIONAL = "interregional", _("Interregional")
+    MULTILATERAL = "multilateral", _("Multilateral")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+
+
+class CooperationForm(models.Model):
+    """A form South-South cooperation takes: knowledge sharing, training, experts, ..."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Manager(models.Manager):
+        def get_by_natural_key(self, slug):
+            return self.get(slug=slug)
+
+    objects = Manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("form of cooperation")
+        verbose_name_plural = _("forms of cooperation")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def initiative_image_path(instance, filename):
+    # The stored name never comes from the upload: only the extension Pillow will be asked about.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    extension = extension if extension in {"jpg", "jpeg", "png", "webp", "gif"} else "img"
+    return f"initiatives/{instance.slug}.{extension}"
+
+
+class Initiative(Publishable):
+    challenge = models.TextField(_("challenge"), blank=True)
+    solution = models.TextField(_("towards a solution"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    replication = models.TextField(_("potential for replication"), blank=True)
+    modality = models.CharField(_("modality"), max_length=15, choices=Modality.choices)
+    countries = models.ManyToManyField(
+        Country,
+        through="InitiativeCountry",
+        verbose_name=_("countries"),
+        related_name="initiatives",
+    )
+    regions = models.ManyToManyField(
+        Region,
+        verbose_name=_("regions"),
+        blank=True,
+        related_name="initiatives",
+        help_text=_(
+            "Only where the source names a region instead of countries, "
+            "e.g. “West Africa” or “the Caribbean”."
+        ),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        through="InitiativeOrganisation",
+        verbose_name=_("organisations"),
+        related_name="initiatives",
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="initiatives"
+    )
+    sdgs = models.ManyToManyField(
+        SDG, verbose_name=_("Sustainable Development Goals"), blank=True, related_name="initiatives"
+    )
+    cooperation_forms = models.ManyToManyField(
+        CooperationForm,
+        verbose_name=_("forms of cooperation"),
+        blank=True,
+        related_name="initiatives",
+    )
+    project_status = models.CharField(
+        _("project status"), max_length=10, choices=ProjectStatus.choices, blank=True
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while the project is ongoing or when the sources do not say."),
+    )
+    budget_amount = models.DecimalField(
+        _("budget"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD.")
+    )
+    contact_name = models.CharField(_("contact"), max_length=255, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to=initiative_image_path,
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Show on the home page.")
+    )
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="initiatives")
+    source_note = models.TextField(
+        _("note on the sources"),
+        blank=True,
+        help_text=_("Where the sources disagree, say how and what this record follows."),
+    )
+
+    objects = PublishableManager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+        indexes = [models.Index(fields=["status", "published_at"], name="initiative_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="initiative_end_year_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="initiative_budget_not_negative",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = _("The end year cannot be before the start year.")
+        if self.image and not self.image_alt:
+            errors["image_alt"] = _("Describe the image for people who cannot see it.")
+        if self.budget_amount is not None and not self.budget_currency:
+            errors["budget_currency"] = _("Give the currency of the budget.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CountryRole(models.TextChoices):
+    PROVIDER = "provider", _("Provider")
+    BENEFICIARY = "beneficiary", _("Beneficiary")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class InitiativeCountryManager(models.Manager):
+    def get_by_natural_key(self, initiative_slug, iso2, role):
+        return self.get(initiative__slug=initiative_slug, country__iso2=iso2, role=role)
+
+
+class InitiativeCountry(models.Model):
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="country_roles"
+    )
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=CountryRole.choices)
+
+    objects = InitiativeCountryManager()
+
+    class Meta:
+        ordering = ["role", "country__name"]
+        verbose_name = _("country and role")
+        verbose_name_plural = _("countries and roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "country", "role"], name="initiative_country_role_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.initiative.slug, self.country.iso2, self.role)
+
+    natural_key.dependencies = ["initiatives.initiative", "taxonomy.country"]
+
+
+class OrganisationRole(models.TextChoices):
+    IMPLEMENTING = "implementing", _("Implementing")
+    SUPPORTING = "supporting", _("Supporting")
+
+
+class InitiativeOrganisationManager(models.Manager):
+    def get_by_natural_key(self, initiative_slug, organisation_slug, role):
+        return self.get(
+            initiative__slug=initiative_slug, organisation__slug=organisation_slug, role=role
+        )
+
+
+class InitiativeOrganisation(models.Model):
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=OrganisationRole.choices)
+
+    objects = InitiativeOrganisationManager()
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        verbose_name = _("organisation and role")
+        verbose_name_plural = _("organisations and roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation", "role"],
+                name="initiative_organisation_role_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.initiative.slug, self.organisation.slug, self.role)
+
+    natural_key.dependencies = ["initiatives.initiative", "taxonomy.organisation"]

@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import SDG, Country, Organisation, Region, Source, Theme
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "m49_code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "m49_code"]
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso2", "iso3", "m49_code", "region", "is_ldc", "is_lldc", "is_sids"]
+    list_filter = ["is_ldc", "is_lldc", "is_sids", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "iso2", "iso3", "m49_code"]
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ["region"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(SDG)
+class SDGAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_name", "colour"]
+    search_fields = ["short_name", "title"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name", "acronym"]
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ["country"]
+    autocomplete_fields = ["country"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "year"]
+    list_filter = ["year"]
+    search_fields = ["title", "publisher", "note"]
+    prepopulated_fields = {"slug": ("title",)}

@@ -1,0 +1,225 @@
+"""Reference data every content type shares."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region):
+        """The region itself and every region below it in the M49 tree."""
+        return self.filter(path__startswith=region.path)
+
+
+class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
+    def get_by_natural_key(self, m49_code):
+        return self.get(m49_code=m49_code)
+
+
+class Region(models.Model):
+    """A UN M49 region (Africa), sub-region (Sub-Saharan Africa) or intermediate region
+    (Western Africa)."""
+
+    class Level(models.IntegerChoices):
+        REGION = 1, _("Region")
+        SUB_REGION = 2, _("Sub-region")
+        INTERMEDIATE = 3, _("Intermediate region")
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    m49_code = models.CharField(_("M49 code"), max_length=3, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # The M49 codes from the top region down, e.g. "002/202/011/". Saved from `parent`; lets one
+    # `startswith` lookup find a region with everything inside it.
+    path = models.CharField(max_length=40, editable=False, db_index=True)
+
+    objects = RegionManager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        prefix = self.parent.path if self.parent_id else ""
+        self.path = f"{prefix}{self.m49_code}/"
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.m49_code,)
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, iso2):
+        return self.get(iso2=iso2)
+
+
+class Country(models.Model):
+    """A country or area of the UN M49 standard, with the groups it belongs to."""
+
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    iso2 = models.CharField(_("ISO alpha-2 code"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
+    m49_code = models.CharField(_("M49 code"), max_length=3, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="countries",
+        help_text=_("The most specific M49 region: the intermediate region where there is one."),
+    )
+    is_ldc = models.BooleanField(_("least developed country (LDC)"), default=False)
+    is_lldc = models.BooleanField(_("landlocked developing country (LLDC)"), default=False)
+    is_sids = models.BooleanField(_("small island developing State (SIDS)"), default=False)
+
+    objects = CountryManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country or area")
+        verbose_name_plural = _("countries and areas")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.iso2,)
+
+
+class SDGManager(models.Manager):
+    def get_by_natural_key(self, number):
+        return self.get(number=number)
+
+
+class SDG(models.Model):
+    """One of the 17 Sustainable Development Goals."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    short_name = models.CharField(_("short name"), max_length=60)
+    title = models.CharField(_("title"), max_length=255)
+    colour = models.CharField(
+        _("colour"), max_length=7, help_text=_("The goal's official colour, e.g. #E5243B.")
+    )
+
+    objects = SDGManager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("Sustainable Development Goal")
+        verbose_name_plural = _("Sustainable Development Goals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=17), name="sdg_number_1_to_17"
+            )
+        ]
+
+    def __str__(self):
+        return _("Goal %(number)s: %(name)s") % {"number": self.number, "name": self.short_name}
+
+    def natural_key(self):
+        return (self.number,)
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un", _("UN entity")
+        GOVERNMENT = "government", _("Government agency")
+        INTERGOVERNMENTAL = "igo", _("Intergovernmental organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        THINK_TANK = "think-tank", _("Think tank or research institute")
+        NETWORK = "network", _("Network")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        help_text=_("Where it is based; leave empty for international organisations."),
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Source(models.Model):
+    """A document that a record cites."""
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    publisher = models.CharField(_("publisher"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Leave empty if the document is undated.")
+    )
+    url = models.URLField(_("address"), max_length=500, blank=True)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the document is, and how far to trust it.")
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def natural_key(self):
+        return (self.slug,)
