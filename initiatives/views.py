@@ -1,14 +1,21 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.views.generic import DetailView, ListView
 
 from publishing.views import PublishedDetailMixin
 
 from .filters import InitiativeFilter
-from .models import Initiative, InitiativeCountry, InitiativeOrganisation
+from .models import CountryRole, Initiative, InitiativeCountry, InitiativeOrganisation
 
+# Providers first, then beneficiaries, then facilitators: the order a case study is told in.
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(index)) for index, role in enumerate(CountryRole.values)),
+    default=Value(len(CountryRole.values)),
+)
 COUNTRY_ROLES = Prefetch(
     "country_roles",
-    queryset=InitiativeCountry.objects.select_related("country").order_by("role", "country__name"),
+    queryset=InitiativeCountry.objects.select_related("country").order_by(
+        ROLE_ORDER, "country__name"
+    ),
 )
 
 
@@ -39,6 +46,12 @@ class InitiativeListView(ListView):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
         context["active_filters"] = active_filters(self.filterset, self.request)
+        # The filters behind the disclosure stay open while one of them is in use or wrong.
+        context["more_filters_open"] = any(
+            self.request.GET.get(name)
+            for name in self.filterset.form.fields
+            if name not in {"q", "sort"}
+        )
         return context
 
 
@@ -116,20 +129,28 @@ def related_initiatives(initiative, limit=3):
     country_ids = [link.country_id for link in initiative.country_roles.all()]
     if not theme_ids and not country_ids:
         return []
-    themes = Initiative.themes.through.objects.filter(
-        initiative=OuterRef("pk"), theme__in=theme_ids
-    )
-    countries = InitiativeCountry.objects.filter(initiative=OuterRef("pk"), country__in=country_ids)
+    # Build the score only from the parts that have ids: an empty IN inside an aggregate's
+    # FILTER makes the whole sum collapse to a constant.
+    shared, matches = Value(0), Q()
+    if theme_ids:
+        themes = Initiative.themes.through.objects.filter(
+            initiative=OuterRef("pk"), theme__in=theme_ids
+        )
+        shared += Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
+        matches |= Q(Exists(themes))
+    if country_ids:
+        countries = InitiativeCountry.objects.filter(
+            initiative=OuterRef("pk"), country__in=country_ids
+        )
+        shared += Count(
+            "country_roles", filter=Q(country_roles__country__in=country_ids), distinct=True
+        )
+        matches |= Q(Exists(countries))
     return list(
         Initiative.objects.published()
         .exclude(pk=initiative.pk)
-        .filter(Q(Exists(themes)) | Q(Exists(countries)))
-        .annotate(
-            shared=Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
-            + Count(
-                "country_roles", filter=Q(country_roles__country__in=country_ids), distinct=True
-            )
-        )
+        .filter(matches)
+        .annotate(shared=shared)
         .order_by("-shared", "-published_at")
         .only("title", "slug", "summary", "modality")[:limit]
     )

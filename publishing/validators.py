@@ -9,6 +9,10 @@ from PIL import Image
 
 def validate_image_upload(upload):
     """Refuse files that are too large in bytes or pixels before Pillow decodes them whole."""
+    if getattr(upload, "_committed", False):
+        # Already stored: it was checked when it was uploaded, and re-checking it on every edit
+        # would lock records out of editing whenever a limit is lowered.
+        return
     if upload.size > settings.PORTAL_IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image is %(size)s; the largest allowed is %(limit)s."),

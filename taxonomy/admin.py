@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import SDG, Country, Organisation, Region, Source, Theme
 
@@ -37,8 +38,13 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+# Editors paste addresses without a scheme; read them as https://, as browsers do.
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym"]
@@ -49,6 +55,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "publisher", "year"]
     list_filter = ["year"]
     search_fields = ["title", "publisher", "note"]

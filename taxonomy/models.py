@@ -1,6 +1,6 @@
 """Reference data every content type shares."""
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,9 +51,15 @@ class Region(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        old_path = self.path
         prefix = self.parent.path if self.parent_id else ""
         self.path = f"{prefix}{self.m49_code}/"
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # The regions below carry this path as their prefix: move them along.
+                for child in self.children.all():
+                    child.save()
 
     def natural_key(self):
         return (self.m49_code,)

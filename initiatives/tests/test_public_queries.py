@@ -1,0 +1,144 @@
+"""The public pages make a fixed number of SQL queries, however many case studies there are.
+
+Run with `pytest -s` to see the counts.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from initiatives.models import CountryRole, OrganisationRole
+
+MAX_QUERIES = 10
+FILTERED_LIST = "/initiatives/?region=africa&theme=health&sdg=3&country=SL&sort=title"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_full_cases(
+    make_initiative, make_theme, make_organisation, countries, regions, sdgs, source
+):
+    """make_full_cases(n): n featured case studies, each with two countries, a region, two themes,
+    two goals, an organisation and a source, all matching FILTERED_LIST."""
+    themes = [make_theme("Health"), make_theme("Water")]
+    organisation = make_organisation("United Nations Development Programme", "UNDP")
+
+    def make(number):
+        return [
+            make_initiative(
+                featured=True,
+                countries={
+                    countries["sierra_leone"]: CountryRole.BENEFICIARY,
+                    countries["kenya"]: CountryRole.PROVIDER,
+                },
+                organisations={organisation: OrganisationRole.IMPLEMENTING},
+                regions=[regions["western_africa"]],
+                themes=themes,
+                sdgs=[sdgs[3], sdgs[16]],
+                sources=[source],
+                challenge="A challenge.",
+                start_year=2015,
+                end_year=2020,
+            )
+            for _ in range(number)
+        ]
+
+    return make
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), response
+
+
+def listed(response, context_name="object_list"):
+    return len(response.context[context_name])
+
+
+def test_the_list_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
+    client, make_full_cases
+):
+    make_full_cases(1)
+    with_one, response = count_queries(client, "/initiatives/")
+    assert listed(response) == 1
+
+    make_full_cases(49)
+    with_fifty, response = count_queries(client, "/initiatives/")
+    assert listed(response) == 20
+
+    print(f"\nlist: {with_one} queries with 1 case study, {with_fifty} with 50")
+    assert with_one == with_fifty
+    assert with_fifty <= MAX_QUERIES
+
+
+def test_a_filtered_list_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
+    client, make_full_cases
+):
+    make_full_cases(1)
+    with_one, response = count_queries(client, FILTERED_LIST)
+    assert listed(response) == 1
+    assert not response.context["filter"].form.errors
+
+    make_full_cases(49)
+    with_fifty, response = count_queries(client, FILTERED_LIST)
+    assert listed(response) == 20
+    assert response.context["paginator"].count == 50
+
+    print(f"\nfiltered list: {with_one} queries with 1 case study, {with_fifty} with 50")
+    assert with_one == with_fifty
+    assert with_fifty <= MAX_QUERIES
+
+
+def test_a_filter_in_use_adds_no_query_beyond_the_unfiltered_list(client, make_full_cases):
+    make_full_cases(3)
+
+    unfiltered, _ = count_queries(client, "/initiatives/")
+    filtered, _ = count_queries(client, FILTERED_LIST)
+
+    print(f"\nlist: {unfiltered} queries unfiltered, {filtered} filtered")
+    assert filtered == unfiltered
+
+
+def test_the_second_page_makes_as_few_queries_as_the_first(client, make_full_cases):
+    make_full_cases(50)
+
+    first, _ = count_queries(client, "/initiatives/")
+    second, response = count_queries(client, "/initiatives/?page=2")
+
+    assert listed(response) == 20
+    assert second == first
+
+
+def test_the_case_study_page_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
+    client, make_full_cases
+):
+    (first,) = make_full_cases(1)
+    with_one, response = count_queries(client, first.get_absolute_url())
+    assert response.context["related"] == []
+
+    make_full_cases(49)
+    with_fifty, response = count_queries(client, first.get_absolute_url())
+    assert len(response.context["related"]) == 3
+
+    print(f"\ndetail: {with_one} queries with 1 case study, {with_fifty} with 50")
+    assert with_one == with_fifty
+    assert with_fifty <= MAX_QUERIES
+
+
+def test_the_home_page_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
+    client, make_full_cases
+):
+    make_full_cases(1)
+    with_one, response = count_queries(client, "/")
+    assert listed(response, "featured") == 1
+
+    make_full_cases(49)
+    with_fifty, response = count_queries(client, "/")
+    assert listed(response, "featured") == 6
+
+    print(f"\nhome: {with_one} queries with 1 case study, {with_fifty} with 50")
+    assert with_one == with_fifty
+    assert with_fifty <= MAX_QUERIES

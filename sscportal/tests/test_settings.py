@@ -1,0 +1,137 @@
+"""The settings read from the environment, checked in a fresh interpreter per environment."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+CONFIGURED = {"SECRET_KEY": "a-long-random-value-for-the-test", "ALLOWED_HOSTS": "ssc.example.org"}
+
+REPORT = """
+import django, json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = {module!r}
+from django.conf import settings
+print(json.dumps({{
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+    "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
+    "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
+}}))
+"""
+
+
+def run_settings(module="sscportal.settings.production", **environment):
+    """Import the settings module in a new interpreter with only the given variables set."""
+    env = dict(os.environ)
+    for name in (
+        "DJANGO_SETTINGS_MODULE",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DEBUG",
+        "VAR_DIR",
+    ):
+        env.pop(name, None)
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", REPORT.format(module=module)],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def report(result):
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def error_line(result):
+    assert result.returncode != 0
+    return result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("secret_key", [None, ""])
+def test_production_refuses_to_start_without_a_secret_key(secret_key):
+    environment = {"ALLOWED_HOSTS": "ssc.example.org"}
+    if secret_key is not None:
+        environment["SECRET_KEY"] = secret_key
+
+    line = error_line(run_settings(**environment))
+
+    assert line.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "SECRET_KEY" in line
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    line = error_line(run_settings(SECRET_KEY=CONFIGURED["SECRET_KEY"]))
+
+    assert line.startswith("django.core.exceptions.ImproperlyConfigured:")
+    assert "ALLOWED_HOSTS" in line
+    assert "SECRET_KEY" not in line
+
+
+def test_production_starts_with_both_set_and_debug_off_and_hashed_static_files():
+    values = report(run_settings(**CONFIGURED))
+
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["ssc.example.org"]
+    assert (
+        values["STATICFILES_BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+
+
+def test_debug_in_the_environment_does_not_turn_debug_on_in_production():
+    values = report(run_settings(DEBUG="true", **CONFIGURED))
+
+    assert values["DEBUG"] is False
+
+
+def test_allowed_hosts_is_a_comma_separated_list():
+    values = report(
+        run_settings(SECRET_KEY="x" * 50, ALLOWED_HOSTS="ssc.example.org, www.ssc.example.org,")
+    )
+
+    assert values["ALLOWED_HOSTS"] == ["ssc.example.org", "www.ssc.example.org"]
+
+
+def test_database_url_selects_postgresql():
+    values = report(run_settings(DATABASE_URL="postgres://u@h:5432/db", **CONFIGURED))
+
+    assert values["DATABASE_ENGINE"] == "django.db.backends.postgresql"
+    assert (values["DATABASE_NAME"], values["DATABASE_HOST"]) == ("db", "h")
+
+
+def test_redis_url_selects_the_redis_cache():
+    values = report(run_settings(REDIS_URL="redis://127.0.0.1:6379/0", **CONFIGURED))
+
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/0"
+
+
+def test_without_database_or_redis_urls_sqlite_under_var_and_a_local_memory_cache():
+    values = report(run_settings(**CONFIGURED))
+
+    assert values["DATABASE_ENGINE"] == "django.db.backends.sqlite3"
+    assert values["DATABASE_NAME"] == str(settings.BASE_DIR / "var" / "sscportal.sqlite3")
+    assert values["CACHE_BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_development_settings_need_nothing_configured():
+    values = report(run_settings("sscportal.settings.dev"))
+
+    assert values["DEBUG"] is True
+    assert "localhost" in values["ALLOWED_HOSTS"]
+    assert values["STATICFILES_BACKEND"] == (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
