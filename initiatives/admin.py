@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -38,13 +38,7 @@ class RegionListFilter(admin.SimpleListFilter):
         region = Region.objects.filter(slug=self.value()).first() if self.value() else None
         if region is None:
             return queryset
-        through_countries = InitiativeCountry.objects.filter(
-            initiative=OuterRef("pk"), country__region__path__startswith=region.path
-        )
-        through_regions = Initiative.regions.through.objects.filter(
-            initiative=OuterRef("pk"), region__path__startswith=region.path
-        )
-        return queryset.filter(Exists(through_countries) | Exists(through_regions))
+        return queryset.in_region(region)
 
 
 @admin.register(Initiative)

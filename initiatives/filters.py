@@ -155,21 +155,7 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset
 
     def filter_region(self, queryset, name, region):
-        """A region includes everything inside it: Africa finds Western Africa's case studies."""
-        in_region = Q(
-            Exists(
-                InitiativeCountry.objects.filter(
-                    initiative=OuterRef("pk"), country__region__path__startswith=region.path
-                )
-            )
-        ) | Q(
-            Exists(
-                Initiative.regions.through.objects.filter(
-                    initiative=OuterRef("pk"), region__path__startswith=region.path
-                )
-            )
-        )
-        return queryset.filter(in_region)
+        return queryset.in_region(region)
 
     def filter_country(self, queryset, name, country):
         return queryset.filter(

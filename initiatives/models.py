@@ -3,11 +3,11 @@ South-South Cooperation's good-practice template."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from publishing.models import Publishable, PublishableManager
+from publishing.models import Publishable, PublishableManager, PublishedQuerySet
 from publishing.validators import validate_image_upload
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 
@@ -51,6 +51,23 @@ class CooperationForm(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class InitiativeQuerySet(PublishedQuerySet):
+    def in_region(self, region):
+        """Case studies with a country, or a named region, anywhere inside `region`: Africa
+        finds Western Africa's."""
+        countries = InitiativeCountry.objects.filter(
+            initiative=OuterRef("pk"), country__region__path__startswith=region.path
+        )
+        regions = Initiative.regions.through.objects.filter(
+            initiative=OuterRef("pk"), region__path__startswith=region.path
+        )
+        return self.filter(Q(Exists(countries)) | Q(Exists(regions)))
+
+
+class InitiativeManager(PublishableManager.from_queryset(InitiativeQuerySet)):
+    pass
 
 
 def initiative_image_path(instance, filename):
@@ -147,7 +164,7 @@ class Initiative(Publishable):
         help_text=_("Where the sources disagree, say how and what this record follows."),
     )
 
-    objects = PublishableManager()
+    objects = InitiativeManager()
 
     class Meta:
         ordering = ["-published_at", "title"]
