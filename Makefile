@@ -3,15 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate content admin lint format check clean
+.PHONY: run test install node-tools migrate content admin lint format check bench lighthouse clean
 
 run: install migrate content admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install node-tools
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -21,6 +22,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# axe-core, vnu-jar and Lighthouse for the quality checks (package-lock.json pins them). Without
+# npm the browser and HTML checks skip and say why.
+node-tools: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+	  echo "npm not found: the accessibility and HTML validity tests will skip."; \
+	fi
 
 migrate: install
 	mkdir -p var
@@ -45,4 +57,4 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
