@@ -9,14 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from publishing.filters import PreloadedModelChoiceField, PreloadedModelChoiceFilter
 from taxonomy.models import SDG, Country, Region, Theme
 
-from .models import (
-    CountryRole,
-    Initiative,
-    InitiativeCountry,
-    InitiativeOrganisation,
-    Modality,
-    ProjectStatus,
-)
+from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
+from .search import search
 
 MAX_QUERY_LENGTH = 200
 MIN_YEAR, MAX_YEAR = 1945, 2100
@@ -132,27 +126,7 @@ class InitiativeFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(challenge__icontains=word)
-                | Q(solution__icontains=word)
-                | Q(results__icontains=word)
-                | Q(replication__icontains=word)
-                | Exists(
-                    InitiativeCountry.objects.filter(
-                        initiative=OuterRef("pk"), country__name__icontains=word
-                    )
-                )
-                | Exists(
-                    InitiativeOrganisation.objects.filter(initiative=OuterRef("pk")).filter(
-                        Q(organisation__name__icontains=word)
-                        | Q(organisation__acronym__iexact=word)
-                    )
-                )
-            )
-        return queryset
+        return search(queryset, value)
 
     def filter_region(self, queryset, name, region):
         return queryset.in_region(region)

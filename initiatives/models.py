@@ -1,6 +1,8 @@
 """Case studies of South-South and triangular cooperation, after the fields of the UN Office for
 South-South Cooperation's good-practice template."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -163,6 +165,9 @@ class Initiative(Publishable):
         blank=True,
         help_text=_("Where the sources disagree, say how and what this record follows."),
     )
+    # The search index (see search.py): kept up to date by the application, never edited.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeManager()
 
@@ -170,7 +175,11 @@ class Initiative(Publishable):
         ordering = ["-published_at", "title"]
         verbose_name = _("case study")
         verbose_name_plural = _("case studies")
-        indexes = [models.Index(fields=["status", "published_at"], name="initiative_pub_idx")]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="initiative_pub_idx"),
+            # Created on PostgreSQL only (migration 0002): SQLite searches without it.
+            GinIndex(fields=["search_vector"], name="initiative_search_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__isnull=True)

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from initiatives.models import Initiative
+from initiatives.search import refresh_search_index
+
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
@@ -25,4 +28,10 @@ class Command(BaseCommand):
             call_command("loaddata", str(fixture), verbosity=0)
             if options["verbosity"] >= 2:
                 self.stdout.write(f"loaded {fixture.name}")
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(fixtures)} fixture files."))
+        # loaddata saves raw rows, which the search index does not follow: rebuild it once.
+        indexed = refresh_search_index(Initiative.objects.all())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {len(fixtures)} fixture files; indexed {indexed} case studies."
+            )
+        )

@@ -1,0 +1,35 @@
+"""Keep each case study's search index in step with what it is found by."""
+
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+
+from .models import Initiative, InitiativeCountry, InitiativeOrganisation
+from .search import refresh_search_index
+
+
+def refresh(pks, using):
+    refresh_search_index(Initiative.objects.using(using).filter(pk__in=pks))
+
+
+@receiver(post_save, sender=Initiative)
+def initiative_saved(sender, instance, raw, using, **kwargs):
+    if not raw:  # loaddata: load_portal_content refreshes everything it loads
+        refresh([instance.pk], using)
+
+
+@receiver(post_save, sender=InitiativeCountry)
+@receiver(post_save, sender=InitiativeOrganisation)
+def role_saved(sender, instance, raw, using, **kwargs):
+    if not raw:
+        refresh([instance.initiative_id], using)
+
+
+@receiver(m2m_changed, sender=Initiative.themes.through)
+@receiver(m2m_changed, sender=Initiative.regions.through)
+def named_relation_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if not reverse:
+        refresh([instance.pk], using)
+    elif pk_set:  # theme.initiatives.add(...): the case studies are in pk_set
+        refresh(pk_set, using)

@@ -1,0 +1,229 @@
+"""The case-study search index: what a case study is found by, how it follows edits made in code
+and in the admin, and, on PostgreSQL, stemming, prefixes, ranking and the GIN index."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
+from initiatives.search import build_search_text, refresh_search_index, search_words
+from publishing.models import Status
+
+LIST_URL = "/initiatives/"
+pytestmark = pytest.mark.django_db
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search: run with DATABASE_URL pointing at PostgreSQL",
+)
+
+
+def found(client, query, **params):
+    response = client.get(LIST_URL, {"q": query, **params})
+    assert response.status_code == 200
+    return [initiative.title for initiative in response.context["object_list"]]
+
+
+def test_words_are_letters_and_digits_of_any_script():
+    assert search_words("Côte d'Ivoire, SDG-17 & «التعاون»") == [
+        "Côte",
+        "d",
+        "Ivoire",
+        "SDG",
+        "17",
+        "التعاون",
+    ]
+    assert search_words("% _ ' -- ;") == []
+    assert len(search_words("word " * 50)) == 10
+
+
+def test_search_text_holds_narratives_and_the_names_of_related_records(
+    make_initiative, countries, make_organisation, make_theme, regions
+):
+    initiative = make_initiative(
+        "Rice", challenge="Low yields.", solution="Seed banks.", results="Doubled harvests."
+    )
+    InitiativeCountry.objects.create(
+        initiative=initiative, country=countries["mali"], role=CountryRole.BENEFICIARY
+    )
+    initiative.organisations.add(
+        make_organisation("World Food Programme", "WFP"),
+        through_defaults={"role": OrganisationRole.SUPPORTING},
+    )
+    initiative.themes.add(make_theme("Food security"))
+    initiative.regions.add(regions["western_africa"])
+
+    text = Initiative.objects.get(pk=initiative.pk).search_text
+
+    for expected in [
+        "Low yields.",
+        "Seed banks.",
+        "Doubled harvests.",
+        "Mali",
+        "World Food Programme",
+        "WFP",
+        "Food security",
+        "Western Africa",
+    ]:
+        assert expected in text
+    assert text == build_search_text(initiative)
+
+
+def test_a_country_added_later_makes_the_case_findable_by_it(client, make_initiative, countries):
+    initiative = make_initiative("Mangrove restoration")
+    assert found(client, "Jamaica") == []
+
+    InitiativeCountry.objects.create(
+        initiative=initiative, country=countries["jamaica"], role=CountryRole.BENEFICIARY
+    )
+
+    assert found(client, "Jamaica") == ["Mangrove restoration"]
+
+
+def test_a_theme_added_from_its_own_side_makes_the_case_findable(
+    client, make_initiative, make_theme
+):
+    initiative = make_initiative("Teacher exchange")
+    theme = make_theme("Education")
+
+    theme.initiatives.add(initiative)
+
+    assert found(client, "education") == ["Teacher exchange"]
+
+
+def test_an_edited_title_is_found_by_its_new_words_only(client, make_initiative):
+    initiative = make_initiative("Solar pumps", summary="Energy for villages.")
+    initiative.title = "Wind turbines"
+    initiative.save()
+
+    assert found(client, "turbines") == ["Wind turbines"]
+    assert found(client, "pumps") == []
+
+
+def test_removing_a_country_in_the_admin_stops_the_case_being_found_by_it(
+    admin_client, client, make_initiative, countries, source
+):
+    initiative = make_initiative(
+        "Dairy cooperatives",
+        countries={countries["kenya"]: CountryRole.BENEFICIARY},
+        sources=[source],
+    )
+    row = initiative.country_roles.get()
+    assert found(client, "Kenya") == ["Dairy cooperatives"]
+
+    data = {
+        "title": initiative.title,
+        "slug": initiative.slug,
+        "summary": initiative.summary,
+        "modality": initiative.modality,
+        "status": Status.PUBLISHED,
+        "published_at_0": initiative.published_at.strftime("%Y-%m-%d"),
+        "published_at_1": initiative.published_at.strftime("%H:%M:%S"),
+        "sources": [source.pk],
+        "country_roles-TOTAL_FORMS": "1",
+        "country_roles-INITIAL_FORMS": "1",
+        "country_roles-MIN_NUM_FORMS": "0",
+        "country_roles-MAX_NUM_FORMS": "1000",
+        "country_roles-0-id": str(row.pk),
+        "country_roles-0-initiative": str(initiative.pk),
+        "country_roles-0-country": str(countries["kenya"].pk),
+        "country_roles-0-role": CountryRole.BENEFICIARY,
+        "country_roles-0-DELETE": "on",
+        "organisation_roles-TOTAL_FORMS": "0",
+        "organisation_roles-INITIAL_FORMS": "0",
+        "organisation_roles-MIN_NUM_FORMS": "0",
+        "organisation_roles-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post(
+        reverse("admin:initiatives_initiative_change", args=[initiative.pk]), data
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert not initiative.country_roles.exists()
+    assert found(client, "Kenya") == []
+    assert found(client, "dairy") == ["Dairy cooperatives"]
+
+
+def test_a_search_of_only_punctuation_finds_nothing(client, make_initiative):
+    make_initiative("Anything")
+
+    assert found(client, "?!") == []
+    assert found(client, "") == ["Anything"]
+
+
+def test_the_starting_content_is_indexed_when_loaded(client):
+    call_command("load_portal_content", verbosity=0)
+
+    assert not Initiative.objects.filter(search_text="").exists()
+    published = Initiative.objects.published().prefetch_related("countries")
+    sample = next(i for i in published if i.countries.all())
+    country = sample.countries.all()[0].name.split()[0]
+    assert sample.title in found(client, country)
+
+
+def test_refresh_rebuilds_a_stale_index(make_initiative, countries):
+    initiative = make_initiative(countries={countries["chile"]: CountryRole.PROVIDER})
+    Initiative.objects.filter(pk=initiative.pk).update(search_text="stale")
+
+    assert refresh_search_index(Initiative.objects.all()) == 1
+
+    assert "Chile" in Initiative.objects.get(pk=initiative.pk).search_text
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+@needs_postgresql
+def test_words_match_after_stemming_and_as_prefixes(client, make_initiative):
+    make_initiative("Irrigation for smallholder farmers")
+
+    assert found(client, "irrigated farmer") == ["Irrigation for smallholder farmers"]
+    assert found(client, "irrig") == ["Irrigation for smallholder farmers"]
+    assert found(client, "small") == ["Irrigation for smallholder farmers"]
+
+
+@needs_postgresql
+def test_a_title_match_ranks_above_a_match_in_the_body(client, make_initiative):
+    make_initiative(
+        "Peer learning",
+        results="Fisheries registries were shared.",
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    make_initiative("Fisheries registries")
+
+    assert found(client, "fisheries") == ["Fisheries registries", "Peer learning"]
+    # A sort the reader chooses replaces the ranking.
+    assert found(client, "fisheries", sort="title") == ["Fisheries registries", "Peer learning"]
+    assert found(client, "fisheries", sort="oldest")[0] == "Peer learning"
+
+
+@needs_postgresql
+def test_quotes_and_operators_in_a_query_are_only_words(client, make_initiative):
+    make_initiative("Water for Côte d'Ivoire")
+
+    for query in ["d'Ivoire", "Ivoire & !water", "water | (côte", "'water':*", "\\water"]:
+        assert found(client, query) == ["Water for Côte d'Ivoire"], query
+
+
+@needs_postgresql
+def test_the_search_vector_has_a_gin_index_that_the_planner_uses(make_initiative):
+    make_initiative("Anything")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_idx'")
+        (definition,) = cursor.fetchone()
+        assert "USING gin (search_vector)" in definition
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = search(Initiative.objects.all(), "anything").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "initiative_search_idx" in plan
+
+
+def search(queryset, value):
+    from initiatives.search import search as run
+
+    return run(queryset, value)
