@@ -56,5 +56,19 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Benchmarks, not part of `make test`. The benchmark database is its own (default SQLite in
+# var/bench.sqlite3); for the production-like figures use PostgreSQL and 100,000 case studies:
+#   make bench BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/sscportal_bench BENCH_CASES=100000
+BENCH_CASES ?= 1000
+export BENCH_DATABASE_URL BENCH_CASES
+
+bench: install
+	scripts/ensure-debian-packages wrk
+	$(BIN)/python scripts/bench.py --cases $(BENCH_CASES)
+
+lighthouse: install node-tools
+	scripts/ensure-debian-packages chromium
+	$(BIN)/python scripts/lighthouse.py --cases $(BENCH_CASES)
+
 clean:
 	rm -rf $(VENV) var node_modules

@@ -14,6 +14,7 @@ admin.site.index_title = _("Content and reference data")
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 

@@ -1,0 +1,340 @@
+"""Benchmark the portal as it is served in production, against a ceiling.
+
+    .venv/bin/python scripts/bench.py [--cases N] [--rounds R] [--duration S] [--profile PAGE]
+
+What it does:
+1. Prepares the benchmark database named by BENCH_DATABASE_URL (default: SQLite in
+   var/bench.sqlite3; PostgreSQL when the URL says so, created if missing): migrates, loads the
+   starting content and tops the case studies up to --cases with `generate_volume`.
+2. Serves the portal with gunicorn (2 sync workers, settings.bench: production settings, DEBUG
+   off, plus /bench/ceiling/, a view that touches neither database nor templates).
+3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
+   median of the rounds for every figure: requests/s, its ratio to the ceiling, p50 and p99
+   latency under load, p95 latency of one client alone (the server time of a request).
+4. Counts SQL queries per request (Django test client, same settings) and the bytes of each
+   page: HTML raw and gzip-compressed, and with its stylesheets and scripts as served.
+
+--profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
+detail, ceiling). Needs wrk (Debian package; `make bench` installs it).
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+LUA = ROOT / "scripts" / "wrk_summary.lua"
+DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+
+
+def configure_environment():
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sscportal.settings.bench"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    os.environ.setdefault("DB_CONN_MAX_AGE", "600")
+    sys.path.insert(0, str(ROOT))
+
+
+def ensure_postgresql_database(url):
+    """CREATE DATABASE for a PostgreSQL URL whose database does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            print(f"Creating database {config['NAME']}")
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def prepare_database(cases):
+    from django.core.management import call_command
+
+    from initiatives.models import Initiative
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    if not Initiative.objects.exists():
+        call_command("load_portal_content", verbosity=0)
+    missing = cases - Initiative.objects.count()
+    if missing > 0:
+        print(f"Generating {missing} case studies to reach {cases}...", flush=True)
+        call_command("generate_volume", initiatives=missing)
+
+
+def choose_pages():
+    """The addresses measured, chosen from the data so that each filter finds something."""
+    from initiatives.models import CountryRole, Initiative
+    from taxonomy.models import Region
+
+    detail = (
+        Initiative.objects.published()
+        .filter(country_roles__role=CountryRole.BENEFICIARY, sdgs__isnull=False)
+        .order_by("-published_at")
+        .first()
+    )
+    if detail is None:
+        sys.exit("No published case study with a beneficiary country and a goal to measure.")
+    country = detail.country_roles.filter(role=CountryRole.BENEFICIARY).first().country
+    top_region = Region.objects.get(path=country.region.path.split("/")[0] + "/")
+    sdg = detail.sdgs.order_by("number").first()
+    words = sorted(re.findall(r"[^\W\d_]{5,}", detail.title), key=len, reverse=True)
+    word = words[0].lower() if words else "cooperation"
+    return {
+        "ceiling": "/bench/ceiling/",
+        "home": "/",
+        "list": "/initiatives/",
+        "filtered": f"/initiatives/?region={top_region.slug}&sdg={sdg.number}",
+        "search": f"/initiatives/?q={word}",
+        "detail": detail.get_absolute_url(),
+    }
+
+
+def count_queries(pages):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    counts = {}
+    for name, url in pages.items():
+        client.get(url)  # warm caches the way a running server has them
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}")
+        counts[name] = len(queries)
+    return counts
+
+
+def fetch(url, compressed):
+    headers = {"Accept-Encoding": "gzip"} if compressed else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (http on loopback)
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read()
+
+
+def page_weights(base, pages):
+    """HTML bytes raw and compressed, and compressed with the page's own CSS and JS."""
+    weights = {}
+    for name, path in pages.items():
+        raw = fetch(base + path, compressed=False)
+        packed = fetch(base + path, compressed=True)
+        assets = re.findall(
+            rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"|<script[^>]+src="([^"]+)"', raw
+        )
+        asset_bytes = 0
+        for href, src in assets:
+            asset_bytes += len(fetch(base + (href or src).decode(), compressed=True))
+        weights[name] = {
+            "raw": len(raw),
+            "gzip": len(packed),
+            "with_assets": len(packed) + asset_bytes,
+        }
+    return weights
+
+
+def start_gunicorn(port):
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "sscportal.wsgi",
+        "--workers",
+        "2",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())  # noqa: S603
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            fetch(f"http://127.0.0.1:{port}/health/", compressed=False)
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("gunicorn did not answer on /health/ within 30 s")
+
+
+def wrk(url, duration, threads, connections):
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    summary = json.loads(output.strip().splitlines()[-1])
+    if summary["non_2xx"] or summary["socket_errors"]:
+        print(f"  warning: {url}: {summary['non_2xx']} non-2xx, {summary['socket_errors']} errors")
+    summary["rps"] = summary["requests"] / (summary["duration_us"] / 1e6)
+    return summary
+
+
+def measure(base, pages, rounds, duration, connections):
+    load = {name: [] for name in pages}
+    alone = {name: [] for name in pages}
+    names = list(pages)
+    for name in names:  # warm-up: every worker has imported, compiled and connected
+        wrk(base + pages[name], 1, 1, 2)
+    for round_number in range(rounds):
+        order = names[round_number % len(names) :] + names[: round_number % len(names)]
+        print(f"round {round_number + 1}/{rounds}: {', '.join(order)}", flush=True)
+        for name in order:
+            load[name].append(wrk(base + pages[name], duration, 2, connections))
+            alone[name].append(wrk(base + pages[name], max(1, duration // 2), 1, 1))
+    return load, alone
+
+
+def median(runs, key):
+    return statistics.median(run[key] for run in runs)
+
+
+def machine_description():
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def report(pages, load, alone, queries, weights, database, connections):
+    import django
+
+    from initiatives.models import Initiative
+
+    ceiling = median(load["ceiling"], "rps")
+    print()
+    print(f"SSC Portal benchmark, {date.today().isoformat()}")
+    print(f"Machine: {machine_description()}, Django {django.get_version()}")
+    print(
+        f"Database: {database}; {Initiative.objects.count()} case studies, "
+        f"{Initiative.objects.published().count()} published"
+    )
+    print("gunicorn: 2 sync workers, settings.bench (DEBUG off); wrk on loopback")
+    print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
+    print()
+    header = (
+        f"{'page':<9} {'req/s':>7} {'ceiling':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'alone p95':>9} {'SQL':>4} {'HTML':>8} {'gzip':>7} {'+CSS/JS':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name in pages:
+        rps = median(load[name], "rps")
+        print(
+            f"{name:<9} {rps:>7.0f} {rps / ceiling:>7.1%} "
+            f"{median(load[name], 'p50_us') / 1000:>7.1f} "
+            f"{median(load[name], 'p99_us') / 1000:>7.1f} "
+            f"{median(alone[name], 'p95_us') / 1000:>9.1f} "
+            f"{queries[name]:>4} {weights[name]['raw']:>8} {weights[name]['gzip']:>7} "
+            f"{weights[name]['with_assets']:>8}"
+        )
+    print()
+    print("Addresses:")
+    for name, url in pages.items():
+        print(f"  {name:<9} {url}")
+    print(
+        f"req/s and p50/p99 under load (wrk -t2 -c{connections}); 'alone p95' with one client "
+        "(wrk -t1 -c1): the server time of a request; bytes are of the response body."
+    )
+
+
+def profile(page_name, pages, repeat=200):
+    from django.test import Client
+
+    client = Client()
+    url = pages[page_name]
+    for _ in range(20):
+        client.get(url)
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(url)
+    profiler.disable()
+    elapsed = (time.perf_counter() - started) / repeat
+    print(f"{page_name} {url}: {elapsed * 1000:.2f} ms per request in-process (with profiler)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000")))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--profile", metavar="PAGE", help="print a profile of one page instead")
+    parser.add_argument("--skip-prepare", action="store_true", help="use the database as it is")
+    args = parser.parse_args()
+
+    if not shutil.which("wrk") and not args.profile:
+        sys.exit("wrk not found: install Debian's wrk package (`make bench` does).")
+    configure_environment()
+    database = os.environ["DATABASE_URL"]
+    if database.startswith(("postgres://", "postgresql://")):
+        ensure_postgresql_database(database)
+
+    import django
+
+    django.setup()
+    if not args.skip_prepare:
+        prepare_database(args.cases)
+    pages = choose_pages()
+    if args.profile:
+        profile(args.profile, pages)
+        return
+
+    queries = count_queries(pages)
+    server = start_gunicorn(args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        weights = page_weights(base, pages)
+        load, alone = measure(base, pages, args.rounds, args.duration, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    label = database.split("@")[-1].split("?")[0]
+    report(pages, load, alone, queries, weights, label, args.connections)
+
+
+if __name__ == "__main__":
+    main()

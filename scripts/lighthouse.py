@@ -1,0 +1,140 @@
+"""Lighthouse scores of the home page, the case-study list and a case-study detail page.
+
+    .venv/bin/python scripts/lighthouse.py [--runs N]
+
+Serves the portal as scripts/bench.py does (gunicorn, settings.bench, the benchmark database
+from BENCH_DATABASE_URL) and runs Lighthouse 12 (node_modules, `make node-tools`) in the
+system Chromium, headless, with its default mobile emulation and simulated slow 4G. Prints the
+four category scores per page (the lowest of --runs runs, since a score is only as good as its
+worst run) and every audit that kept a category below 100. Full reports go to var/lighthouse/.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench  # noqa: E402
+
+ROOT = bench.ROOT
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def find_chromium():
+    path = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium")
+    path = path or shutil.which("chromium-browser")
+    if not path:
+        sys.exit("Chromium not found: install Debian's chromium package.")
+    return path
+
+
+def run_lighthouse(url, output, chromium, attempts=3):
+    """One Lighthouse report. Headless Chromium now and then loses the trace of a load
+    (NO_NAVSTART); such a run is repeated, up to `attempts` times."""
+    command = [
+        str(LIGHTHOUSE),
+        url,
+        f"--chrome-path={chromium}",
+        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={output}",
+        "--quiet",
+    ]
+    for attempt in range(1, attempts + 1):
+        finished = subprocess.run(command, cwd=ROOT, check=False)  # noqa: S603
+        if finished.returncode == 0:
+            return json.loads(Path(output).read_text())
+        print(f"Lighthouse failed on {url} (attempt {attempt} of {attempts})", file=sys.stderr)
+    sys.exit(f"Lighthouse could not measure {url}")
+
+
+def shortfalls(result):
+    """(category, audit title, score) for every scored audit that did not pass."""
+    found = []
+    for category_id, category in result["categories"].items():
+        for ref in category["auditRefs"]:
+            audit = result["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                found.append((category_id, audit["title"], audit["score"]))
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000")))
+    args = parser.parse_args()
+
+    if not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse not installed: run `make node-tools` (needs npm).")
+    chromium = find_chromium()
+    bench.configure_environment()
+    database = os.environ["DATABASE_URL"]
+    if database.startswith(("postgres://", "postgresql://")):
+        bench.ensure_postgresql_database(database)
+
+    import django
+
+    django.setup()
+    bench.prepare_database(args.cases)
+    chosen = bench.choose_pages()
+    pages = {name: chosen[name] for name in ("home", "list", "detail")}
+
+    reports = ROOT / "var" / "lighthouse"
+    reports.mkdir(parents=True, exist_ok=True)
+    server = bench.start_gunicorn(args.port)
+    scores = {}
+    problems = {}
+    try:
+        for name, path in pages.items():
+            url = f"http://127.0.0.1:{args.port}{path}"
+            for run in range(args.runs):
+                result = run_lighthouse(url, reports / f"{name}-{run + 1}.json", chromium)
+                run_scores = {
+                    category: round((result["categories"][category]["score"] or 0) * 100)
+                    for category in CATEGORIES
+                }
+                scores.setdefault(name, []).append(run_scores)
+                problems.setdefault(name, set()).update(shortfalls(result))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print()
+    print(f"Lighthouse {result['lighthouseVersion']}, {result['environment']['hostUserAgent']}")
+    print(f"Mobile emulation, simulated throttling; lowest of {args.runs} runs per page.")
+    print()
+    print(f"{'page':<8} " + " ".join(f"{category:>15}" for category in CATEGORIES))
+    for name, runs in scores.items():
+        lowest = {category: min(run[category] for run in runs) for category in CATEGORIES}
+        print(f"{name:<8} " + " ".join(f"{lowest[category]:>15}" for category in CATEGORIES))
+    for name, found in problems.items():
+        for category, title, score in sorted(found):
+            print(f"  {name}: {category}: {title} (score {score})")
+    print()
+    for name, path in pages.items():
+        print(f"  {name:<8} {path}")
+    print(f"Reports: {reports.relative_to(ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+"""The portal's addresses plus the benchmark ceiling (only under settings.bench)."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from .urls import urlpatterns as portal_urlpatterns
+
+
+def ceiling(request):
+    """Through the whole middleware stack, but no database, template or session: the most a
+    Django page can be served at on this machine."""
+    return HttpResponse(b"ceiling\n", content_type="text/plain")
+
+
+urlpatterns = [path("bench/ceiling/", ceiling), *portal_urlpatterns]

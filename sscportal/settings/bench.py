@@ -1,0 +1,10 @@
+"""Benchmarks (`make bench`): the production settings, served by gunicorn over plain HTTP on
+loopback, with one more address, /bench/ceiling/, the bare view the pages are measured against.
+"""
+
+from .production import *  # noqa: F403
+
+ROOT_URLCONF = "sscportal.bench_urls"
+# Loopback has no TLS in front: no redirect to HTTPS, no HSTS.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
