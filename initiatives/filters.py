@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from publishing import widgets
 from publishing.filters import PreloadedModelChoiceField, PreloadedModelChoiceFilter
 from taxonomy.models import SDG, Country, Region, Theme
 
@@ -29,6 +30,10 @@ class RegionFilter(PreloadedModelChoiceFilter):
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # not django-filter's default decimal
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", widgets.NumberInput)
+        super().__init__(*args, **kwargs)
+
 
 def published_initiative_countries(request=None):
     """Countries that take part in a published case study: the only useful choices."""
@@ -47,6 +52,7 @@ class InitiativeFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_text",
         max_length=MAX_QUERY_LENGTH,
+        widget=widgets.SearchInput,
         help_text=_("Words in the title, texts, countries or organisations."),
     )
     region = RegionFilter(
@@ -55,6 +61,7 @@ class InitiativeFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_region",
         empty_label=_("All regions"),
+        widget=widgets.Select,
     )
     country = PreloadedModelChoiceFilter(
         label=_("Country"),
@@ -62,6 +69,7 @@ class InitiativeFilter(django_filters.FilterSet):
         to_field_name="iso2",
         method="filter_country",
         empty_label=_("All countries"),
+        widget=widgets.Select,
     )
     group = django_filters.ChoiceFilter(
         label=_("Beneficiary group"),
@@ -72,6 +80,7 @@ class InitiativeFilter(django_filters.FilterSet):
         ],
         method="filter_group",
         empty_label=_("Any"),
+        widget=widgets.Select,
     )
     modality = django_filters.ChoiceFilter(
         label=_("Modality"), choices=Modality.choices, empty_label=_("Any")
@@ -82,6 +91,7 @@ class InitiativeFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_theme",
         empty_label=_("All themes"),
+        widget=widgets.Select,
     )
     sdg = PreloadedModelChoiceFilter(
         label=_("Sustainable Development Goal"),
@@ -89,12 +99,14 @@ class InitiativeFilter(django_filters.FilterSet):
         to_field_name="number",
         method="filter_sdg",
         empty_label=_("All goals"),
+        widget=widgets.Select,
     )
     status = django_filters.ChoiceFilter(
         label=_("Project status"),
         field_name="project_status",
         choices=ProjectStatus.choices,
         empty_label=_("Any"),
+        widget=widgets.Select,
     )
     year_from = YearFilter(
         label=_("Active from (year)"),
@@ -119,6 +131,7 @@ class InitiativeFilter(django_filters.FilterSet):
         method="sort_by",
         empty_label=None,
         null_label=None,
+        widget=widgets.Select,
     )
 
     class Meta:
