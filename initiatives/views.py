@@ -123,8 +123,12 @@ def group_by_role(links):
     return list(groups.items())
 
 
-def related_initiatives(initiative, limit=3):
-    """Published case studies that share the most themes and countries with this one."""
+def related_initiatives(initiative, limit=3, pool=200):
+    """Published case studies that share the most themes and countries with this one.
+
+    The ranking looks at the `pool` most recent case studies that share anything at all, so that
+    its cost stays the same however many case studies there are.
+    """
     theme_ids = [theme.pk for theme in initiative.themes.all()]
     country_ids = [link.country_id for link in initiative.country_roles.all()]
     if not theme_ids and not country_ids:
@@ -146,10 +150,15 @@ def related_initiatives(initiative, limit=3):
             "country_roles", filter=Q(country_roles__country__in=country_ids), distinct=True
         )
         matches |= Q(Exists(countries))
-    return list(
+    candidates = (
         Initiative.objects.published()
         .exclude(pk=initiative.pk)
         .filter(matches)
+        .order_by("-published_at")
+        .values("pk")[:pool]
+    )
+    return list(
+        Initiative.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
         .order_by("-shared", "-published_at")
         .only("title", "slug", "summary", "modality")[:limit]

@@ -308,6 +308,31 @@ def test_related_case_studies_sharing_most_come_first_and_stop_at_three(
     ]
 
 
+def test_related_case_studies_are_ranked_among_the_most_recent_that_share_anything(
+    make_initiative, make_theme
+):
+    from initiatives.views import related_initiatives
+
+    health, water = make_theme("Health"), make_theme("Water")
+    this = make_initiative("This one", themes=[health, water])
+    make_initiative(
+        "Old, shares two", themes=[health, water], published_at=datetime(2001, 1, 1, tzinfo=UTC)
+    )
+    make_initiative(
+        "Recent, shares one", themes=[water], published_at=datetime(2024, 1, 1, tzinfo=UTC)
+    )
+    make_initiative(
+        "Newer, shares one", themes=[health], published_at=datetime(2025, 1, 1, tzinfo=UTC)
+    )
+
+    assert [i.title for i in related_initiatives(this)][0] == "Old, shares two"
+    # With a pool of two, the old case study is not looked at: the cost stays bounded.
+    assert [i.title for i in related_initiatives(this, pool=2)] == [
+        "Newer, shares one",
+        "Recent, shares one",
+    ]
+
+
 def test_related_case_studies_are_ranked_by_shared_countries_when_there_is_no_theme(
     client, make_initiative, countries
 ):
