@@ -4,10 +4,12 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Modality
+from publishing.choices import forget_choices
 from publishing.models import Status
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 
@@ -18,6 +20,14 @@ _counter = itertools.count(1)
 def _media_root(settings, tmp_path):
     """Uploads go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches: the database it sees was rolled back, and choices
+    cached from another test's records would not be in it."""
+    cache.clear()
+    forget_choices()
 
 
 @pytest.fixture

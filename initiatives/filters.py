@@ -58,6 +58,7 @@ class InitiativeFilter(django_filters.FilterSet):
     region = RegionFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
+        cache_as="regions",
         to_field_name="slug",
         method="filter_region",
         empty_label=_("All regions"),
@@ -66,6 +67,7 @@ class InitiativeFilter(django_filters.FilterSet):
     country = PreloadedModelChoiceFilter(
         label=_("Country"),
         queryset=published_initiative_countries,
+        cache_as="initiative-countries",
         to_field_name="iso2",
         method="filter_country",
         empty_label=_("All countries"),
@@ -88,6 +90,7 @@ class InitiativeFilter(django_filters.FilterSet):
     theme = PreloadedModelChoiceFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
+        cache_as="themes",
         to_field_name="slug",
         method="filter_theme",
         empty_label=_("All themes"),
@@ -96,6 +99,7 @@ class InitiativeFilter(django_filters.FilterSet):
     sdg = PreloadedModelChoiceFilter(
         label=_("Sustainable Development Goal"),
         queryset=SDG.objects.all(),
+        cache_as="sdgs",
         to_field_name="number",
         method="filter_sdg",
         empty_label=_("All goals"),

@@ -1,7 +1,9 @@
-"""Keep each case study's search index in step with what it is found by."""
+"""Keep each case study's search index, and the filter choices, in step with the data."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+
+from publishing.choices import content_changed
 
 from .models import Initiative, InitiativeCountry, InitiativeOrganisation
 from .search import refresh_search_index
@@ -33,3 +35,11 @@ def named_relation_changed(sender, instance, action, reverse, pk_set, using, **k
         refresh([instance.pk], using)
     elif pk_set:  # theme.initiatives.add(...): the case studies are in pk_set
         refresh(pk_set, using)
+
+
+# The country filter offers the countries of published case studies.
+for model in (Initiative, InitiativeCountry):
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"choices-{model.__name__}")
+    post_delete.connect(
+        content_changed, sender=model, dispatch_uid=f"choices-{model.__name__}-delete"
+    )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .choices import content_changed
 from .models import Status
 
 
@@ -25,6 +26,7 @@ class PublishableAdmin(admin.ModelAdmin):
             status=Status.PUBLISHED, updated_at=now
         )
         count = undated + dated
+        content_changed()  # update() sends no signal
         self.message_user(
             request,
             ngettext("%d record published.", "%d records published.", count) % count,
@@ -38,6 +40,7 @@ class PublishableAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Status.PUBLISHED).update(
             status=Status.DRAFT, updated_at=timezone.now()
         )
+        content_changed()
         self.message_user(
             request,
             ngettext("%d record unpublished.", "%d records unpublished.", count) % count,

@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
+from .choices import cached_choices
+
 
 class PreloadedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
@@ -30,8 +32,11 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
 
     iterator = PreloadedChoiceIterator
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, cache_as=None, **kwargs):
+        """`cache_as` names the choices in the process-wide choice cache (choices.py); without
+        it they are loaded once per request."""
         self._objects = None
+        self.cache_as = cache_as
         super().__init__(*args, **kwargs)
 
     def __deepcopy__(self, memo):
@@ -47,7 +52,10 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
 
     def objects(self):
         if self._objects is None:
-            self._objects = list(self.queryset)
+            if self.cache_as:
+                self._objects = cached_choices(self.cache_as, self.queryset.all)
+            else:
+                self._objects = list(self.queryset)
         return self._objects
 
     def to_python(self, value):

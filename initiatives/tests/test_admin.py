@@ -519,6 +519,22 @@ def test_publish_action_publishes_drafts_and_dates_them_now(admin_client, make_i
     assert list(Initiative.objects.published().order_by("title")) == [draft, in_review]
 
 
+def test_publish_and_unpublish_actions_update_the_public_country_filter(
+    admin_client, client, make_initiative, countries
+):
+    draft = make_initiative(
+        status=Status.DRAFT, countries={countries["mali"]: CountryRole.BENEFICIARY}
+    )
+    option = '<option value="ML">Mali</option>'
+    assert option not in client.get("/initiatives/").content.decode()
+
+    admin_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]})
+    assert option in client.get("/initiatives/").content.decode()
+
+    admin_client.post(reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert option not in client.get("/initiatives/").content.decode()
+
+
 def test_publish_action_keeps_a_future_publication_date_so_the_case_is_scheduled(
     admin_client, make_initiative
 ):

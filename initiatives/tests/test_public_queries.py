@@ -47,7 +47,11 @@ def make_full_cases(
     return make
 
 
-def count_queries(client, url):
+def count_queries(client, url, warm=True):
+    """Queries of one request. `warm`: as a running server answers it, with the filter choices
+    already loaded by an earlier request (publishing/choices.py)."""
+    if warm:
+        client.get(url)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -100,6 +104,23 @@ def test_a_filter_in_use_adds_no_query_beyond_the_unfiltered_list(client, make_f
 
     print(f"\nlist: {unfiltered} queries unfiltered, {filtered} filtered")
     assert filtered == unfiltered
+
+
+def test_filter_choices_are_loaded_once_and_again_after_a_change(
+    client, make_full_cases, make_theme
+):
+    make_full_cases(3)
+    cold, _ = count_queries(client, "/initiatives/", warm=False)
+    warm, _ = count_queries(client, "/initiatives/", warm=False)
+    assert warm == cold - 4  # regions, countries, themes, goals
+
+    make_theme("Fisheries")
+    after_change, response = count_queries(client, "/initiatives/", warm=False)
+
+    assert after_change == cold
+    assert '<option value="fisheries">Fisheries</option>' in response.content.decode()
+    print(f"\nlist: {cold} queries with choices to load, {warm} with choices loaded")
+    assert cold <= MAX_QUERIES
 
 
 def test_the_second_page_makes_as_few_queries_as_the_first(client, make_full_cases):

@@ -1,0 +1,51 @@
+"""Filter choices kept in memory between requests.
+
+A list page offers regions, countries, themes and goals to filter by; loading them from the
+database on every request was half of its queries. Each process keeps the loaded lists, keyed
+by the content version, a token in the shared cache (Redis in production) that any change to
+the records behind them replaces (see `content_changed`), and by the current minute, so that a
+change no signal reports (a bulk update, a scheduled publication coming due) shows within a
+minute.
+"""
+
+import threading
+import time
+import uuid
+
+from django.core.cache import cache
+
+VERSION_KEY = "portal:content-version"
+_lock = threading.Lock()
+_loaded = {}
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def content_changed(**kwargs):
+    """Signal receiver: the records behind some choices changed."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def cached_choices(name, load):
+    """The list `load()` returns, loaded at most once per content version and minute."""
+    slot = (name, content_version(), int(time.time() // 60))
+    objects = _loaded.get(slot)
+    if objects is None:
+        objects = list(load())
+        with _lock:
+            for stale in [key for key in _loaded if key[0] == name and key != slot]:
+                del _loaded[stale]
+            _loaded[slot] = objects
+    return objects
+
+
+def forget_choices():
+    """Drop every list this process holds (tests, after the database is rolled back)."""
+    with _lock:
+        _loaded.clear()
