@@ -31,7 +31,9 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # not django-filter's default decimal
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", widgets.NumberInput)
+        # A text box with a numeric keyboard, not type="number": what was typed stays in view
+        # beside its error ("abc" cannot be the value of a number input), and no spinner.
+        kwargs.setdefault("widget", widgets.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, **kwargs)
 
 

@@ -2,6 +2,8 @@
 never 500. The test client re-raises any exception a view lets through, so a server error fails
 the test."""
 
+import re
+
 import pytest
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -260,3 +262,16 @@ def test_a_nul_byte_search_is_refused_before_it_reaches_the_database(client):
 
     assert response.status_code == 200
     assertContains(response, "Null characters are not allowed.")
+
+
+def test_a_year_that_is_not_a_number_stays_in_its_box_beside_the_error(client):
+    response = client.get(LIST_URL, {"year_from": "abc"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    (box,) = re.findall(r'<input[^>]*name="year_from"[^>]*>', html)
+    assert 'value="abc"' in box
+    assert 'inputmode="numeric"' in box
+    assert 'type="text"' in box
+    assert "year_from" in response.context["filter"].form.errors
+    assert 'type="number"' not in html  # "abc" would be an invalid value of a number input

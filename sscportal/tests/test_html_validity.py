@@ -1,0 +1,112 @@
+"""Every page type is valid HTML and the stylesheet is valid CSS, by the Nu Html Checker (vnu-jar,
+the checker behind validator.w3.org/nu). No browser needed: Django's test client renders the
+pages, and one Java process checks them all together with static/css/site.css."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from sscportal.tests.browser import PAGE_TYPES
+
+VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
+FAILING = {"error", "non-document-error"}
+
+# The marker makes pytest-django set up the test database; the pages are rendered once, in the
+# module fixture below, inside a transaction that is rolled back.
+pytestmark = pytest.mark.django_db
+
+
+def render_pages(folder):
+    """Each page type as a file in `folder`, rendered from the starting content; by file name."""
+    client = Client()
+    files = {}
+    for name, (url, status) in PAGE_TYPES.items():
+        response = client.get(url)
+        assert response.status_code == status, f"{name}: {url} answered {response.status_code}"
+        path = folder / f"{name}.html"
+        path.write_bytes(response.content)
+        files[path.name] = name
+    return files
+
+
+@pytest.fixture(scope="module")
+def vnu_messages(django_db_setup, django_db_blocker, tmp_path_factory):
+    """{page name or "site.css": [vnu messages]} from one run of the checker over everything."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("Java not found: install Debian's default-jre-headless package (.ci/run does)")
+    if not VNU.exists():
+        pytest.skip(f"vnu.jar not found at {VNU}: run `make node-tools`")
+    folder = tmp_path_factory.mktemp("html")
+    # The content goes in and out within one transaction, so the rest of the suite never sees it.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_portal_content", verbosity=0)
+        files = render_pages(folder)
+        transaction.set_rollback(True)
+    shutil.copy(STYLESHEET, folder / STYLESHEET.name)
+    files[STYLESHEET.name] = STYLESHEET.name
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--format",
+            "json",
+            "--exit-zero-always",
+            "--also-check-css",  # .html files as HTML, site.css as CSS, in the same process
+            *sorted(str(folder / file_name) for file_name in files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stderr.strip() or result.stdout.strip()
+    try:
+        report = json.loads(output)
+    except json.JSONDecodeError:
+        pytest.fail(f"vnu did not answer in JSON (exit {result.returncode}):\n{output[:2000]}")
+    by_file = {name: [] for name in files.values()}
+    for message in report["messages"]:
+        file_name = Path(message.get("url", "")).name
+        by_file.setdefault(files.get(file_name, file_name or "(no file)"), []).append(message)
+    return by_file
+
+
+def describe(messages):
+    lines = []
+    for message in messages:
+        place = f"line {message.get('lastLine', '?')}"
+        if "firstColumn" in message:
+            place += f", columns {message['firstColumn']}-{message.get('lastColumn', '?')}"
+        lines.append(f"  {message['type']}: {message.get('message', '')} ({place})")
+        if message.get("extract"):
+            lines.append(f"      {message['extract'].strip()!r}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_page_is_valid_html(name, vnu_messages):
+    errors = [message for message in vnu_messages[name] if message["type"] in FAILING]
+    url = PAGE_TYPES[name][0]
+    assert not errors, f"vnu found errors in {name} ({url}):\n{describe(errors)}"
+
+
+def test_stylesheet_is_valid_css(vnu_messages):
+    errors = [message for message in vnu_messages[STYLESHEET.name] if message["type"] in FAILING]
+    assert not errors, f"vnu found errors in static/css/site.css:\n{describe(errors)}"
+
+
+def test_checker_reports_on_every_file(vnu_messages):
+    """Errors vnu could not tie to one of the files (it could not read one, say) fail too."""
+    known = {*PAGE_TYPES, STYLESHEET.name}
+    stray = {name: messages for name, messages in vnu_messages.items() if name not in known}
+    assert not stray, "\n".join(f"{name}:\n{describe(msgs)}" for name, msgs in stray.items())
