@@ -37,9 +37,9 @@ def named_relation_changed(sender, instance, action, reverse, pk_set, using, **k
         refresh(pk_set, using)
 
 
-# The country filter offers the countries of published case studies.
+# The country filter offers the countries of published case studies. A country link deleted on
+# its own is left to the choices' one-minute expiry: a delete signal on the link would make
+# Django fetch and signal every link of every case study it deletes.
 for model in (Initiative, InitiativeCountry):
     post_save.connect(content_changed, sender=model, dispatch_uid=f"choices-{model.__name__}")
-    post_delete.connect(
-        content_changed, sender=model, dispatch_uid=f"choices-{model.__name__}-delete"
-    )
+post_delete.connect(content_changed, sender=Initiative, dispatch_uid="choices-Initiative-delete")
