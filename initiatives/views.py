@@ -90,19 +90,24 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
 
     def get_queryset(self):
-        return self.get_base_queryset().prefetch_related(
-            COUNTRY_ROLES,
-            "regions",
-            Prefetch(
-                "organisation_roles",
-                queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
-                    "role", "organisation__name"
+        # The search index is as long as all the texts together and the page shows none of it.
+        return (
+            self.get_base_queryset()
+            .defer("search_text", "search_vector")
+            .prefetch_related(
+                COUNTRY_ROLES,
+                "regions",
+                Prefetch(
+                    "organisation_roles",
+                    queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
+                        "role", "organisation__name"
+                    ),
                 ),
-            ),
-            "themes",
-            "sdgs",
-            "cooperation_forms",
-            "sources",
+                "themes",
+                "sdgs",
+                "cooperation_forms",
+                "sources",
+            )
         )
 
     def get_context_data(self, **kwargs):
