@@ -21,6 +21,7 @@ print(json.dumps({{
     "DATABASE_ENGINE": settings.DATABASES["default"]["ENGINE"],
     "DATABASE_NAME": str(settings.DATABASES["default"]["NAME"]),
     "DATABASE_HOST": settings.DATABASES["default"].get("HOST", ""),
+    "DATABASE_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {{}}),
     "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
 }}))
@@ -110,6 +111,7 @@ def test_database_url_selects_postgresql():
 
     assert values["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert (values["DATABASE_NAME"], values["DATABASE_HOST"]) == ("db", "h")
+    assert values["DATABASE_OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_redis_url_selects_the_redis_cache():
