@@ -68,6 +68,7 @@ bench: install
 
 lighthouse: install node-tools
 	scripts/ensure-debian-packages chromium
+	fc-list :lang=zh | grep -q . || scripts/ensure-debian-packages fonts-noto-cjk
 	$(BIN)/python scripts/lighthouse.py --cases $(BENCH_CASES)
 
 clean:
