@@ -3,15 +3,17 @@
 A list page offers regions, countries, themes and goals to filter by; loading them from the
 database on every request was half of its queries. Each process keeps the loaded lists, keyed
 by the content version, a token in the shared cache (Redis in production) that any change to
-the records behind them replaces (see `content_changed`), and by the current minute, so that a
-change no signal reports (a bulk update, a scheduled publication coming due) shows within a
-minute.
+the records behind them replaces (see `content_changed`), and by the current period of
+PORTAL_CHOICE_CACHE_SECONDS (60 by default), so that a change no signal reports (a bulk update,
+a scheduled publication coming due) shows within that time. Tests set it to None: there, only
+the content version counts, and a query count cannot change because a minute went by.
 """
 
 import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 
 VERSION_KEY = "portal:content-version"
@@ -33,8 +35,9 @@ def content_changed(**kwargs):
 
 
 def cached_choices(name, load):
-    """The list `load()` returns, loaded at most once per content version and minute."""
-    slot = (name, content_version(), int(time.time() // 60))
+    """The list `load()` returns, loaded at most once per content version and period."""
+    period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
+    slot = (name, content_version(), int(time.time() // period) if period else 0)
     objects = _loaded.get(slot)
     if objects is None:
         objects = list(load())

@@ -16,3 +16,6 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files are not collected for the suite; look them up on request instead.
 WHITENOISE_AUTOREFRESH = True
+
+# Filter choices expire with the content version only, never halfway through a test.
+PORTAL_CHOICE_CACHE_SECONDS = None
