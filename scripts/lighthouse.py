@@ -17,7 +17,6 @@ for the glyphs of the 中文 language link, and that time counts as blocking.
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,28 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402
 
+sys.path.insert(0, str(bench.ROOT))
+from sscportal.chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
+
 ROOT = bench.ROOT
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-def find_chromium():
-    path = os.environ.get("PORTAL_CHROMIUM") or shutil.which("chromium")
-    path = path or shutil.which("chromium-browser")
-    if not path:
-        sys.exit("Chromium not found: install Debian's chromium package.")
-    return path
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 
 
 def run_lighthouse(url, output, chromium, attempts=3):
@@ -93,6 +77,8 @@ def main():
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse not installed: run `make node-tools` (needs npm).")
     chromium = find_chromium()
+    if chromium is None:
+        sys.exit("Chromium not found: install Debian's chromium package.")
     bench.configure_environment()
     database = os.environ["DATABASE_URL"]
     if database.startswith(("postgres://", "postgresql://")):

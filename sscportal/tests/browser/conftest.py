@@ -12,30 +12,14 @@ with a subtest per page type, each page at both widths.
 """
 
 import os
-import shutil
 
 import pytest
 from django.core.management import call_command
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from sscportal.chromium import CHROMIUM_ARGS, find_chromium
+
 # Fail fast: a page of this portal that takes longer than this is a failure anyway.
 TIMEOUT_MS = 15_000
-
-
-def find_chromium():
-    """PORTAL_CHROMIUM if set, otherwise a `chromium` or `chromium-browser` on the PATH."""
-    configured = os.environ.get("PORTAL_CHROMIUM")
-    if configured:
-        return shutil.which(configured)
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="session")
