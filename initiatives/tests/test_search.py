@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
-from initiatives.search import build_search_text, refresh_search_index, search_words
+from initiatives.search import build_search_text, refresh_search_index, search, search_words
 from publishing.models import Status
 
 LIST_URL = "/initiatives/"
@@ -221,9 +221,3 @@ def test_the_search_vector_has_a_gin_index_that_the_planner_uses(make_initiative
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "initiative_search_idx" in plan
-
-
-def search(queryset, value):
-    from initiatives.search import search as run
-
-    return run(queryset, value)
