@@ -35,6 +35,18 @@ class NumberInput(DirectInputMixin, forms.NumberInput):
     pass
 
 
+class EmailInput(DirectInputMixin, forms.EmailInput):
+    pass
+
+
+class CheckboxInput(forms.CheckboxInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = {"type": "checkbox", "name": name, **self.build_attrs(self.attrs, attrs)}
+        if self.check_test(value):
+            final_attrs["checked"] = True
+        return format_html("<input{}>", flatatt(final_attrs))
+
+
 class Select(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}

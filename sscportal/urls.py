@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("initiatives/", include("initiatives.urls")),
+    path("events/", include("events.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

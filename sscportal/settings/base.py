@@ -193,3 +193,8 @@ PORTAL_NAME = "SSC Portal"
 # Largest image an editor may upload, in bytes and in pixels (width x height).
 PORTAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = 40_000_000
+# How long the link that confirms a registration stays valid, in seconds (3 days). The link to
+# manage or cancel a registration does not expire.
+EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
+# The portal's public address, for links in e-mails and calendar files (no request there).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

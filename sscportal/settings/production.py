@@ -27,3 +27,6 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # Joining the browsers' HSTS preload list binds every subdomain for good: the domain's owner
 # decides that, not the application.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Links in e-mails and calendar files: the first host name over HTTPS unless set explicitly.
+if not os.environ.get("PORTAL_BASE_URL"):
+    PORTAL_BASE_URL = f"https://{ALLOWED_HOSTS[0]}"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from events.content import ensure_next_un_day
 from initiatives.models import Initiative
 from initiatives.search import refresh_search_index
 
@@ -30,8 +31,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"loaded {fixture.name}")
         # loaddata saves raw rows, which the search index does not follow: rebuild it once.
         indexed = refresh_search_index(Initiative.objects.all())
+        # The next UN Day for South-South Cooperation, open for registration; kept as it is if
+        # it is already there, so loading again changes nothing.
+        un_day = ensure_next_un_day()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(fixtures)} fixture files; indexed {indexed} case studies."
+                f"Loaded {len(fixtures)} fixture files; indexed {indexed} case studies; "
+                f"next UN Day for South-South Cooperation: {un_day.slug}."
             )
         )

@@ -1,0 +1,92 @@
+"""The e-mails registrants receive: plain text and HTML, the event's time in its own zone, the
+calendar file attached, and their signed links.
+
+`send_registration_email` runs after the transaction that changed the registration has
+committed (services.py). It never raises: a failure is logged and recorded on the registration,
+where staff see it and can resend.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import tokens
+from .calendar import event_calendar
+from .models import Registration
+from .times import event_when
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "request": _("Please confirm your registration: %(event)s"),
+    "reminder": _("Your registration: %(event)s"),
+    "confirmed": _("Your place is confirmed: %(event)s"),
+    "waitlisted": _("You are on the waiting list: %(event)s"),
+    "promoted": _("A place is now yours: %(event)s"),
+    "cancelled": _("Registration cancelled: %(event)s"),
+}
+
+
+def registration_links(registration, base_url=None):
+    base_url = base_url or settings.PORTAL_BASE_URL
+    return {
+        "confirm_url": base_url
+        + reverse("events:confirm", args=[tokens.make_token(registration, tokens.CONFIRM)]),
+        "manage_url": base_url
+        + reverse("events:manage", args=[tokens.make_token(registration, tokens.MANAGE)]),
+        "event_url": base_url + registration.event.get_absolute_url(),
+    }
+
+
+def build_message(registration, kind):
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "kind": kind,
+        "when": event_when(event),
+        "confirm_hours": settings.EVENTS_CONFIRM_LINK_MAX_AGE // 3600,
+        **registration_links(registration),
+    }
+    subject = str(SUBJECTS[kind]) % {"event": event.title}
+    message = EmailMultiAlternatives(
+        subject=subject.replace("\n", " ").replace("\r", " "),
+        body=render_to_string("events/email/registration.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        # The address alone: a registrant's name never reaches a header.
+        to=[registration.email],
+    )
+    message.attach_alternative(
+        render_to_string("events/email/registration.html", context), "text/html"
+    )
+    message.attach(f"{event.slug}.ics", event_calendar(event), "text/calendar")
+    return message
+
+
+def send_registration_email(registration_id, kind):
+    """Send one e-mail; True if it went. Failures are logged and kept on the registration."""
+    registration = (
+        Registration.objects.select_related("event", "event__country")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None:  # deleted before the e-mail went
+        logger.warning("Registration %s no longer exists; no %s e-mail sent", registration_id, kind)
+        return False
+    try:
+        build_message(registration, kind).send(fail_silently=False)
+    except Exception as error:  # noqa: BLE001 - any failure to send must not lose the registration
+        logger.exception("Could not send the %s e-mail for registration %s", kind, registration_id)
+        Registration.objects.filter(pk=registration_id).update(
+            last_email_error=f"{timezone.now():%Y-%m-%d %H:%M} UTC, {kind}: {error}"[:1000]
+        )
+        return False
+    Registration.objects.filter(pk=registration_id).update(
+        last_email_at=timezone.now(), last_email_error=""
+    )
+    return True

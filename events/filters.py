@@ -1,0 +1,92 @@
+"""The event list's filters: readable codes in the address, as for case studies."""
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from initiatives.filters import RegionFilter
+from publishing import widgets
+from publishing.choices import cached_choices
+from publishing.filters import PreloadedModelChoiceFilter
+from taxonomy.models import Country, Region, Theme
+
+from .models import Event, EventFormat, EventKind
+
+
+def published_event_countries(request=None):
+    """Countries where a published event is held: the only useful choices."""
+    return Country.objects.filter(
+        Exists(Event.objects.published().filter(country=OuterRef("pk")))
+    ).only("iso2", "name")
+
+
+def published_event_years():
+    return sorted(
+        {moment.year for moment in Event.objects.published().values_list("starts_at", flat=True)},
+        reverse=True,
+    )
+
+
+class EventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of event"),
+        choices=EventKind.choices,
+        empty_label=_("Any"),
+        widget=widgets.Select,
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("Year"),
+        field_name="starts_at__year",
+        empty_label=_("Any year"),
+        widget=widgets.Select,
+    )
+    format = django_filters.ChoiceFilter(
+        label=_("Format"),
+        choices=EventFormat.choices,
+        empty_label=_("Any"),
+        widget=widgets.Select,
+    )
+    region = RegionFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        cache_as="regions",
+        to_field_name="slug",
+        field_name="country__region__path",
+        method="filter_region",
+        empty_label=_("All regions"),
+        widget=widgets.Select,
+    )
+    country = PreloadedModelChoiceFilter(
+        label=_("Country"),
+        queryset=published_event_countries,
+        cache_as="event-countries",
+        to_field_name="iso2",
+        empty_label=_("All countries"),
+        widget=widgets.Select,
+    )
+    theme = PreloadedModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.all(),
+        cache_as="themes",
+        to_field_name="slug",
+        method="filter_theme",
+        empty_label=_("All themes"),
+        widget=widgets.Select,
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = cached_choices("event-years", published_event_years)
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
+
+    def filter_region(self, queryset, name, region):
+        return queryset.filter(country__region__path__startswith=region.path)
+
+    def filter_theme(self, queryset, name, theme):
+        return queryset.filter(
+            Exists(Event.themes.through.objects.filter(event=OuterRef("pk"), theme=theme))
+        )

@@ -1,0 +1,200 @@
+"""Registration: the writes that touch an event's places, and the e-mails that follow them.
+
+The capacity rule: confirmed registrations never outnumber an event's places. Every change that
+takes or frees a place runs in a transaction that first locks the event's row
+(`SELECT ... FOR UPDATE` on PostgreSQL), so two requests for the last place queue on the lock
+and the second one counts the first one's place. On SQLite `select_for_update()` does nothing,
+but the portal opens every SQLite transaction with BEGIN IMMEDIATE (settings/base.py): a write
+transaction holds the database's single write lock from its start, so the same changes queue
+there too.
+
+E-mails are sent only once the transaction has committed (a rolled-back registration never
+sends one), and a failure to send is logged and kept on the registration for staff to see and
+resend; it never undoes the registration.
+"""
+
+import enum
+import logging
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import ACTIVE_STATUSES, Event, Registration, RegistrationStatus
+
+logger = logging.getLogger(__name__)
+
+# Switched off only by the concurrency tests' control run, to show that without the lock the
+# capacity is overrun, so that the tests are able to fail.
+LOCK_EVENT_ROW = True
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    ALREADY_REGISTERED = "already-registered"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    FULL = "full"
+    CANCELLED = "cancelled"
+    ALREADY_CANCELLED = "already-cancelled"
+    EVENT_CANCELLED = "event-cancelled"
+    EVENT_PAST = "event-past"
+
+
+@dataclass
+class Result:
+    registration: Registration
+    outcome: Outcome
+    promoted: list = field(default_factory=list)
+
+
+def lock_event(event_id):
+    """The event, its row locked until the transaction ends (queued behind other writers)."""
+    events = Event.objects.all()
+    if LOCK_EVENT_ROW:
+        events = events.select_for_update()
+    return events.get(pk=event_id)
+
+
+def confirmed_count(event):
+    return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def send_after_commit(registration, kind, **extra):
+    from .emails import send_registration_email  # emails.py renders templates; import lazily
+
+    pk = registration.pk
+    transaction.on_commit(lambda: send_registration_email(pk, kind, **extra))
+
+
+def register(*, event, name, email, organisation="", country=None):
+    """A pending registration and an e-mail asking to confirm it; or, when the address already
+    has an active registration for the event, nothing new and a reminder to that address."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        existing = (
+            Registration.objects.filter(event=event, email=email, status__in=ACTIVE_STATUSES)
+            .order_by("pk")
+            .first()
+        )
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    registration = Registration.objects.create(
+                        event=event,
+                        name=name,
+                        email=email,
+                        organisation=organisation,
+                        country=country,
+                        consented_at=timezone.now(),
+                    )
+            except IntegrityError:
+                # The same address registered in a parallel request: the unique constraint
+                # kept one, which this request now treats as the existing registration.
+                existing = Registration.objects.get(
+                    event=event, email=email, status__in=ACTIVE_STATUSES
+                )
+            else:
+                send_after_commit(registration, "request")
+                return Result(registration, Outcome.CREATED)
+        send_after_commit(existing, "reminder")
+        return Result(existing, Outcome.ALREADY_REGISTERED)
+
+
+def confirm(registration_id):
+    """Take a place for a pending registration if one is free, else the waiting list (when the
+    event has one), else leave it pending and say the event is full."""
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event").get(pk=registration_id)
+        event = lock_event(registration.event_id)
+        registration.refresh_from_db(fields=["status"])
+        registration.event = event
+        if registration.status == RegistrationStatus.CONFIRMED:
+            return Result(registration, Outcome.CONFIRMED)
+        if registration.status == RegistrationStatus.WAITLISTED:
+            return Result(registration, Outcome.WAITLISTED)
+        if registration.status == RegistrationStatus.CANCELLED:
+            return Result(registration, Outcome.ALREADY_CANCELLED)
+        if event.is_cancelled:
+            return Result(registration, Outcome.EVENT_CANCELLED)
+        if event.has_ended():
+            return Result(registration, Outcome.EVENT_PAST)
+        now = timezone.now()
+        if event.capacity is None or confirmed_count(event) < event.capacity:
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.confirmed_at = now
+            outcome = Outcome.CONFIRMED
+        elif event.waiting_list:
+            registration.status = RegistrationStatus.WAITLISTED
+            registration.waitlisted_at = now
+            outcome = Outcome.WAITLISTED
+        else:
+            return Result(registration, Outcome.FULL)
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
+        send_after_commit(registration, outcome.value)
+        return Result(registration, outcome)
+
+
+def cancel(registration_id, *, notify=True):
+    """Cancel a registration; a place it frees goes to the first person on the waiting list.
+    `notify=False` sends the registrant no e-mail (their record is about to be deleted)."""
+    with transaction.atomic():
+        registration = Registration.objects.select_related("event").get(pk=registration_id)
+        event = lock_event(registration.event_id)
+        registration.refresh_from_db(fields=["status"])
+        registration.event = event
+        if registration.status == RegistrationStatus.CANCELLED:
+            return Result(registration, Outcome.ALREADY_CANCELLED)
+        held_a_place = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        if notify:
+            send_after_commit(registration, "cancelled")
+        promoted = fill_free_places(event) if held_a_place else []
+        return Result(registration, Outcome.CANCELLED, promoted)
+
+
+def fill_free_places(event):
+    """Give free places to the waiting list, first come first served, and tell each person.
+
+    The caller holds the event's lock (`lock_event`) inside its transaction. Also used when
+    staff raise an event's capacity.
+    """
+    if event.is_cancelled or event.has_ended():
+        return []
+    waiting = Registration.objects.filter(
+        event=event, status=RegistrationStatus.WAITLISTED
+    ).order_by("waitlisted_at", "pk")
+    if event.capacity is not None:
+        free = event.capacity - confirmed_count(event)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        send_after_commit(registration, "promoted")
+    return promoted
+
+
+def promote_after_capacity_change(event_id):
+    """After staff change an event's capacity or open its waiting list: fill what is free."""
+    with transaction.atomic():
+        return fill_free_places(lock_event(event_id))
+
+
+def resend(registration):
+    """Send the registrant the e-mail that fits their registration now, with fresh links."""
+    kind = {
+        RegistrationStatus.PENDING: "request",
+        RegistrationStatus.CONFIRMED: "confirmed",
+        RegistrationStatus.WAITLISTED: "waitlisted",
+        RegistrationStatus.CANCELLED: "cancelled",
+    }[registration.status]
+    from .emails import send_registration_email
+
+    return send_registration_email(registration.pk, kind)

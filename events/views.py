@@ -1,0 +1,280 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from initiatives.models import Initiative
+from initiatives.views import active_filters
+from publishing.views import PublishedDetailMixin
+
+from . import services, tokens
+from .calendar import event_calendar, events_calendar
+from .filters import EventFilter
+from .forms import RegistrationForm
+from .models import Event, Registration, RegistrationState, RegistrationStatus
+
+UPCOMING, PAST = "upcoming", "past"
+# The most events one calendar feed lists.
+FEED_LIMIT = 200
+
+
+class EventListView(ListView):
+    model = Event
+    paginate_by = 20
+    template_name = "events/event_list.html"
+
+    def get_queryset(self):
+        self.when = PAST if self.request.GET.get("when") == PAST else UPCOMING
+        events = Event.objects.published()
+        events = events.past() if self.when == PAST else events.upcoming()
+        data = self.request.GET.copy()
+        data.pop("when", None)
+        self.filterset = EventFilter(data or None, queryset=events, request=self.request)
+        return (
+            self.filterset.qs.with_registration_counts()
+            .select_related("country", "parent")
+            .defer("description", "source_note")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["when"] = self.when
+        context["active_filters"] = [
+            item for item in active_filters(self.filterset, self.request) if item["label"]
+        ]
+        context["more_filters_open"] = bool(self.filterset.form.errors) or any(
+            self.request.GET.get(name) for name in self.filterset.form.fields
+        )
+        return context
+
+
+def event_detail_queryset(events):
+    return (
+        events.with_registration_counts()
+        .select_related("country", "parent")
+        .prefetch_related(
+            "organisers",
+            "themes",
+            "sdgs",
+            "sources",
+            Prefetch(
+                "initiatives",
+                queryset=Initiative.objects.published().only("title", "slug", "summary"),
+            ),
+            Prefetch(
+                "side_events",
+                queryset=Event.objects.published()
+                .select_related("country")
+                .defer("description", "source_note")
+                .order_by("starts_at", "title"),
+            ),
+        )
+    )
+
+
+class EventDetailView(PublishedDetailMixin, DetailView):
+    model = Event
+    template_name = "events/event_detail.html"
+    form = None
+
+    def get_queryset(self):
+        return event_detail_queryset(self.get_base_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        state = event.registration_state(confirmed_count=event.confirmed_count)
+        context["registration_state"] = state
+        context["registration_open"] = state == RegistrationState.OPEN
+        if state == RegistrationState.OPEN:
+            context["form"] = self.form or RegistrationForm()
+            context["places_left"] = (
+                None if event.capacity is None else max(event.capacity - event.confirmed_count, 0)
+            )
+        context["parent"] = event.parent if event.parent and event.parent.is_published() else None
+        return context
+
+
+class RegisterView(EventDetailView):
+    """POST only: the registration form on an event's page."""
+
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return event_detail_queryset(Event.objects.published())
+
+    def post(self, request, *args, **kwargs):
+        self.object = event = self.get_object()
+        if (
+            event.registration_state(confirmed_count=event.confirmed_count)
+            != RegistrationState.OPEN
+        ):
+            # The page says why (closed, full, cancelled, ...).
+            return redirect(event.get_absolute_url(), status=303)
+        form = RegistrationForm(request.POST)
+        if not form.is_valid():
+            self.form = form
+            response = self.render_to_response(self.get_context_data(object=event))
+            response.status_code = 400
+            return response
+        data = form.cleaned_data
+        services.register(
+            event=event,
+            name=data["name"],
+            email=data["email"],
+            organisation=data["organisation"],
+            country=data["country"],
+        )
+        # The same answer whether or not the address was already registered: the page must not
+        # tell anyone who has registered.
+        return redirect_status(reverse("events:registered", args=[event.slug]), 303)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        return HttpResponseNotAllowed(["POST"])
+
+
+def redirect_status(to, status, **kwargs):
+    response = redirect(to, **kwargs)
+    response.status_code = status
+    return response
+
+
+@require_safe
+def registered(request, slug):
+    event = get_object_or_404(Event.objects.published(), slug=slug)
+    context = {"event": event, "confirm_hours": settings.EVENTS_CONFIRM_LINK_MAX_AGE // 3600}
+    return render(request, "events/registered.html", context)
+
+
+def registration_from_token(token, purpose):
+    pk = tokens.read_token(token, purpose)
+    if pk is None:
+        return None
+    return Registration.objects.select_related("event", "event__country").filter(pk=pk).first()
+
+
+def private(response):
+    """A registrant's own page: never cached, never indexed."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def confirm(request, token):
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    registration = registration_from_token(token, tokens.CONFIRM)
+    if registration is None:
+        expired = tokens.is_expired(token, tokens.CONFIRM)
+        response = render(
+            request,
+            "events/link_invalid.html",
+            {"expired": expired},
+            status=410 if expired else 404,
+        )
+        return private(response)
+    if request.method == "POST":
+        result = services.confirm(registration.pk)
+        messages.add_message(
+            request,
+            messages.ERROR if result.outcome in FAILED_CONFIRMATIONS else messages.SUCCESS,
+            CONFIRM_MESSAGES[result.outcome],
+        )
+        manage_token = tokens.make_token(registration, tokens.MANAGE)
+        return private(redirect_status(reverse("events:manage", args=[manage_token]), 303))
+    return private(
+        render(
+            request,
+            "events/confirm.html",
+            {"registration": registration, "event": registration.event},
+        )
+    )
+
+
+def manage(request, token):
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponseNotAllowed(["GET", "POST"])
+    registration = registration_from_token(token, tokens.MANAGE)
+    if registration is None:
+        return private(render(request, "events/link_invalid.html", {"expired": False}, status=404))
+    if request.method == "POST":
+        if request.POST.get("action") != "cancel":
+            return private(
+                render(request, "events/link_invalid.html", {"expired": False}, status=400)
+            )
+        result = services.cancel(registration.pk)
+        if result.outcome == services.Outcome.CANCELLED:
+            messages.success(
+                request, _("Your registration is cancelled. Thank you for telling us.")
+            )
+        else:
+            messages.info(request, _("This registration was already cancelled."))
+        return private(redirect_status(request.path, 303))
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "show_online_link": registration.status == RegistrationStatus.CONFIRMED
+        and event.online_url
+        and not event.is_cancelled,
+        "can_cancel": registration.is_active and not event.has_ended(),
+        "confirm_token": tokens.make_token(registration, tokens.CONFIRM)
+        if registration.status == RegistrationStatus.PENDING
+        else None,
+    }
+    return private(render(request, "events/manage.html", context))
+
+
+FAILED_CONFIRMATIONS = {
+    services.Outcome.FULL,
+    services.Outcome.ALREADY_CANCELLED,
+    services.Outcome.EVENT_CANCELLED,
+    services.Outcome.EVENT_PAST,
+}
+CONFIRM_MESSAGES = {
+    services.Outcome.CONFIRMED: gettext_lazy(
+        "Your place is confirmed. We have sent you an e-mail with the details."
+    ),
+    services.Outcome.WAITLISTED: gettext_lazy(
+        "The event is full, so you are on the waiting list. We will e-mail you if a place frees up."
+    ),
+    services.Outcome.FULL: gettext_lazy("Sorry, the event is full and has no waiting list."),
+    services.Outcome.ALREADY_CANCELLED: gettext_lazy(
+        "This registration was cancelled; register again if you wish."
+    ),
+    services.Outcome.EVENT_CANCELLED: gettext_lazy("The event has been cancelled."),
+    services.Outcome.EVENT_PAST: gettext_lazy("The event has already taken place."),
+}
+
+
+def calendar_response(content, filename):
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_safe
+def event_ics(request, slug):
+    event = get_object_or_404(Event.objects.published().select_related("country"), slug=slug)
+    return calendar_response(
+        event_calendar(event, request.build_absolute_uri("/")[:-1]), f"{event.slug}.ics"
+    )
+
+
+@require_safe
+def upcoming_ics(request):
+    events = Event.objects.published().upcoming().select_related("country")[:FEED_LIMIT]
+    content = events_calendar(
+        events, _("SSC Portal: upcoming events"), request.build_absolute_uri("/")[:-1]
+    )
+    return calendar_response(content, "ssc-portal-events.ics")
