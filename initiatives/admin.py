@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from publishing.admin import PublishableAdmin
@@ -115,14 +114,6 @@ class InitiativeAdmin(PublishableAdmin):
     def country_list(self, obj):
         names = dict.fromkeys(link.country.name for link in obj.country_roles.all())
         return ", ".join(names) or "—"
-
-    @admin.display(description=_("preview"))
-    def image_preview(self, obj):
-        if not obj.image:
-            return _("No image yet.")
-        return format_html(
-            '<img src="{}" alt="{}" width="240" loading="lazy">', obj.image.url, obj.image_alt
-        )
 
 
 @admin.register(CooperationForm)

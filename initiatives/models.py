@@ -9,8 +9,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from publishing.models import Publishable, PublishableManager, PublishedQuerySet
-from publishing.validators import validate_image_upload
+from publishing.models import (
+    Illustrated,
+    Publishable,
+    PublishableManager,
+    PublishedQuerySet,
+)
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 
 YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
@@ -74,14 +78,7 @@ class InitiativeManager(PublishableManager.from_queryset(InitiativeQuerySet)):
     pass
 
 
-def initiative_image_path(instance, filename):
-    # The stored name never comes from the upload: only the extension Pillow will be asked about.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
-    extension = extension if extension in {"jpg", "jpeg", "png", "webp", "gif"} else "img"
-    return f"initiatives/{instance.slug}.{extension}"
-
-
-class Initiative(Publishable):
+class Initiative(Illustrated, Publishable):
     challenge = models.TextField(_("challenge"), blank=True)
     solution = models.TextField(_("towards a solution"), blank=True)
     results = models.TextField(_("results"), blank=True)
@@ -142,22 +139,6 @@ class Initiative(Publishable):
     )
     contact_name = models.CharField(_("contact"), max_length=255, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    image = models.ImageField(
-        _("image"),
-        upload_to=initiative_image_path,
-        blank=True,
-        validators=[validate_image_upload],
-        width_field="image_width",
-        height_field="image_height",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        _("image description"),
-        max_length=255,
-        blank=True,
-        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
-    )
     featured = models.BooleanField(
         _("featured"), default=False, help_text=_("Show on the home page.")
     )
@@ -210,11 +191,9 @@ class Initiative(Publishable):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        errors = {}
+        errors = self.image_errors()
         if self.start_year and self.end_year and self.end_year < self.start_year:
             errors["end_year"] = _("The end year cannot be before the start year.")
-        if self.image and not self.image_alt:
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if self.budget_amount is not None and not self.budget_currency:
             errors["budget_currency"] = _("Give the currency of the budget.")
         if errors:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -45,4 +46,12 @@ class PublishableAdmin(admin.ModelAdmin):
             request,
             ngettext("%d record unpublished.", "%d records unpublished.", count) % count,
             messages.SUCCESS,
+        )
+
+    @admin.display(description=_("preview"))
+    def image_preview(self, obj):
+        if not obj.image:
+            return _("No image yet.")
+        return format_html(
+            '<img src="{}" alt="{}" width="240" loading="lazy">', obj.image.url, obj.image_alt
         )

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_image_upload
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -70,3 +72,44 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}
+
+
+def generated_image_name(instance, filename):
+    """`<app>/<slug>.<ext>`: the stored name never comes from the upload, only an extension from
+    a fixed list (Pillow, not the name, decides what the file is)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    extension = extension if extension in IMAGE_EXTENSIONS else "img"
+    return f"{instance._meta.app_label}/{instance.slug}.{extension}"
+
+
+class Illustrated(models.Model):
+    """An optional image with its size (for width and height in the page) and its description."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to=generated_image_name,
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description"),
+        max_length=255,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def image_errors(self):
+        """For the model's clean(): what is wrong with the image fields, by field."""
+        if self.image and not self.image_alt:
+            return {"image_alt": _("Describe the image for people who cannot see it.")}
+        return {}

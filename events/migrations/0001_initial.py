@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import events.models
+import publishing.models
 import publishing.validators
 
 
@@ -151,7 +152,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         blank=True,
                         height_field="image_height",
-                        upload_to=events.models.event_image_path,
+                        upload_to=publishing.models.generated_image_name,
                         validators=[publishing.validators.validate_image_upload],
                         verbose_name="image",
                         width_field="image_width",

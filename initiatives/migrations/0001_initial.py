@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-import initiatives.models
+import publishing.models
 import publishing.validators
 
 
@@ -179,7 +179,7 @@ class Migration(migrations.Migration):
                     models.ImageField(
                         blank=True,
                         height_field="image_height",
-                        upload_to=initiatives.models.initiative_image_path,
+                        upload_to=publishing.models.generated_image_name,
                         validators=[publishing.validators.validate_image_upload],
                         verbose_name="image",
                         width_field="image_width",
