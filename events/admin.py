@@ -15,7 +15,6 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_permission_codename
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -240,14 +239,6 @@ class EventAdmin(PublishableAdmin):
     @admin.display(description=_("unconfirmed"), ordering="pending_count")
     def pending(self, obj):
         return obj.pending_count
-
-    @admin.display(description=_("preview"))
-    def image_preview(self, obj):
-        if not obj.image:
-            return _("No image yet.")
-        return format_html(
-            '<img src="{}" alt="{}" width="240" loading="lazy">', obj.image.url, obj.image_alt
-        )
 
 
 @admin.register(Registration)

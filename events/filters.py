@@ -1,5 +1,8 @@
 """The event list's filters: readable codes in the address, as for case studies."""
 
+import zoneinfo
+from datetime import UTC, datetime
+
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
@@ -20,11 +23,14 @@ def published_event_countries(request=None):
     ).only("iso2", "name")
 
 
+def local_year(starts_at, time_zone):
+    return starts_at.astimezone(zoneinfo.ZoneInfo(time_zone)).year
+
+
 def published_event_years():
-    return sorted(
-        {moment.year for moment in Event.objects.published().values_list("starts_at", flat=True)},
-        reverse=True,
-    )
+    """Years as the events give them: in each event's own time zone, not in UTC."""
+    starts = Event.objects.published().values_list("starts_at", "time_zone")
+    return sorted({local_year(*start) for start in starts}, reverse=True)
 
 
 class EventFilter(django_filters.FilterSet):
@@ -36,7 +42,7 @@ class EventFilter(django_filters.FilterSet):
     )
     year = django_filters.ChoiceFilter(
         label=_("Year"),
-        field_name="starts_at__year",
+        method="filter_year",
         empty_label=_("Any year"),
         widget=widgets.Select,
     )
@@ -82,6 +88,17 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         years = cached_choices("event-years", published_event_years)
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
+
+    def filter_year(self, queryset, name, year):
+        """Events that start in `year` in their own time zone. UTC offsets run from -12 to +14
+        hours, so the database narrows to a UTC window a day wider on each side, and the
+        events in it are checked one by one (one small query, whatever the year)."""
+        year = int(year)
+        window = queryset.filter(
+            starts_at__gte=datetime(year - 1, 12, 31, tzinfo=UTC),
+            starts_at__lt=datetime(year + 1, 1, 2, tzinfo=UTC),
+        ).values_list("pk", "starts_at", "time_zone")
+        return queryset.filter(pk__in=[pk for pk, *start in window if local_year(*start) == year])
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(country__region__path__startswith=region.path)

@@ -8,11 +8,17 @@ from publishing import widgets
 from publishing.filters import PreloadedModelChoiceField
 from taxonomy.models import Country
 
+# Zero-width (non-)joiners are part of how Persian and Indic names are written.
+JOINERS = {"\u200c", "\u200d"}
+
 
 def reject_control_characters(value):
-    """Line breaks, NULs and other control characters have no place in a name or an
-    organisation, and a line break in a name could reach an e-mail header."""
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in value):
+    """Line breaks, NULs, direction overrides and other control characters have no place in a
+    name or an organisation, and a line break in a name could reach an e-mail header."""
+    if any(
+        unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} and char not in JOINERS
+        for char in value
+    ):
         raise ValidationError(
             _("Use letters, digits and punctuation only, on one line."), code="control_character"
         )

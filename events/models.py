@@ -16,8 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models import Initiative
-from publishing.models import Publishable, PublishableManager, PublishedQuerySet
-from publishing.validators import validate_image_upload
+from publishing.models import (
+    Illustrated,
+    Publishable,
+    PublishableManager,
+    PublishedQuerySet,
+)
 from taxonomy.models import SDG, Country, Organisation, Source, Theme
 
 # Canonical "Area/City" zone names (plus UTC): not aliases such as US/Eastern or Etc/GMT+5,
@@ -101,13 +105,6 @@ class EventManager(PublishableManager.from_queryset(EventQuerySet)):
     pass
 
 
-def event_image_path(instance, filename):
-    # The stored name never comes from the upload: only the extension, from a fixed list.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
-    extension = extension if extension in {"jpg", "jpeg", "png", "webp", "gif"} else "img"
-    return f"events/{instance.slug}.{extension}"
-
-
 class RegistrationState(models.TextChoices):
     """Why the registration form is, or is not, offered on an event's page."""
 
@@ -120,7 +117,7 @@ class RegistrationState(models.TextChoices):
     PAST = "past", _("The event has taken place.")
 
 
-class Event(Publishable):
+class Event(Illustrated, Publishable):
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
     parent = models.ForeignKey(
         "self",
@@ -190,22 +187,6 @@ class Event(Publishable):
     )
     sdgs = models.ManyToManyField(
         SDG, verbose_name=_("Sustainable Development Goals"), blank=True, related_name="events"
-    )
-    image = models.ImageField(
-        _("image"),
-        upload_to=event_image_path,
-        blank=True,
-        validators=[validate_image_upload],
-        width_field="image_width",
-        height_field="image_height",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_alt = models.CharField(
-        _("image description"),
-        max_length=255,
-        blank=True,
-        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
     )
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="events")
     source_note = models.TextField(
@@ -286,7 +267,7 @@ class Event(Publishable):
         return reverse("events:ics", kwargs={"slug": self.slug})
 
     def clean(self):
-        errors = {}
+        errors = self.image_errors()
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
         if (
@@ -295,8 +276,6 @@ class Event(Publishable):
             and self.registration_closes_at < self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration cannot close before it opens.")
-        if self.image and not self.image_alt:
-            errors["image_alt"] = _("Describe the image for people who cannot see it.")
         if self.parent_id and self.pk:
             ancestor, seen = self.parent, {self.pk}
             while ancestor is not None:

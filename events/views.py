@@ -118,7 +118,7 @@ class RegisterView(EventDetailView):
             != RegistrationState.OPEN
         ):
             # The page says why (closed, full, cancelled, ...).
-            return redirect(event.get_absolute_url(), status=303)
+            return redirect_status(event.get_absolute_url(), 303)
         form = RegistrationForm(request.POST)
         if not form.is_valid():
             self.form = form

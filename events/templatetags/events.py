@@ -22,6 +22,12 @@ def event_times(event):
 
 
 @register.filter
+def event_zone(event):
+    """'New York time (UTC-4)' at the event's start."""
+    return f"{times.zone_label(event.time_zone)} ({times.utc_offset(event.local_start)})"
+
+
+@register.filter
 def event_place(event):
     """'Venue, City, Country' from what is known; 'Online' for online events."""
     parts = [event.venue, event.city, event.country.name if event.country_id else ""]
