@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install node-tools migrate content admin lint format check bench lighthouse clean
+.PHONY: run test install node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
 
 run: install migrate content admin
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -65,6 +65,15 @@ export BENCH_DATABASE_URL BENCH_CASES
 bench: install
 	scripts/ensure-debian-packages wrk
 	$(BIN)/python scripts/bench.py --cases $(BENCH_CASES)
+
+# Many people registering for one event at once over HTTP: exactly min(places, clients) must be
+# confirmed. Its own PostgreSQL database unless BENCH_DATABASE_URL says otherwise (default
+# postgres://root@127.0.0.1:5432/sscportal_bench_reg, created if missing).
+BENCH_CLIENTS ?= 500
+BENCH_PLACES ?= 100
+
+bench-registrations: install
+	$(BIN)/python scripts/bench_registrations.py --clients $(BENCH_CLIENTS) --places $(BENCH_PLACES)
 
 lighthouse: install node-tools
 	scripts/ensure-debian-packages chromium

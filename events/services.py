@@ -16,7 +16,9 @@ resend; it never undoes the registration.
 import enum
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +29,7 @@ logger = logging.getLogger(__name__)
 # Switched off only by the concurrency tests' control run, to show that without the lock the
 # capacity is overrun, so that the tests are able to fail.
 LOCK_EVENT_ROW = True
+REMINDER_INTERVAL = timedelta(minutes=10)
 
 
 class Outcome(enum.StrEnum):
@@ -52,7 +55,9 @@ def lock_event(event_id):
     """The event, its row locked until the transaction ends (queued behind other writers)."""
     events = Event.objects.all()
     if LOCK_EVENT_ROW:
-        events = events.select_for_update()
+        # FOR NO KEY UPDATE: new registrations (which only take a key-share lock on the event
+        # through their foreign key) need not wait; confirmations and cancellations still do.
+        events = events.select_for_update(no_key=True)
     return events.get(pk=event_id)
 
 
@@ -60,11 +65,11 @@ def confirmed_count(event):
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
 
-def send_after_commit(registration, kind, **extra):
+def send_after_commit(registration, kind):
     from .emails import send_registration_email  # emails.py renders templates; import lazily
 
     pk = registration.pk
-    transaction.on_commit(lambda: send_registration_email(pk, kind, **extra))
+    transaction.on_commit(lambda: send_registration_email(pk, kind))
 
 
 def register(*, event, name, email, organisation="", country=None):
@@ -97,7 +102,10 @@ def register(*, event, name, email, organisation="", country=None):
             else:
                 send_after_commit(registration, "request")
                 return Result(registration, Outcome.CREATED)
-        send_after_commit(existing, "reminder")
+        # At most one reminder per address and event in REMINDER_INTERVAL, so that the form
+        # cannot be used to flood someone's mailbox.
+        if cache.add(f"events:reminder:{existing.pk}", True, REMINDER_INTERVAL.total_seconds()):
+            send_after_commit(existing, "reminder")
         return Result(existing, Outcome.ALREADY_REGISTERED)
 
 

@@ -469,3 +469,21 @@ def test_a_failing_mail_server_does_not_undo_a_confirmation(
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.CONFIRMED
     assert "confirmed" in registration.last_email_error
+
+
+def test_repeated_attempts_send_at_most_one_reminder_in_ten_minutes(
+    client, open_event, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = form_data()
+    url = f"/events/{open_event.slug}/register/"
+    with django_capture_on_commit_callbacks(execute=True):
+        for _attempt in range(5):
+            assert client.post(url, data).status_code == 303
+    assert [message.subject.split(":")[0] for message in mailoutbox] == [
+        "Please confirm your registration",
+        "Your registration",
+    ]
+    later = time_machine.travel(timezone.now() + timedelta(minutes=11))
+    with later, django_capture_on_commit_callbacks(execute=True):
+        client.post(url, data)
+    assert len(mailoutbox) == 3
