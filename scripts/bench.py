@@ -1,11 +1,15 @@
 """Benchmark the portal as it is served in production, against a ceiling.
 
-    .venv/bin/python scripts/bench.py [--cases N] [--rounds R] [--duration S] [--profile PAGE]
+    .venv/bin/python scripts/bench.py [--cases N] [--events N] [--rounds R] [--duration S]
+                                      [--profile PAGE]
 
 What it does:
 1. Prepares the benchmark database named by BENCH_DATABASE_URL (default: SQLite in
    var/bench.sqlite3; PostgreSQL when the URL says so, created if missing): migrates, loads the
-   starting content and tops the case studies up to --cases with `generate_volume`.
+   starting content (the events too, into a database prepared before there were any), tops the
+   case studies up to --cases with `generate_volume` and the events up to --events with
+   `generate_events` below (past and upcoming, some with side events, the upcoming ones open for
+   registration with registrations in every status).
 2. Serves the portal with gunicorn (2 sync workers, settings.bench: production settings, DEBUG
    off, plus /bench/ceiling/, a view that touches neither database nor templates).
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
@@ -15,7 +19,7 @@ What it does:
    page: HTML raw and gzip-compressed, and with its stylesheets and scripts as served.
 
 --profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
-detail, ceiling). Needs wrk (Debian package; `make bench` installs it).
+detail, events, event, ceiling). Needs wrk (Debian package; `make bench` installs it).
 """
 
 import argparse
@@ -71,7 +75,7 @@ def ensure_postgresql_database(url):
             connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def prepare_database(cases):
+def prepare_database(cases, events):
     from django.core.management import call_command
 
     from initiatives.models import Initiative
@@ -85,10 +89,147 @@ def prepare_database(cases):
     if missing > 0:
         print(f"Generating {missing} case studies to reach {cases}...", flush=True)
         call_command("generate_volume", initiatives=missing)
+    prepare_events(events)
+
+
+EVENT_FIXTURES = "*_events.json"
+EVENT_SLUG_PREFIX = "vol-event-"
+
+
+def prepare_events(wanted):
+    """The starting content's events (loaded into a database made before there were any) and
+    the next UN Day, then generated events up to `wanted`."""
+    from django.core.management import call_command
+
+    from events.content import ensure_next_un_day
+    from events.models import Event
+
+    if not Event.objects.exclude(slug__startswith=EVENT_SLUG_PREFIX).exists():
+        for fixture in sorted((ROOT / "fixtures").glob(EVENT_FIXTURES)):
+            call_command("loaddata", str(fixture), verbosity=0)
+    ensure_next_un_day()
+    missing = wanted - Event.objects.count()
+    if missing > 0:
+        print(f"Generating {missing} events to reach {wanted}...", flush=True)
+        generate_events(missing)
+
+
+def generate_events(count, seed=20260912):
+    """`count` published events, slugs vol-event-<n>: three in four past, spread over twelve
+    years; the rest upcoming within a year, open for registration, with 0-60 registrations each
+    in every status; about one in five a side event of an earlier generated one, the day after."""
+    import random
+    from datetime import UTC, timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.models import (
+        DatePrecision,
+        Event,
+        EventFormat,
+        EventKind,
+        Registration,
+        RegistrationStatus,
+    )
+    from publishing.choices import content_changed
+    from publishing.models import Status
+    from taxonomy.models import Country, Theme
+
+    rng = random.Random(seed)  # noqa: S311 (sample data, not secrets)
+    now = timezone.now()
+    countries = list(Country.objects.values_list("pk", flat=True))
+    themes = list(Theme.objects.values_list("pk", flat=True))
+    kinds = [kind for kind in EventKind.values if kind != EventKind.SIDE_EVENT]
+    topics = [
+        "South-South knowledge exchange on food security",
+        "Triangular cooperation for climate adaptation",
+        "Digital public goods across the Global South",
+        "Health systems resilience: lessons shared",
+        "Financing sustainable infrastructure in the South",
+        "Youth employment and skills partnerships",
+        "Women's economic empowerment through cooperation",
+        "Disaster risk reduction in small island States",
+    ]
+    start = Event.objects.filter(slug__startswith=EVENT_SLUG_PREFIX).count() + 1
+    events, themes_of, parent_of, main_events = [], {}, {}, []
+    for number in range(start, start + count):
+        slug = f"{EVENT_SLUG_PREFIX}{number}"
+        if main_events and rng.random() < 0.2:  # a side event, the day after its main event
+            parent = rng.choice(main_events)
+            parent_of[slug] = parent.slug
+            starts_at = parent.starts_at + timedelta(days=1)
+            upcoming = starts_at > now
+        else:
+            upcoming = rng.random() < 0.25
+            days = rng.randint(3, 365) if upcoming else -rng.randint(3, 365 * 12)
+            starts_at = (now + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+        event_format = rng.choice(EventFormat.values)
+        topic = rng.choice(topics)
+        events.append(
+            Event(
+                title=f"{topic} ({number})",
+                slug=slug,
+                summary=f"{topic}: practitioners from developing countries compare what works.",
+                description=f"{topic}.\n\nA generated event for the benchmark.",
+                status=Status.PUBLISHED,
+                published_at=min(now, starts_at) - timedelta(days=30),
+                kind=EventKind.SIDE_EVENT if slug in parent_of else rng.choice(kinds),
+                starts_at=starts_at.astimezone(UTC),
+                ends_at=(starts_at + timedelta(hours=rng.choice([2, 3, 8, 48]))).astimezone(UTC),
+                time_zone=rng.choice(["America/New_York", "Africa/Nairobi", "Asia/Bangkok"]),
+                date_precision=DatePrecision.TIME,
+                format=event_format,
+                country_id=None if event_format == EventFormat.ONLINE else rng.choice(countries),
+                registration_enabled=upcoming,
+                capacity=rng.choice([None, 50, 100, 300]) if upcoming else None,
+                waiting_list=True,
+            )
+        )
+        if slug not in parent_of:
+            main_events.append(events[-1])
+        themes_of[slug] = rng.sample(themes, k=min(len(themes), rng.randint(1, 3)))
+    with transaction.atomic():
+        Event.objects.bulk_create(events, batch_size=500)
+        created = dict(
+            Event.objects.filter(slug__in=[event.slug for event in events]).values_list(
+                "slug", "pk"
+            )
+        )
+        Event.themes.through.objects.bulk_create(
+            [
+                Event.themes.through(event_id=created[slug], theme_id=theme)
+                for slug, chosen in themes_of.items()
+                for theme in chosen
+            ],
+            batch_size=1000,
+        )
+        for slug, parent_slug in parent_of.items():
+            Event.objects.filter(slug=slug).update(parent_id=created[parent_slug])
+        registrations = []
+        statuses = list(RegistrationStatus.values)
+        for event in events:
+            if not event.registration_enabled:
+                continue
+            for person in range(rng.randint(0, 60)):
+                status = rng.choice(statuses)
+                registrations.append(
+                    Registration(
+                        event_id=created[event.slug],
+                        name=f"Participant {person}",
+                        email=f"participant{person}@example.org",
+                        consented_at=now,
+                        status=status,
+                        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+                    )
+                )
+        Registration.objects.bulk_create(registrations, batch_size=1000)
+    content_changed()
 
 
 def choose_pages():
     """The addresses measured, chosen from the data so that each filter finds something."""
+    from events.content import ensure_next_un_day
     from initiatives.models import CountryRole, Initiative
     from taxonomy.models import Region
 
@@ -112,6 +253,9 @@ def choose_pages():
         "filtered": f"/initiatives/?region={top_region.slug}&sdg={sdg.number}",
         "search": f"/initiatives/?q={word}",
         "detail": detail.get_absolute_url(),
+        # The upcoming events and the page of the next UN Day, with its registration form.
+        "events": "/events/",
+        "event": ensure_next_un_day().get_absolute_url(),
     }
 
 
@@ -236,6 +380,7 @@ def machine_description():
 def report(pages, load, alone, queries, weights, database, connections):
     import django
 
+    from events.models import Event
     from initiatives.models import Initiative
 
     ceiling = median(load["ceiling"], "rps")
@@ -244,7 +389,9 @@ def report(pages, load, alone, queries, weights, database, connections):
     print(f"Machine: {machine_description()}, Django {django.get_version()}")
     print(
         f"Database: {database}; {Initiative.objects.count()} case studies, "
-        f"{Initiative.objects.published().count()} published"
+        f"{Initiative.objects.published().count()} published; "
+        f"{Event.objects.published().count()} events, "
+        f"{Event.objects.published().upcoming().count()} upcoming"
     )
     print("gunicorn: 2 sync workers, settings.bench (DEBUG off); wrk on loopback")
     print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
@@ -298,6 +445,7 @@ def profile(page_name, pages, repeat=200):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000")))
+    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS", "300")))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
@@ -317,7 +465,7 @@ def main():
 
     django.setup()
     if not args.skip_prepare:
-        prepare_database(args.cases)
+        prepare_database(args.cases, args.events)
     pages = choose_pages()
     if args.profile:
         profile(args.profile, pages)

@@ -1,6 +1,7 @@
 """Every page type is valid HTML and the stylesheet is valid CSS, by the Nu Html Checker (vnu-jar,
 the checker behind validator.w3.org/nu). No browser needed: Django's test client renders the
-pages, and one Java process checks them all together with static/css/site.css."""
+pages (PAGE_TYPES by GET, POSTED_PAGE_TYPES by posting an empty form), and one Java process checks
+them all together with static/css/site.css."""
 
 import json
 import shutil
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
-from sscportal.tests.browser import PAGE_TYPES
+from sscportal.tests.browser import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
 VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
@@ -28,8 +29,15 @@ def render_pages(folder):
     """Each page type as a file in `folder`, rendered from the starting content; by file name."""
     client = Client()
     files = {}
-    for name, (url, status) in PAGE_TYPES.items():
-        response = client.get(url)
+    responses = [
+        (name, url, status, lambda url=url: client.get(page_url(url)))
+        for name, (url, status) in PAGE_TYPES.items()
+    ] + [
+        (name, action, status, lambda action=action: client.post(action, {}))
+        for name, (_form_page, action, status) in POSTED_PAGE_TYPES.items()
+    ]
+    for name, url, status, respond in responses:
+        response = respond()
         assert response.status_code == status, f"{name}: {url} answered {response.status_code}"
         path = folder / f"{name}.html"
         path.write_bytes(response.content)
@@ -93,10 +101,16 @@ def describe(messages):
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", PAGE_TYPES)
+ALL_PAGE_TYPES = {
+    **{name: str(url) for name, (url, _status) in PAGE_TYPES.items()},
+    **{name: f"POST {action}" for name, (_page, action, _status) in POSTED_PAGE_TYPES.items()},
+}
+
+
+@pytest.mark.parametrize("name", ALL_PAGE_TYPES)
 def test_page_is_valid_html(name, vnu_messages):
     errors = [message for message in vnu_messages[name] if message["type"] in FAILING]
-    url = PAGE_TYPES[name][0]
+    url = ALL_PAGE_TYPES[name]
     assert not errors, f"vnu found errors in {name} ({url}):\n{describe(errors)}"
 
 
@@ -107,6 +121,6 @@ def test_stylesheet_is_valid_css(vnu_messages):
 
 def test_checker_reports_on_every_file(vnu_messages):
     """Errors vnu could not tie to one of the files (it could not read one, say) fail too."""
-    known = {*PAGE_TYPES, STYLESHEET.name}
+    known = {*ALL_PAGE_TYPES, STYLESHEET.name}
     stray = {name: messages for name, messages in vnu_messages.items() if name not in known}
     assert not stray, "\n".join(f"{name}:\n{describe(msgs)}" for name, msgs in stray.items())

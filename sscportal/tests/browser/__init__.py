@@ -4,7 +4,69 @@ HTML validity check.
 PAGE_TYPES names every kind of public page once: the address to open and the status it answers
 with. The accessibility tests open each one in a browser; test_html_validity renders each one
 with Django's test client. Both expect the starting content (`load_portal_content`).
+
+An address is usually a string. A registrant's own pages need a signed link, which exists only
+once there is a registration: their address is a `RegistrationLink`, which creates one in the
+database the test has loaded and returns the link (`page_url`).
+
+POSTED_PAGE_TYPES names the pages that answer a form's submission: the page with the form, the
+form's action and the status of the answer. The accessibility test submits the form empty in
+the browser; test_html_validity posts nothing to the action with Django's test client.
 """
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from events.content import UN_DAY_ZONE, next_un_day_year, un_day_slug
+
+
+def _next_un_day_slug():
+    """The next UN Day for South-South Cooperation, which `load_portal_content` creates with
+    registration open (events.content.ensure_next_un_day)."""
+    return un_day_slug(next_un_day_year(datetime.now(ZoneInfo(UN_DAY_ZONE)).date()))
+
+
+NEXT_UN_DAY = f"/events/{_next_un_day_slug()}/"
+# The 2021 commemoration's high-level panel, its three side events, and one of them.
+PANEL_2021 = "/events/south-south-solidarity-high-level-panel-2021/"
+SIDE_EVENT_2021 = "/events/launch-good-practices-made-in-africa-solutions/"
+
+
+class RegistrationLink:
+    """The signed link (events.tokens) of a new registration for the next UN Day, in a status."""
+
+    def __init__(self, purpose, status):
+        self.purpose, self.status = purpose, status
+
+    def __str__(self):
+        return f"/events/registration/<{self.purpose} token, {self.status}>/"
+
+    def __call__(self):
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from events import tokens
+        from events.models import Event, Registration
+
+        now = timezone.now()
+        registration = Registration.objects.create(
+            event=Event.objects.get(slug=_next_un_day_slug()),
+            name="Amina Diallo",
+            email=f"amina.{self.purpose}.{self.status}@example.org",
+            organisation="Ministry of Foreign Affairs",
+            consented_at=now,
+            status=self.status,
+            confirmed_at=now if self.status == "confirmed" else None,
+        )
+        name = "events:confirm" if self.purpose == tokens.CONFIRM else "events:manage"
+        return reverse(name, args=[tokens.make_token(registration, self.purpose)])
+
+
+def page_url(url):
+    """The address to open: `url` itself, or the one a RegistrationLink makes (in the database
+    the caller has loaded)."""
+    return url() if callable(url) else url
+
 
 PAGE_TYPES = {
     "home": ("/", 200),
@@ -18,4 +80,19 @@ PAGE_TYPES = {
     "not-found": ("/initiatives/no-such-case-study/", 404),
     "ar-home": ("/ar/", 200),
     "ar-list": ("/ar/initiatives/", 200),
+    "events": ("/events/", 200),
+    "events-past": ("/events/?when=past", 200),
+    "events-filtered": ("/events/?when=past&kind=side-event", 200),
+    "events-form-error": ("/events/?year=abc", 200),
+    "event-open": (NEXT_UN_DAY, 200),
+    "event-with-side-events": (PANEL_2021, 200),
+    "side-event": (SIDE_EVENT_2021, 200),
+    "event-registered": (f"{NEXT_UN_DAY}registered/", 200),
+    "registration-confirm": (RegistrationLink("confirm", "pending"), 200),
+    "registration-manage": (RegistrationLink("manage", "confirmed"), 200),
+}
+
+POSTED_PAGE_TYPES = {
+    # The registration form sent empty: the event's page again, with the errors.
+    "event-form-errors": (NEXT_UN_DAY, f"{NEXT_UN_DAY}register/", 400),
 }

@@ -1,17 +1,19 @@
 """Every page type passes axe-core's WCAG 2.0, 2.1 and 2.2 A and AA rules, on a desktop and on a
-phone-sized screen, in English and in Arabic (right to left).
+phone-sized screen, in English and in Arabic (right to left): the pages of PAGE_TYPES as opened,
+and those of POSTED_PAGE_TYPES as a form's submission leaves them.
 
 Set PORTAL_SCREENSHOTS to a folder (e.g. /tmp/shots) to also save a full-page screenshot of each
 page at each width, as <page>-<width>.png.
 """
 
 import os
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from . import PAGE_TYPES
+from . import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -55,18 +57,46 @@ def screenshot(page, name, width):
         page.screenshot(path=Path(folder) / f"{name}-{width}.png", full_page=True)
 
 
+def submit_empty_form(page, form_page, action):
+    """Open `form_page`, send its form with that action as it is, and answer the response."""
+    page.goto(form_page)
+    form = page.locator(f'form[action="{action}"]')
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and response.url.endswith(action)
+    ) as answer:
+        form.locator('button[type="submit"]').click()
+    page.wait_for_load_state()
+    return answer.value
+
+
+def check_page(page, axe_path, name, url, status, open_page):
+    """Open the page at each width with `open_page()` and fail with every violation found."""
+    violations = []
+    for viewport in VIEWPORTS:
+        page.set_viewport_size(viewport)
+        response = open_page()
+        assert response.status == status, f"{url} answered {response.status}"
+        page.add_script_tag(path=str(axe_path))
+        where = f"{name} at {viewport['width']}px"
+        violations += [(where, found) for found in page.evaluate(RUN_AXE, WCAG_TAGS)]
+        screenshot(page, name, viewport["width"])
+    assert not violations, f"axe found WCAG violations on {url}:\n{describe(violations)}"
+
+
 def test_pages_have_no_wcag_violations(axe_path, page, portal_content, subtests):
     """One subtest per page type, so a failure names the page (SUBFAILED[detail]); one test, so
     the starting content is loaded once for all of them rather than once per page."""
     for name, (url, status) in PAGE_TYPES.items():
         with subtests.test(msg=name):
-            violations = []
-            for viewport in VIEWPORTS:
-                page.set_viewport_size(viewport)
-                response = page.goto(url)
-                assert response.status == status, f"{url} answered {response.status}"
-                page.add_script_tag(path=str(axe_path))
-                where = f"{name} at {viewport['width']}px"
-                violations += [(where, found) for found in page.evaluate(RUN_AXE, WCAG_TAGS)]
-                screenshot(page, name, viewport["width"])
-            assert not violations, f"axe found WCAG violations on {url}:\n{describe(violations)}"
+            address = page_url(url)
+            check_page(page, axe_path, name, address, status, partial(page.goto, address))
+    for name, (form_page, action, status) in POSTED_PAGE_TYPES.items():
+        with subtests.test(msg=name):
+            check_page(
+                page,
+                axe_path,
+                name,
+                f"{action} (the form of {form_page} sent empty)",
+                status,
+                partial(submit_empty_form, page, form_page, action),
+            )
