@@ -1,0 +1,165 @@
+"""Publications: reports, resolutions, plans of action, strategies, compendia, policy papers."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+from initiatives.models import Initiative
+from publishing.models import Illustrated, Publishable, PublishableManager, PublishedQuerySet
+from taxonomy.models import SDG, Organisation, Source, Theme
+
+# A document's year: the Buenos Aires Plan of Action is from 1978; the UN from 1945.
+YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+
+
+class PublicationKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    RESOLUTION = "resolution", _("Resolution")
+    PLAN_OF_ACTION = "plan-of-action", _("Plan of action")
+    STRATEGY = "strategy", _("Strategy")
+    COMPENDIUM = "compendium", _("Compendium")
+    POLICY_PAPER = "policy-paper", _("Policy paper")
+
+
+class Language(models.TextChoices):
+    """The six official languages of the United Nations, and Portuguese."""
+
+    ARABIC = "ar", _("Arabic")
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    RUSSIAN = "ru", _("Russian")
+    SPANISH = "es", _("Spanish")
+    PORTUGUESE = "pt", _("Portuguese")
+
+
+class PublicationManager(PublishableManager.from_queryset(PublishedQuerySet)):
+    pass
+
+
+def generated_document_name(instance, filename):
+    # The stored name never comes from the upload (validators.py checks the content is a PDF).
+    return f"publications/{instance.slug}.pdf"
+
+
+class Publication(Illustrated, Publishable):
+    kind = models.CharField(_("kind"), max_length=15, choices=PublicationKind.choices)
+    document_symbol = models.CharField(
+        _("document symbol"),
+        max_length=60,
+        blank=True,
+        help_text=_("The United Nations document symbol, e.g. A/RES/58/220."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=YEAR_VALIDATORS, help_text=_("The year the document was issued.")
+    )
+    issued_on = models.DateField(
+        _("date issued"),
+        null=True,
+        blank=True,
+        help_text=_("The exact date, when the sources give it; otherwise the year alone."),
+    )
+    publishers = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("publishers"),
+        blank=True,
+        related_name="publications_published",
+    )
+    authors = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("authors"),
+        blank=True,
+        related_name="publications_authored",
+        help_text=_("The organisations that wrote it, where they differ from the publishers."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    document = models.FileField(
+        _("PDF file"),
+        upload_to=generated_document_name,
+        blank=True,
+        help_text=_("The document as a PDF, where the portal may share it."),
+    )
+    document_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    document_note = models.CharField(
+        _("why there is no file"),
+        max_length=255,
+        blank=True,
+        help_text=_("Without a PDF, say why (e.g. “The portal may not share this document.”)."),
+    )
+    external_url = models.URLField(
+        _("address elsewhere"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the publisher offers the document."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    initiatives = models.ManyToManyField(
+        Initiative,
+        verbose_name=_("related case studies"),
+        blank=True,
+        related_name="publications",
+    )
+    events = models.ManyToManyField(
+        Event,
+        verbose_name=_("related events"),
+        blank=True,
+        related_name="publications",
+        help_text=_("For example the event that launched it."),
+    )
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="publications"
+    )
+    sdgs = models.ManyToManyField(
+        SDG,
+        verbose_name=_("Sustainable Development Goals"),
+        blank=True,
+        related_name="publications",
+    )
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="publications")
+    source_note = models.TextField(
+        _("note on the sources"),
+        blank=True,
+        help_text=_("Where the sources disagree or leave something out, say how."),
+    )
+    # The search index: kept up to date by the application, never edited.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PublicationManager()
+
+    class Meta:
+        ordering = ["-year", "-issued_on", "title"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        indexes = [
+            models.Index(fields=["status", "published_at", "year"], name="publication_pub_idx"),
+            # Created on PostgreSQL only (see the migration): SQLite searches without it.
+            GinIndex(fields=["search_vector"], name="publication_search_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1945) & Q(year__lte=2100), name="publication_year_range"
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = self.image_errors()
+        if self.issued_on and self.year and self.issued_on.year != self.year:
+            errors["issued_on"] = _("The date is not in the year given above.")
+        if not self.document and not self.document_note and not self.external_url:
+            errors["document_note"] = _(
+                "Without a PDF or an address elsewhere, say why there is no file."
+            )
+        if errors:
+            raise ValidationError(errors)
