@@ -82,6 +82,7 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(PublishableAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    ordering = ["-starts_at", "title"]  # the coming and most recent events first
     list_display = [
         "title",
         "kind",
