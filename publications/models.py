@@ -1,5 +1,7 @@
 """Publications: reports, resolutions, plans of action, strategies, compendia, policy papers."""
 
+import secrets
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -44,8 +46,10 @@ class PublicationManager(PublishableManager.from_queryset(PublishedQuerySet)):
 
 
 def generated_document_name(instance, filename):
-    # The stored name never comes from the upload (validators.py checks the content is a PDF).
-    return f"publications/{instance.slug}.pdf"
+    """The stored name never comes from the upload (validators.py checks the content is a PDF).
+    A random part keeps a draft's file from being found at a guessable address; the public
+    download goes through the publication's download page, which names the file after it."""
+    return f"publications/{instance.slug}-{secrets.token_urlsafe(12)}.pdf"
 
 
 class Publication(Illustrated, Publishable):

@@ -1,0 +1,123 @@
+import logging
+import re
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+from django.views.generic import DetailView, ListView
+
+from events.models import Event
+from initiatives.models import Initiative
+from initiatives.views import active_filters
+from publishing.views import PublishedDetailMixin
+from taxonomy.models import Organisation
+
+from .filters import PublicationFilter
+from .models import Publication
+
+logger = logging.getLogger(__name__)
+
+# What a list card and a detail page need of an organisation.
+ORGANISATIONS = Organisation.objects.only("slug", "name", "acronym", "website")
+# The fields a list card shows (templates/includes/publication_card.html).
+CARD_FIELDS = [
+    "title",
+    "slug",
+    "summary",
+    "kind",
+    "document_symbol",
+    "year",
+    "issued_on",
+    "language",
+    "document",
+    "document_size",
+    "published_at",
+]
+DOWNLOAD_NAME = re.compile(r"[^a-z0-9_-]+")
+
+
+class PublicationListView(ListView):
+    model = Publication
+    paginate_by = 20
+    template_name = "publications/publication_list.html"
+
+    def get_queryset(self):
+        self.filterset = PublicationFilter(
+            self.request.GET or None,
+            queryset=Publication.objects.published(),
+            request=self.request,
+        )
+        # Invalid fields are reported on the form and left out; the valid ones still apply.
+        return self.filterset.qs.prefetch_related(
+            Prefetch("publishers", queryset=ORGANISATIONS)
+        ).only(*CARD_FIELDS)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["active_filters"] = active_filters(self.filterset, self.request)
+        # The filters behind the disclosure stay open while one of them is in use or wrong.
+        context["more_filters_open"] = any(
+            self.request.GET.get(name) for name in self.filterset.form.fields if name != "q"
+        )
+        return context
+
+
+class PublicationDetailView(PublishedDetailMixin, DetailView):
+    model = Publication
+    template_name = "publications/publication_detail.html"
+
+    def get_queryset(self):
+        return (
+            self.get_base_queryset()
+            .defer("search_text", "search_vector")
+            .prefetch_related(
+                Prefetch("publishers", queryset=ORGANISATIONS),
+                Prefetch("authors", queryset=ORGANISATIONS),
+                Prefetch(
+                    "initiatives",
+                    queryset=Initiative.objects.published().only("title", "slug", "summary"),
+                ),
+                Prefetch(
+                    "events",
+                    queryset=Event.objects.published()
+                    .defer("description", "source_note")
+                    .order_by("starts_at", "title"),
+                ),
+                "themes",
+                "sdgs",
+                "sources",
+            )
+        )
+
+
+def download_name(slug):
+    """A file name safe in any Content-Disposition header and file system: lower-case ASCII
+    letters, digits, hyphens and underscores only, whatever the slug holds."""
+    name = DOWNLOAD_NAME.sub("-", slugify(slug)).strip("-_")[:100].strip("-_")
+    return f"{name or 'publication'}.pdf"
+
+
+@require_safe
+def download(request, slug):
+    """The PDF of a published publication, as an attachment under a name made from its slug."""
+    publication = get_object_or_404(
+        Publication.objects.published().only("slug", "document"), slug=slug
+    )
+    if not publication.document:
+        raise Http404("This publication has no file.")
+    try:
+        document = publication.document.storage.open(publication.document.name, "rb")
+    except OSError as error:
+        logger.error("The file of publication %s is missing: %s", publication.slug, error)
+        raise Http404("The file is missing.") from error
+    response = FileResponse(
+        document,
+        as_attachment=True,
+        filename=download_name(publication.slug),
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
