@@ -2,32 +2,71 @@
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from events.models import Event
 from initiatives.models import Initiative
 from initiatives.views import COUNTRY_ROLES
+from publications.models import Publication
+
+from .models import AboutSection, KeyFigure
+
+# How many of each the home page shows.
+FEATURED_COUNT = 6
+UPCOMING_COUNT = 3
+LATEST_PUBLICATIONS_COUNT = 3
+KEY_FIGURES_COUNT = 6  # also in KeyFigureAdmin's description of the home page fieldset
 
 
 class HomeView(TemplateView):
+    """A few of everything: a fixed number of queries (about eight), whatever the amount."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Initiative.objects.published()
-        featured = list(
-            published.filter(featured=True)
+        context["featured"] = list(
+            Initiative.objects.published()
+            .filter(featured=True)
             .prefetch_related(COUNTRY_ROLES, "regions")
-            .only("title", "slug", "summary", "modality", "start_year", "end_year")[:6]
+            .only("title", "slug", "summary", "modality", "start_year", "end_year")[:FEATURED_COUNT]
         )
-        context["featured"] = featured
+        # includes/event_card.html reads the parent, the country and the registration counts.
+        context["upcoming_events"] = list(
+            Event.objects.published()
+            .upcoming()
+            .with_registration_counts()
+            .select_related("country", "parent")
+            .defer("description", "source_note", "search_text", "search_vector")[:UPCOMING_COUNT]
+        )
+        # Newest first by year, then by exact date; undated ones after the dated ones of their
+        # year on every database (PostgreSQL would put NULLs first in a descending order).
+        # includes/publication_card.html names the publishers.
+        context["latest_publications"] = list(
+            Publication.objects.published()
+            .order_by("-year", F("issued_on").desc(nulls_last=True), "-published_at", "title")
+            .prefetch_related("publishers")
+            .defer("description", "source_note", "search_text", "search_vector")[
+                :LATEST_PUBLICATIONS_COUNT
+            ]
+        )
+        context["key_figures"] = list(
+            KeyFigure.objects.published().prefetch_related("sources")[:KEY_FIGURES_COUNT]
+        )
         return context
 
 
 class AboutView(TemplateView):
     template_name = "about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sections"] = list(AboutSection.objects.published().prefetch_related("sources"))
+        return context
 
 
 @never_cache
@@ -45,7 +84,9 @@ def health(request):
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    """Everything public may be crawled; the admin, in every language, may not."""
+    """Everything public may be crawled; the admin, in every language, may not. The sitemap's
+    address is on the host asked for (sscportal/urls.py serves it at /sitemap.xml)."""
     lines = ["User-agent: *", "Disallow: /admin/"]
     lines += [f"Disallow: /{code}/admin/" for code, _name in settings.LANGUAGES]
+    lines += ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
