@@ -1,6 +1,7 @@
 """Reference data every content type shares."""
 
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,6 +101,10 @@ class Country(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """The country's page (sscportal/countries.py): everything published involving it."""
+        return reverse("country", kwargs={"code": self.iso2})
 
     def natural_key(self):
         return (self.iso2,)
