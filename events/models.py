@@ -8,6 +8,8 @@ do ("09:00-11:00 New York time"). The rules of registration live in services.py.
 import zoneinfo
 from functools import cache
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -231,6 +233,9 @@ class Event(Illustrated, Publishable):
             "order, as others cancel."
         ),
     )
+    # The search index (see search.py): kept up to date by the application, never edited.
+    search_text = models.TextField(editable=False, blank=True, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = EventManager()
 
@@ -241,6 +246,8 @@ class Event(Illustrated, Publishable):
         indexes = [
             models.Index(fields=["status", "published_at", "ends_at"], name="event_pub_idx"),
             models.Index(fields=["starts_at"], name="event_starts_idx"),
+            # Created on PostgreSQL only (migration 0002): SQLite searches without it.
+            GinIndex(fields=["search_vector"], name="event_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(

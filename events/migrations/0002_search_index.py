@@ -1,0 +1,39 @@
+import django.contrib.postgres.indexes
+import django.contrib.postgres.search
+from django.db import migrations, models
+
+from sscportal.migration_operations import AddIndexOnPostgreSQL
+
+
+def build_search_index(apps, schema_editor):
+    from events.search import refresh_search_index
+
+    Event = apps.get_model("events", "Event")
+    refresh_search_index(Event._base_manager.using(schema_editor.connection.alias).all())
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("events", "0001_initial"),
+        ("taxonomy", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="event",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="search_vector",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        AddIndexOnPostgreSQL(
+            model_name="event",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_vector"], name="event_search_idx"
+            ),
+        ),
+        migrations.RunPython(build_search_index, migrations.RunPython.noop),
+    ]

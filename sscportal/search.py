@@ -1,0 +1,315 @@
+"""The site search: published case studies, events and publications in one list.
+
+Each type keeps its own search index (initiatives/search.py, events/search.py,
+publications/search.py): `search_text` with the words beyond the title and summary, and on
+PostgreSQL a weighted `search_vector` (title A, summary B, the rest C) behind a GIN index. Since
+the three vectors are built alike, their ranks compare, and one UNION query gives a page of
+results from all three, most relevant first. On PostgreSQL each word of the query matches as a
+prefix after stemming and the snippet highlights the words found (`ts_headline`); elsewhere
+(SQLite in development) every word must appear, in any case, in the title, summary or search
+text, results come newest first and the snippet is the summary (its words marked in Python).
+
+A page costs the same number of queries however many records match: one (a UNION) for the
+counts of the three types, one for the page's (type, id) pairs and one per type on the page for
+its records, so five at most. An empty or punctuation-only query, or one the form refuses, runs
+none.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, F, FloatField, Q, Value
+from django.db.models.functions import Concat, Replace
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from events.models import Event
+from initiatives.models import Initiative
+from initiatives.search import SEARCH_CONFIG, search_words, uses_postgresql
+from publications.models import Publication
+from publishing import widgets
+
+MAX_QUERY_LENGTH = 200
+PAGE_SIZE = 20
+SNIPPET_WORDS = 40
+
+# ts_headline marks the words found with these; the text is escaped in Python and only then are
+# they turned into <mark> elements. Characters from the Private Use Area: not in the content,
+# and harmless if they ever are (see `marked`).
+START_SEL, STOP_SEL = "\ue000", "\ue001"
+SELECTION = re.compile(f"([{START_SEL}{STOP_SEL}])")
+# ts_headline drops whatever its parser takes for an HTML tag ("<b>", "<three>"), which the pages
+# show as text: "<" goes in as this character and comes back, escaped, as "&lt;".
+LESS_THAN = "\ue002"
+
+
+@dataclass(frozen=True)
+class ResultType:
+    code: str  # the value of ?type=
+    label: str  # one result of this type
+    plural: str  # the tab
+    model: type
+    fields: tuple  # what a result shows, for .only()
+    related: tuple = ()
+
+
+RESULT_TYPES = (
+    ResultType(
+        "initiative",
+        _("Case study"),
+        _("Case studies"),
+        Initiative,
+        ("title", "slug", "summary", "published_at"),
+    ),
+    ResultType(
+        "event",
+        _("Event"),
+        _("Events"),
+        Event,
+        (
+            "title",
+            "slug",
+            "summary",
+            "published_at",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "date_precision",
+            "is_cancelled",
+        ),
+    ),
+    ResultType(
+        "publication",
+        _("Publication"),
+        _("Publications"),
+        Publication,
+        ("title", "slug", "summary", "published_at", "kind", "year", "issued_on"),
+    ),
+)
+RESULT_TYPES_BY_CODE = {result_type.code: result_type for result_type in RESULT_TYPES}
+
+
+# Characters an HTML page may not hold (controls other than white space, noncharacters): the
+# query is shown back in the box and in the heading, without them.
+NOT_IN_HTML = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+class QueryInput(widgets.SearchInput):
+    def format_value(self, value):
+        value = super().format_value(value)
+        return NOT_IN_HTML.sub("", value) if value else value
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search for"),
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=QueryInput,
+        help_text=_("Words in the title or text of case studies, events and publications."),
+    )
+
+    def clean_q(self):
+        return NOT_IN_HTML.sub("", self.cleaned_data["q"]).strip()
+
+
+def prefix_query(words):
+    """Every word, stemmed, as a prefix ("irrigat" finds "irrigation"). The words are letters
+    and digits only (search_words), so none can be a quote or an operator."""
+    return SearchQuery(
+        " & ".join(f"'{word}':*" for word in words), search_type="raw", config=SEARCH_CONFIG
+    )
+
+
+def matching(result_type, words, query):
+    """The published records of `result_type` that match; `query` is None off PostgreSQL."""
+    queryset = result_type.model.objects.published().order_by()
+    if query is not None:
+        return queryset.filter(search_vector=query)
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(search_text__icontains=word)
+        )
+    return queryset
+
+
+def marked(headline):
+    """ts_headline's output, escaped, with its selection marks as <mark> elements. A mark is
+    opened only when none is open and closed only when one is: the result is always balanced."""
+    parts, is_open = [], False
+    for piece in SELECTION.split(headline):
+        if piece == START_SEL:
+            if not is_open:
+                parts.append("<mark>")
+                is_open = True
+        elif piece == STOP_SEL:
+            if is_open:
+                parts.append("</mark>")
+                is_open = False
+        else:
+            parts.append(escape(piece).replace(LESS_THAN, "&lt;"))
+    if is_open:
+        parts.append("</mark>")
+    return mark_safe("".join(parts).strip())  # noqa: S308 - all content is escaped above
+
+
+def highlighted(text, words):
+    """`text` escaped, with each occurrence of one of `words` (in any case) in <mark>: the
+    snippet where the database has no ts_headline."""
+    if not words:
+        return escape(text)
+    pattern = re.compile(
+        "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of content is escaped above
+
+
+class Search:
+    """One search: the counts by type, and pages of results (a Paginator's object list)."""
+
+    def __init__(self, words, result_type=None, using="default"):
+        self.words = words
+        self.query = prefix_query(words) if uses_postgresql(using) else None
+        self.types = [result_type] if result_type else list(RESULT_TYPES)
+        self._counts = None
+
+    def counts(self):
+        """{type code: how many match}, for every type (the tabs show them all): one query."""
+        if self._counts is None:
+            parts = [
+                matching(result_type, self.words, self.query)
+                .annotate(result_type=Value(result_type.code, CharField()))
+                .values("result_type")
+                .annotate(matches=Count("pk"))
+                .values_list("result_type", "matches")
+                for result_type in RESULT_TYPES
+            ]
+            self._counts = dict(parts[0].union(*parts[1:], all=True))
+        return self._counts
+
+    def count(self):
+        counts = self.counts()
+        return sum(counts.get(result_type.code, 0) for result_type in self.types)
+
+    def __getitem__(self, page):
+        """The results in the slice `page`, most relevant (or, off PostgreSQL, newest) first."""
+        if not self.count():
+            return []
+        parts = []
+        for result_type in self.types:
+            queryset = matching(result_type, self.words, self.query)
+            rank = (
+                SearchRank(F("search_vector"), self.query)
+                if self.query is not None
+                else Value(0.0, FloatField())
+            )
+            parts.append(
+                queryset.annotate(
+                    result_type=Value(result_type.code, CharField()),
+                    result_id=F("pk"),
+                    result_rank=rank,
+                    result_date=F("published_at"),
+                ).values_list("result_type", "result_id", "result_rank", "result_date")
+            )
+        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        rows = list(
+            combined.order_by("-result_rank", "-result_date", "result_type", "result_id")[page]
+        )
+        return self.results([(code, pk) for code, pk, _rank, _date in rows])
+
+    def results(self, keys):
+        """The records named by (type code, id) pairs, in that order, with their snippets: one
+        query per type."""
+        wanted = {}
+        for code, pk in keys:
+            wanted.setdefault(code, []).append(pk)
+        found = {}
+        for code, pks in wanted.items():
+            result_type = RESULT_TYPES_BY_CODE[code]
+            queryset = result_type.model._base_manager.filter(pk__in=pks).only(*result_type.fields)
+            if self.query is not None:
+                queryset = queryset.annotate(
+                    headline=SearchHeadline(
+                        Replace(
+                            Concat("summary", Value("\n"), "search_text", output_field=CharField()),
+                            Value("<"),
+                            Value(LESS_THAN),
+                        ),
+                        self.query,
+                        config=SEARCH_CONFIG,
+                        start_sel=START_SEL,
+                        stop_sel=STOP_SEL,
+                        min_words=12,
+                        max_words=25,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    )
+                )
+            for record in queryset:
+                found[code, record.pk] = record
+        results = []
+        for code, pk in keys:
+            record = found.get((code, pk))
+            if record is None:  # deleted between the two queries
+                continue
+            if self.query is not None and record.headline:
+                snippet = marked(record.headline)
+            else:
+                summary = Truncator(record.summary).words(SNIPPET_WORDS)
+                snippet = highlighted(summary, self.words)
+            results.append(
+                {
+                    "type": RESULT_TYPES_BY_CODE[code],
+                    "object": record,
+                    "snippet": snippet,
+                }
+            )
+        return results
+
+
+class SiteSearchView(TemplateView):
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        result_type = RESULT_TYPES_BY_CODE.get(params.get("type", ""))
+        form = SearchForm(params if "q" in params else None)
+        context.update(form=form, result_type=result_type, result_types=RESULT_TYPES)
+        if not form.is_bound or not form.is_valid():
+            return context  # nothing asked yet, or an error to show: no search
+        value = form.cleaned_data["q"]
+        words = search_words(value)
+        context.update(value=value, words=words)
+        if not words:
+            return context  # empty, or only punctuation: nothing to search for
+        search = Search(words, result_type)
+        paginator = Paginator(search, PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        counts = search.counts()
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            results=page.object_list,
+            total=sum(counts.values()),
+            tabs=[
+                {"type": each, "count": counts.get(each.code, 0), "current": each == result_type}
+                for each in RESULT_TYPES
+            ],
+        )
+        return context
