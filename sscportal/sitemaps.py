@@ -1,0 +1,93 @@
+"""The sitemap: the fixed pages, and every published case study, event and publication.
+
+/sitemap.xml is an index of one sitemap per section, so that each can grow past the 50,000
+addresses one sitemap may hold (the index then lists its further pages, ?p=2, ...). Addresses
+are the English ones: the same page in another language only adds a prefix (/fr/...).
+"""
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef, Q
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import Event
+from initiatives.models import Initiative, InitiativeCountry
+from publications.models import Publication
+from taxonomy.models import Country
+
+
+class PagesSitemap(Sitemap):
+    url_names = ["home", "about", "initiatives:list", "events:list", "publications:list"]
+
+    def items(self):
+        return self.url_names
+
+    def location(self, url_name):
+        # The view is outside i18n_patterns: without this a French Accept-Language header
+        # would give /fr/ addresses.
+        with translation.override(settings.LANGUAGE_CODE):
+            return reverse(url_name)
+
+
+class PublishedSitemap(Sitemap):
+    """Subclasses set `model`; its `published()` decides what is listed."""
+
+    model = None
+
+    def published(self):
+        return self.model._default_manager.published()
+
+    def items(self):
+        # Ordered by key so that the pages of a long sitemap do not overlap.
+        return self.published().only("slug", "updated_at").order_by("pk")
+
+    def location(self, item):
+        with translation.override(settings.LANGUAGE_CODE):
+            return item.get_absolute_url()
+
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        """For the index, in one query (Django's default reads every item)."""
+        return self.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class CountrySitemap(Sitemap):
+    """Country pages with something published on them: an empty one is no page to index."""
+
+    def items(self):
+        involved = Q(
+            Exists(
+                InitiativeCountry.objects.filter(
+                    country=OuterRef("pk"), initiative__in=Initiative.objects.published()
+                )
+            )
+        ) | Q(Exists(Event.objects.published().filter(country=OuterRef("pk"))))
+        return Country.objects.filter(involved).only("iso2").order_by("iso2")
+
+    def location(self, country):
+        with translation.override(settings.LANGUAGE_CODE):
+            return country.get_absolute_url()
+
+
+class InitiativeSitemap(PublishedSitemap):
+    model = Initiative
+
+
+class EventSitemap(PublishedSitemap):
+    model = Event
+
+
+class PublicationSitemap(PublishedSitemap):
+    model = Publication
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "initiatives": InitiativeSitemap,
+    "events": EventSitemap,
+    "publications": PublicationSitemap,
+    "countries": CountrySitemap,
+}
