@@ -40,7 +40,7 @@ class EventListView(ListView):
         return (
             self.filterset.qs.with_registration_counts()
             .select_related("country", "parent")
-            .defer("description", "source_note")
+            .defer("description", "source_note", "search_text", "search_vector")
         )
 
     def get_context_data(self, **kwargs):
@@ -58,7 +58,8 @@ class EventListView(ListView):
 
 def event_detail_queryset(events):
     return (
-        events.with_registration_counts()
+        events.defer("search_text", "search_vector")
+        .with_registration_counts()
         .select_related("country", "parent")
         .prefetch_related(
             "organisers",
@@ -73,7 +74,7 @@ def event_detail_queryset(events):
                 "side_events",
                 queryset=Event.objects.published()
                 .select_related("country")
-                .defer("description", "source_note")
+                .defer("description", "source_note", "search_text", "search_vector")
                 .order_by("starts_at", "title"),
             ),
         )

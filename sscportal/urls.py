@@ -2,11 +2,17 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from . import views
+from events.feeds import EventAtomFeed, EventFeed
+from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
+from publications.feeds import PublicationAtomFeed, PublicationFeed
+
+from . import countries, search, views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("SSC Portal administration")
 admin.site.site_title = _("SSC Portal")
@@ -15,6 +21,19 @@ admin.site.index_title = _("Content and reference data")
 urlpatterns = [
     path("health/", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # An index of one sitemap per section (sitemaps.py); robots.txt gives its address.
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
@@ -22,8 +41,18 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", search.SiteSearchView.as_view(), name="search"),
+    # Feeds: the URL names are read by templatetags/seo.py (FEED_SECTIONS).
+    path("initiatives/feed/rss/", InitiativeFeed(), name="initiatives_feed_rss"),
+    path("initiatives/feed/atom/", InitiativeAtomFeed(), name="initiatives_feed_atom"),
+    path("events/feed/rss/", EventFeed(), name="events_feed_rss"),
+    path("events/feed/atom/", EventAtomFeed(), name="events_feed_atom"),
+    path("publications/feed/rss/", PublicationFeed(), name="publications_feed_rss"),
+    path("publications/feed/atom/", PublicationAtomFeed(), name="publications_feed_atom"),
     path("initiatives/", include("initiatives.urls")),
     path("events/", include("events.urls")),
+    path("publications/", include("publications.urls")),
+    path("countries/<str:code>/", countries.CountryView.as_view(), name="country"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

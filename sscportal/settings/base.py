@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_filters",
     "publishing",
     "taxonomy",
@@ -193,6 +194,8 @@ PORTAL_NAME = "SSC Portal"
 # Largest image an editor may upload, in bytes and in pixels (width x height).
 PORTAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = 40_000_000
+# Largest PDF an editor may attach to a publication, in bytes.
+PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # How long the link that confirms a registration stays valid, in seconds (3 days). The link to
 # manage or cancel a registration does not expire.
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
