@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, FloatField, Q, Value
 from django.db.models.functions import Concat, Replace
@@ -31,9 +31,9 @@ from django.views.generic import TemplateView
 
 from events.models import Event
 from initiatives.models import Initiative
-from initiatives.search import SEARCH_CONFIG, search_words, uses_postgresql
 from publications.models import Publication
 from publishing import widgets
+from publishing.search import SEARCH_CONFIG, search_query, search_words, uses_postgresql
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -120,14 +120,6 @@ class SearchForm(forms.Form):
         return NOT_IN_HTML.sub("", self.cleaned_data["q"]).strip()
 
 
-def prefix_query(words):
-    """Every word, stemmed, as a prefix ("irrigat" finds "irrigation"). The words are letters
-    and digits only (search_words), so none can be a quote or an operator."""
-    return SearchQuery(
-        " & ".join(f"'{word}':*" for word in words), search_type="raw", config=SEARCH_CONFIG
-    )
-
-
 def matching(result_type, words, query):
     """The published records of `result_type` that match; `query` is None off PostgreSQL."""
     queryset = result_type.model.objects.published().order_by()
@@ -183,7 +175,7 @@ class Search:
 
     def __init__(self, words, result_type=None, using="default"):
         self.words = words
-        self.query = prefix_query(words) if uses_postgresql(using) else None
+        self.query = search_query(words) if uses_postgresql(using) else None
         self.types = [result_type] if result_type else list(RESULT_TYPES)
         self._counts = None
 
