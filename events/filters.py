@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.filters import RegionFilter
 from publishing import widgets
 from publishing.choices import cached_choices
-from publishing.filters import PreloadedModelChoiceFilter
+from publishing.filters import LinkedToFilter, PreloadedModelChoiceFilter
 from taxonomy.models import Country, Region, Theme
 
 from .models import Event, EventFormat, EventKind
@@ -70,12 +70,12 @@ class EventFilter(django_filters.FilterSet):
         empty_label=_("All countries"),
         widget=widgets.Select,
     )
-    theme = PreloadedModelChoiceFilter(
+    theme = LinkedToFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         cache_as="themes",
         to_field_name="slug",
-        method="filter_theme",
+        field_name="themes",
         empty_label=_("All themes"),
         widget=widgets.Select,
     )
@@ -102,8 +102,3 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, region):
         return queryset.filter(country__region__path__startswith=region.path)
-
-    def filter_theme(self, queryset, name, theme):
-        return queryset.filter(
-            Exists(Event.themes.through.objects.filter(event=OuterRef("pk"), theme=theme))
-        )

@@ -7,7 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from publishing import widgets
-from publishing.filters import PreloadedModelChoiceField, PreloadedModelChoiceFilter
+from publishing.filters import LinkedToFilter, PreloadedModelChoiceField, PreloadedModelChoiceFilter
 from taxonomy.models import SDG, Country, Region, Theme
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
@@ -89,21 +89,21 @@ class InitiativeFilter(django_filters.FilterSet):
     modality = django_filters.ChoiceFilter(
         label=_("Modality"), choices=Modality.choices, empty_label=_("Any")
     )
-    theme = PreloadedModelChoiceFilter(
+    theme = LinkedToFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         cache_as="themes",
         to_field_name="slug",
-        method="filter_theme",
+        field_name="themes",
         empty_label=_("All themes"),
         widget=widgets.Select,
     )
-    sdg = PreloadedModelChoiceFilter(
+    sdg = LinkedToFilter(
         label=_("Sustainable Development Goal"),
         queryset=SDG.objects.all(),
         cache_as="sdgs",
         to_field_name="number",
-        method="filter_sdg",
+        field_name="sdgs",
         empty_label=_("All goals"),
         widget=widgets.Select,
     )
@@ -164,16 +164,6 @@ class InitiativeFilter(django_filters.FilterSet):
                     **{f"country__is_{group}": True},
                 )
             )
-        )
-
-    def filter_theme(self, queryset, name, theme):
-        return queryset.filter(
-            Exists(Initiative.themes.through.objects.filter(initiative=OuterRef("pk"), theme=theme))
-        )
-
-    def filter_sdg(self, queryset, name, sdg):
-        return queryset.filter(
-            Exists(Initiative.sdgs.through.objects.filter(initiative=OuterRef("pk"), sdg=sdg))
         )
 
     def filter_year_from(self, queryset, name, year):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from initiatives.filters import MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR, YearFilter
 from publishing import widgets
-from publishing.filters import PreloadedModelChoiceFilter
+from publishing.filters import LinkedToFilter
 from taxonomy.models import SDG, Organisation, Theme
 
 from .models import Language, Publication, PublicationKind
@@ -52,30 +52,30 @@ class PublicationFilter(django_filters.FilterSet):
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
     )
-    publisher = PreloadedModelChoiceFilter(
+    publisher = LinkedToFilter(
         label=_("Publisher"),
         queryset=published_publishers,
         cache_as="publication-publishers",
         to_field_name="slug",
-        method="filter_publisher",
+        field_name="publishers",
         empty_label=_("All publishers"),
         widget=widgets.Select,
     )
-    theme = PreloadedModelChoiceFilter(
+    theme = LinkedToFilter(
         label=_("Theme"),
         queryset=Theme.objects.all(),
         cache_as="themes",
         to_field_name="slug",
-        method="filter_theme",
+        field_name="themes",
         empty_label=_("All themes"),
         widget=widgets.Select,
     )
-    sdg = PreloadedModelChoiceFilter(
+    sdg = LinkedToFilter(
         label=_("Sustainable Development Goal"),
         queryset=SDG.objects.all(),
         cache_as="sdgs",
         to_field_name="number",
-        method="filter_sdg",
+        field_name="sdgs",
         empty_label=_("All goals"),
         widget=widgets.Select,
     )
@@ -92,24 +92,3 @@ class PublicationFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return search(queryset, value)
-
-    def filter_publisher(self, queryset, name, organisation):
-        return queryset.filter(
-            Exists(
-                Publication.publishers.through.objects.filter(
-                    publication=OuterRef("pk"), organisation=organisation
-                )
-            )
-        )
-
-    def filter_theme(self, queryset, name, theme):
-        return queryset.filter(
-            Exists(
-                Publication.themes.through.objects.filter(publication=OuterRef("pk"), theme=theme)
-            )
-        )
-
-    def filter_sdg(self, queryset, name, sdg):
-        return queryset.filter(
-            Exists(Publication.sdgs.through.objects.filter(publication=OuterRef("pk"), sdg=sdg))
-        )
