@@ -1,15 +1,18 @@
 """Benchmark the portal as it is served in production, against a ceiling.
 
-    .venv/bin/python scripts/bench.py [--cases N] [--events N] [--rounds R] [--duration S]
-                                      [--profile PAGE]
+    .venv/bin/python scripts/bench.py [--cases N] [--events N] [--publications N]
+                                      [--rounds R] [--duration S] [--profile PAGE]
 
 What it does:
 1. Prepares the benchmark database named by BENCH_DATABASE_URL (default: SQLite in
    var/bench.sqlite3; PostgreSQL when the URL says so, created if missing): migrates, loads the
-   starting content (the events too, into a database prepared before there were any), tops the
-   case studies up to --cases with `generate_volume` and the events up to --events with
-   `generate_events` below (past and upcoming, some with side events, the upcoming ones open for
-   registration with registrations in every status).
+   starting content (and, into a database prepared before they existed, the sections added
+   since: events, publications, key figures, the about page), tops the case studies up to
+   --cases with `generate_volume`, the events up to --events with `generate_events` below (past
+   and upcoming, some with side events, the upcoming ones open for registration with
+   registrations in every status) and the publications up to --publications with
+   `generate_publications` (every kind, 1978 to now, linked to case studies and events), and
+   keeps the search index of what it loads and generates up to date.
 2. Serves the portal with gunicorn (2 sync workers, settings.bench: production settings, DEBUG
    off, plus /bench/ceiling/, a view that touches neither database nor templates).
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
@@ -19,7 +22,8 @@ What it does:
    page: HTML raw and gzip-compressed, and with its stylesheets and scripts as served.
 
 --profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
-detail, events, event, ceiling). Needs wrk (Debian package; `make bench` installs it).
+detail, events, event, publications, publication, country, site-search, ceiling). Needs wrk
+(Debian package; `make bench` installs it).
 """
 
 import argparse
@@ -43,6 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LUA = ROOT / "scripts" / "wrk_summary.lua"
 DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+# How many records the database is topped up to, unless told otherwise.
+DEFAULT_CASES = int(os.environ.get("BENCH_CASES", "1000"))
+DEFAULT_EVENTS = int(os.environ.get("BENCH_EVENTS", "300"))
+DEFAULT_PUBLICATIONS = int(os.environ.get("BENCH_PUBLICATIONS", "300"))
 
 
 def configure_environment():
@@ -75,7 +83,9 @@ def ensure_postgresql_database(url):
             connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def prepare_database(cases, events):
+def prepare_database(cases=DEFAULT_CASES, events=DEFAULT_EVENTS, publications=DEFAULT_PUBLICATIONS):
+    """The benchmark database, migrated and filled (see the module's docstring); scripts/
+    lighthouse.py prepares it with the defaults."""
     from django.core.management import call_command
 
     from initiatives.models import Initiative
@@ -89,29 +99,75 @@ def prepare_database(cases, events):
     if missing > 0:
         print(f"Generating {missing} case studies to reach {cases}...", flush=True)
         call_command("generate_volume", initiatives=missing)
+    load_new_fixtures()
     prepare_events(events)
+    prepare_publications(publications)
 
 
-EVENT_FIXTURES = "*_events.json"
 EVENT_SLUG_PREFIX = "vol-event-"
+PUBLICATION_SLUG_PREFIX = "vol-publication-"
+# Generated records, which do not count as the starting content of their model.
+GENERATED_SLUG_PREFIXES = {
+    "events.event": EVENT_SLUG_PREFIX,
+    "publications.publication": PUBLICATION_SLUG_PREFIX,
+}
+
+
+def load_new_fixtures():
+    """The starting content of the sections added since the database was prepared: every file
+    of fixtures/ with a model that has no record yet (generated ones aside), in the files' order
+    (events before the publications that name them), then the search index of what was loaded.
+    The fixtures name their records by natural key, so a file loaded again changes nothing."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from events.models import Event
+    from events.search import refresh_search_index as refresh_event_index
+    from publications.models import Publication
+    from publications.search import refresh_search_index as refresh_publication_index
+
+    def has_records(label):
+        records = apps.get_model(label)._base_manager.all()
+        prefix = GENERATED_SLUG_PREFIXES.get(label)
+        return (records.exclude(slug__startswith=prefix) if prefix else records).exists()
+
+    loaded = set()
+    for fixture in sorted((ROOT / "fixtures").glob("*.json")):
+        labels = {record["model"] for record in json.loads(fixture.read_text())}
+        if all(has_records(label) for label in labels):
+            continue
+        print(f"Loading {fixture.name}, new since the database was prepared", flush=True)
+        call_command("loaddata", str(fixture), verbosity=0)
+        loaded |= labels
+    # loaddata saves raw rows, which the search index does not follow.
+    if "events.event" in loaded:
+        refresh_event_index(Event.objects.exclude(slug__startswith=EVENT_SLUG_PREFIX))
+    if "publications.publication" in loaded:
+        refresh_publication_index(
+            Publication.objects.exclude(slug__startswith=PUBLICATION_SLUG_PREFIX)
+        )
 
 
 def prepare_events(wanted):
-    """The starting content's events (loaded into a database made before there were any) and
-    the next UN Day, then generated events up to `wanted`."""
-    from django.core.management import call_command
-
+    """The next UN Day, then generated events up to `wanted`."""
     from events.content import ensure_next_un_day
     from events.models import Event
 
-    if not Event.objects.exclude(slug__startswith=EVENT_SLUG_PREFIX).exists():
-        for fixture in sorted((ROOT / "fixtures").glob(EVENT_FIXTURES)):
-            call_command("loaddata", str(fixture), verbosity=0)
     ensure_next_un_day()
     missing = wanted - Event.objects.count()
     if missing > 0:
         print(f"Generating {missing} events to reach {wanted}...", flush=True)
         generate_events(missing)
+
+
+def prepare_publications(wanted):
+    """Generated publications up to `wanted`."""
+    from publications.models import Publication
+
+    missing = wanted - Publication.objects.count()
+    if missing > 0:
+        print(f"Generating {missing} publications to reach {wanted}...", flush=True)
+        generate_publications(missing)
 
 
 def generate_events(count, seed=20260912):
@@ -132,6 +188,7 @@ def generate_events(count, seed=20260912):
         Registration,
         RegistrationStatus,
     )
+    from events.search import refresh_search_index
     from publishing.choices import content_changed
     from publishing.models import Status
     from taxonomy.models import Country, Theme
@@ -224,13 +281,117 @@ def generate_events(count, seed=20260912):
                     )
                 )
         Registration.objects.bulk_create(registrations, batch_size=1000)
+        # bulk_create and update() skip the signals that keep the search index.
+        refresh_search_index(Event.objects.filter(pk__in=created.values()))
+    content_changed()
+
+
+def generate_publications(count, seed=20261012):
+    """`count` published publications, slugs vol-publication-<n>: every kind, issued from 1978
+    to this year (an exact date for about half), mostly in English, each from one or two
+    publishers with one to three themes and goals and a source; about one in three related to
+    one to three case studies, one in five to an event; a document elsewhere or a note saying
+    why the portal has none (the generated ones have no file)."""
+    import random
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.models import Event
+    from initiatives.models import Initiative
+    from publications.models import Language, Publication, PublicationKind
+    from publications.search import refresh_search_index
+    from publishing.choices import content_changed
+    from publishing.models import Status
+    from taxonomy.models import SDG, Organisation, Source, Theme
+
+    rng = random.Random(seed)  # noqa: S311 (sample data, not secrets)
+    now = timezone.now()
+    organisations = list(Organisation.objects.values_list("pk", flat=True))
+    themes = list(Theme.objects.values_list("pk", flat=True))
+    sdgs = list(SDG.objects.values_list("pk", flat=True))
+    sources = list(Source.objects.values_list("pk", flat=True))
+    initiatives = list(Initiative.objects.published().values_list("pk", flat=True)[:5000])
+    events = list(Event.objects.published().values_list("pk", flat=True))
+    languages = [Language.ENGLISH] * 7 + list(Language.values)
+    subjects = [
+        "South-South cooperation for food security",
+        "Triangular cooperation in health",
+        "Knowledge sharing among developing countries",
+        "Financing South-South cooperation",
+        "Climate adaptation through South-South partnerships",
+        "Digital transformation in the Global South",
+        "Measuring the impact of South-South cooperation",
+        "Technical cooperation among developing countries",
+    ]
+    start = Publication.objects.filter(slug__startswith=PUBLICATION_SLUG_PREFIX).count() + 1
+    publications, relations = [], {}
+    for number in range(start, start + count):
+        slug = f"{PUBLICATION_SLUG_PREFIX}{number}"
+        kind = rng.choice(PublicationKind.values)
+        year = rng.randint(1978, now.year)
+        issued_on = (
+            date(year, rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
+        )
+        if issued_on and issued_on > now.date():
+            issued_on = None
+        subject = rng.choice(subjects)
+        elsewhere = rng.random() < 0.6
+        publications.append(
+            Publication(
+                title=f"{subject}: {PublicationKind(kind).label.lower()} {year} ({number})",
+                slug=slug,
+                summary=f"{subject}: what developing countries learned, and how they shared it.",
+                description=f"{subject}.\n\nA generated publication for the benchmark.",
+                status=Status.PUBLISHED,
+                published_at=now - timedelta(days=rng.randint(1, 365 * 5)),
+                kind=kind,
+                year=year,
+                issued_on=issued_on,
+                language=rng.choice(languages),
+                external_url=f"https://example.org/publications/{number}" if elsewhere else "",
+                document_note="" if elsewhere else "The portal may not share this document.",
+            )
+        )
+        relations[slug] = {
+            "publishers": rng.sample(organisations, k=min(len(organisations), rng.randint(1, 2))),
+            "themes": rng.sample(themes, k=min(len(themes), rng.randint(1, 3))),
+            "sdgs": rng.sample(sdgs, k=min(len(sdgs), rng.randint(1, 3))),
+            "sources": rng.sample(sources, k=min(len(sources), 1)),
+            "initiatives": (
+                rng.sample(initiatives, k=min(len(initiatives), rng.randint(1, 3)))
+                if rng.random() < 1 / 3
+                else []
+            ),
+            "events": rng.sample(events, k=min(len(events), 1)) if rng.random() < 0.2 else [],
+        }
+    with transaction.atomic():
+        Publication.objects.bulk_create(publications, batch_size=500)
+        created = dict(Publication.objects.filter(slug__in=relations).values_list("slug", "pk"))
+        for field in ("publishers", "themes", "sdgs", "sources", "initiatives", "events"):
+            through = getattr(Publication, field).through
+            target = getattr(Publication, field).field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [
+                    through(publication_id=created[slug], **{f"{target}_id": pk})
+                    for slug, chosen in relations.items()
+                    for pk in chosen[field]
+                ],
+                batch_size=1000,
+            )
+        # bulk_create skips the signals that keep the search index.
+        refresh_search_index(Publication.objects.filter(pk__in=created.values()))
     content_changed()
 
 
 def choose_pages():
     """The addresses measured, chosen from the data so that each filter finds something."""
+    from django.db.models import Count
+
     from events.content import ensure_next_un_day
-    from initiatives.models import CountryRole, Initiative
+    from initiatives.models import CountryRole, Initiative, InitiativeCountry
+    from publications.models import Publication
     from taxonomy.models import Region
 
     detail = (
@@ -246,6 +407,22 @@ def choose_pages():
     sdg = detail.sdgs.order_by("number").first()
     words = sorted(re.findall(r"[^\W\d_]{5,}", detail.title), key=len, reverse=True)
     word = words[0].lower() if words else "cooperation"
+    # The publication with the most related case studies and events, the busiest country.
+    publication = (
+        Publication.objects.published()
+        .annotate(related=Count("initiatives", distinct=True) + Count("events", distinct=True))
+        .order_by("-related", "-year", "slug")
+        .first()
+    )
+    if publication is None:
+        sys.exit("No published publication to measure.")
+    busiest = (
+        InitiativeCountry.objects.filter(initiative__in=Initiative.objects.published())
+        .values("country__iso2")
+        .annotate(roles=Count("pk"))
+        .order_by("-roles", "country__iso2")
+        .first()
+    )
     return {
         "ceiling": "/bench/ceiling/",
         "home": "/",
@@ -256,6 +433,11 @@ def choose_pages():
         # The upcoming events and the page of the next UN Day, with its registration form.
         "events": "/events/",
         "event": ensure_next_un_day().get_absolute_url(),
+        "publications": "/publications/",
+        "publication": publication.get_absolute_url(),
+        "country": f"/countries/{busiest['country__iso2']}/",
+        # A word nearly everything holds: every type has results to count and rank.
+        "site-search": "/search/?q=cooperation",
     }
 
 
@@ -382,8 +564,10 @@ def report(pages, load, alone, queries, weights, database, connections):
 
     from events.models import Event
     from initiatives.models import Initiative
+    from publications.models import Publication
 
     ceiling = median(load["ceiling"], "rps")
+    width = max(len(name) for name in pages)
     print()
     print(f"SSC Portal benchmark, {date.today().isoformat()}")
     print(f"Machine: {machine_description()}, Django {django.get_version()}")
@@ -391,13 +575,14 @@ def report(pages, load, alone, queries, weights, database, connections):
         f"Database: {database}; {Initiative.objects.count()} case studies, "
         f"{Initiative.objects.published().count()} published; "
         f"{Event.objects.published().count()} events, "
-        f"{Event.objects.published().upcoming().count()} upcoming"
+        f"{Event.objects.published().upcoming().count()} upcoming; "
+        f"{Publication.objects.published().count()} publications"
     )
     print("gunicorn: 2 sync workers, settings.bench (DEBUG off); wrk on loopback")
     print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
     print()
     header = (
-        f"{'page':<9} {'req/s':>7} {'ceiling':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'page':<{width}} {'req/s':>7} {'ceiling':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'alone p95':>9} {'SQL':>4} {'HTML':>8} {'gzip':>7} {'+CSS/JS':>8}"
     )
     print(header)
@@ -405,7 +590,7 @@ def report(pages, load, alone, queries, weights, database, connections):
     for name in pages:
         rps = median(load[name], "rps")
         print(
-            f"{name:<9} {rps:>7.0f} {rps / ceiling:>7.1%} "
+            f"{name:<{width}} {rps:>7.0f} {rps / ceiling:>7.1%} "
             f"{median(load[name], 'p50_us') / 1000:>7.1f} "
             f"{median(load[name], 'p99_us') / 1000:>7.1f} "
             f"{median(alone[name], 'p95_us') / 1000:>9.1f} "
@@ -415,7 +600,7 @@ def report(pages, load, alone, queries, weights, database, connections):
     print()
     print("Addresses:")
     for name, url in pages.items():
-        print(f"  {name:<9} {url}")
+        print(f"  {name:<{width}} {url}")
     print(
         f"req/s and p50/p99 under load (wrk -t2 -c{connections}); 'alone p95' with one client "
         "(wrk -t1 -c1): the server time of a request; bytes are of the response body."
@@ -444,8 +629,9 @@ def profile(page_name, pages, repeat=200):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000")))
-    parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS", "300")))
+    parser.add_argument("--cases", type=int, default=DEFAULT_CASES)
+    parser.add_argument("--events", type=int, default=DEFAULT_EVENTS)
+    parser.add_argument("--publications", type=int, default=DEFAULT_PUBLICATIONS)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
@@ -465,7 +651,7 @@ def main():
 
     django.setup()
     if not args.skip_prepare:
-        prepare_database(args.cases, args.events)
+        prepare_database(args.cases, args.events, args.publications)
     pages = choose_pages()
     if args.profile:
         profile(args.profile, pages)

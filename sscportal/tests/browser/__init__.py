@@ -30,6 +30,8 @@ NEXT_UN_DAY = f"/events/{_next_un_day_slug()}/"
 # The 2021 commemoration's high-level panel, its three side events, and one of them.
 PANEL_2021 = "/events/south-south-solidarity-high-level-panel-2021/"
 SIDE_EVENT_2021 = "/events/launch-good-practices-made-in-africa-solutions/"
+# A publication with related events (fixtures/40_publications.json).
+PUBLICATION = "/publications/good-practices-made-in-africa-solutions/"
 
 
 class RegistrationLink:
@@ -90,6 +92,18 @@ PAGE_TYPES = {
     "event-registered": (f"{NEXT_UN_DAY}registered/", 200),
     "registration-confirm": (RegistrationLink("confirm", "pending"), 200),
     "registration-manage": (RegistrationLink("manage", "confirmed"), 200),
+    "publications": ("/publications/", 200),
+    "publications-filtered": ("/publications/?kind=compendium", 200),
+    "publications-form-error": ("/publications/?year_from=abc", 200),
+    "publication": (PUBLICATION, 200),
+    "country": ("/countries/CO/", 200),
+    "country-empty": ("/countries/ZW/", 200),
+    "search": ("/search/?q=cooperation", 200),
+    "search-by-type": ("/search/?q=cooperation&type=event", 200),
+    "search-no-results": ("/search/?q=xylophone", 200),
+    "search-empty": ("/search/?q=", 200),
+    "search-form-error": (f"/search/?q={'x' * 201}", 200),  # longer than the form takes
+    "ar-search": ("/ar/search/?q=cooperation", 200),
 }
 
 POSTED_PAGE_TYPES = {
