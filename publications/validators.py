@@ -6,13 +6,12 @@ generated_image_name`). The admin form applies these checks (admin.PublicationAd
 model's own image validator also accepts GIF, which a cover may not be.
 """
 
-import warnings
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+
+from publishing.validators import image_format, is_new_upload
 
 PDF_HEADER = b"%PDF-"
 PDF_END = b"%%EOF"
@@ -22,13 +21,7 @@ PDF_END_WINDOW = 1024
 
 # Pillow's format name -> the extension the stored cover gets.
 COVER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-
-
-def is_new_upload(upload):
-    """False for an empty field and for a file already stored: that was checked when it was
-    uploaded, and checking it again on every edit would lock a record out of editing whenever a
-    limit is lowered."""
-    return bool(upload) and not getattr(upload, "_committed", False)
+COVER_FORMATS_MESSAGE = _("Upload a JPEG, PNG or WebP image for the cover.")
 
 
 def read_at(upload, offset, length):
@@ -65,55 +58,8 @@ def validate_pdf_upload(upload):
 
 
 def cover_format(upload):
-    """The cover's format (a key of COVER_FORMATS), or ValidationError. Reads the header only:
-    sizes are checked before Pillow decodes anything."""
-    if upload.size > settings.PORTAL_IMAGE_MAX_BYTES:
-        raise ValidationError(
-            _("The image is %(size)s; the largest allowed is %(limit)s."),
-            params={
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.PORTAL_IMAGE_MAX_BYTES),
-            },
-            code="image_too_large",
-        )
-    position = upload.tell()
-    try:
-        # Pillow warns (DecompressionBombWarning) above MAX_IMAGE_PIXELS and raises above twice
-        # that; make the warning an error too, so that both are a form error whatever the
-        # process's warning filters are.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            upload.seek(0)
-            with Image.open(upload, formats=list(COVER_FORMATS)) as image:
-                width, height = image.size
-                kind = image.format
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(
-            _("The image has too many pixels to be opened safely."),
-            code="image_too_many_pixels",
-        ) from error
-    except UnidentifiedImageError as error:
-        raise ValidationError(
-            _("Upload a JPEG, PNG or WebP image for the cover."), code="image_format"
-        ) from error
-    except (OSError, ValueError, SyntaxError) as error:
-        raise ValidationError(
-            _("Upload a valid image: the file is not one, or it is damaged."),
-            code="invalid_image",
-        ) from error
-    finally:
-        upload.seek(position)
-    if kind not in COVER_FORMATS:
-        raise ValidationError(
-            _("Upload a JPEG, PNG or WebP image for the cover."), code="image_format"
-        )
-    if width * height > settings.PORTAL_IMAGE_MAX_PIXELS:
-        raise ValidationError(
-            _("The image is %(width)s × %(height)s pixels, which is too large."),
-            params={"width": width, "height": height},
-            code="image_too_many_pixels",
-        )
-    return kind
+    """The cover's format (a key of COVER_FORMATS), or ValidationError."""
+    return image_format(upload, formats=tuple(COVER_FORMATS), wrong_format=COVER_FORMATS_MESSAGE)
 
 
 def validate_cover_upload(upload):
