@@ -1,9 +1,10 @@
 """Keep each case study's search index, and the filter choices, in step with the data."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from publishing.choices import content_changed
+from publishing.search import follow_links
 
 from .models import Initiative, InitiativeCountry, InitiativeOrganisation
 from .search import refresh_search_index
@@ -26,15 +27,7 @@ def role_saved(sender, instance, raw, using, **kwargs):
         refresh([instance.initiative_id], using)
 
 
-@receiver(m2m_changed, sender=Initiative.themes.through)
-@receiver(m2m_changed, sender=Initiative.regions.through)
-def named_relation_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if not reverse:
-        refresh([instance.pk], using)
-    elif pk_set:  # theme.initiatives.add(...): the case studies are in pk_set
-        refresh(pk_set, using)
+follow_links(Initiative, refresh_search_index, linked=["themes", "regions"])
 
 
 # The country filter offers the countries of published case studies. A country link deleted on

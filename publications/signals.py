@@ -7,6 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from publishing.choices import content_changed
+from publishing.search import follow_links
 from taxonomy.models import Organisation, Theme
 
 from .models import Publication
@@ -37,33 +38,18 @@ def publication_saved(sender, instance, raw, using, **kwargs):
     content_changed()
 
 
+follow_links(
+    Publication,
+    refresh_search_index,
+    linked=["publishers", "authors", "themes"],
+    named={Organisation: ["publishers", "authors"], Theme: ["themes"]},
+)
+
+
 @receiver(m2m_changed, sender=Publication.publishers.through)
-@receiver(m2m_changed, sender=Publication.authors.through)
-@receiver(m2m_changed, sender=Publication.themes.through)
-def named_relation_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if sender is Publication.publishers.through:
+def publishers_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
         content_changed()  # the publisher filter offers the publishers of published records
-    if not reverse:
-        refresh([instance.pk], using)
-    elif pk_set:  # organisation.publications_published.add(...): the publications are in pk_set
-        refresh(pk_set, using)
-
-
-@receiver(post_save, sender=Organisation)
-@receiver(post_save, sender=Theme)
-def name_changed(sender, instance, created, raw, using, **kwargs):
-    """A renamed organisation or theme: the publications that name it are found by the new name."""
-    if raw or created:
-        return
-    if sender is Organisation:
-        named = Publication.objects.filter(publishers=instance) | Publication.objects.filter(
-            authors=instance
-        )
-    else:
-        named = Publication.objects.filter(themes=instance)
-    refresh(set(named.using(using).values_list("pk", flat=True)), using)
 
 
 post_delete.connect(content_changed, sender=Publication, dispatch_uid="choices-Publication-delete")

@@ -16,6 +16,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, Q
+from django.db.models.signals import m2m_changed, post_save
 
 SEARCH_CONFIG = "english"
 MAX_WORDS = 10
@@ -88,3 +89,64 @@ def refresh_search_index(queryset, build_search_text, *, prepare, batch_size=100
         if uses_postgresql(queryset):
             manager.filter(pk__in=batch).update(search_vector=SEARCH_VECTOR)
     return len(pks)
+
+
+def follow_links(model, refresh_search_index, *, linked=(), named=None):
+    """Keep `model`'s search index current when what its search text names changes.
+
+    `linked`: many-to-many fields whose targets' names are in the text; adding, removing or
+    clearing links, from either side, refreshes the records concerned. `named`: {model of the
+    named objects: [lookups from `model` to them]}; renaming one refreshes the records that
+    name it. Saving the record itself is the app's own signal, since what counts differs.
+    """
+
+    def refresh(pks, using):
+        if pks:
+            refresh_search_index(model._base_manager.using(using).filter(pk__in=pks))
+
+    def links_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+        field = through_fields[sender]
+        if reverse and action == "pre_clear":
+            # target.records.clear(): afterwards nothing says which records it had.
+            links = sender.objects.using(using).filter(
+                **{field.m2m_reverse_field_name(): instance.pk}
+            )
+            instance._search_cleared = set(
+                links.values_list(f"{field.m2m_field_name()}_id", flat=True)
+            )
+        elif action in {"post_add", "post_remove", "post_clear"}:
+            if not reverse:
+                refresh([instance.pk], using)
+            elif action == "post_clear":
+                refresh(instance.__dict__.pop("_search_cleared", set()), using)
+            else:  # target.records.add(...): the records are in pk_set
+                refresh(pk_set, using)
+
+    through_fields = {}
+    for name in linked:
+        field = model._meta.get_field(name)
+        through_fields[field.remote_field.through] = field
+        m2m_changed.connect(
+            links_changed,
+            sender=field.remote_field.through,
+            weak=False,
+            dispatch_uid=f"search-links-{model._meta.label}-{name}",
+        )
+
+    for other, lookups in (named or {}).items():
+
+        def renamed(sender, instance, created, raw, using, lookups=lookups, **kwargs):
+            if raw or created:
+                return
+            matches = Q()
+            for lookup in lookups:
+                matches |= Q(**{lookup: instance})
+            named_by = model._base_manager.using(using).filter(matches)
+            refresh(set(named_by.values_list("pk", flat=True)), using)
+
+        post_save.connect(
+            renamed,
+            sender=other,
+            weak=False,
+            dispatch_uid=f"search-names-{model._meta.label}-{other._meta.label}",
+        )
