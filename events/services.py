@@ -61,6 +61,15 @@ def lock_event(event_id):
     return events.get(pk=event_id)
 
 
+def locked_registration(registration_id):
+    """The registration with its event locked (`lock_event`), its status read after the lock:
+    another request may have changed it while this one waited. Call inside a transaction."""
+    registration = Registration.objects.get(pk=registration_id)
+    registration.event = lock_event(registration.event_id)
+    registration.refresh_from_db(fields=["status"])
+    return registration
+
+
 def confirmed_count(event):
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
 
@@ -113,10 +122,8 @@ def confirm(registration_id):
     """Take a place for a pending registration if one is free, else the waiting list (when the
     event has one), else leave it pending and say the event is full."""
     with transaction.atomic():
-        registration = Registration.objects.select_related("event").get(pk=registration_id)
-        event = lock_event(registration.event_id)
-        registration.refresh_from_db(fields=["status"])
-        registration.event = event
+        registration = locked_registration(registration_id)
+        event = registration.event
         if registration.status == RegistrationStatus.CONFIRMED:
             return Result(registration, Outcome.CONFIRMED)
         if registration.status == RegistrationStatus.WAITLISTED:
@@ -147,10 +154,8 @@ def cancel(registration_id, *, notify=True):
     """Cancel a registration; a place it frees goes to the first person on the waiting list.
     `notify=False` sends the registrant no e-mail (their record is about to be deleted)."""
     with transaction.atomic():
-        registration = Registration.objects.select_related("event").get(pk=registration_id)
-        event = lock_event(registration.event_id)
-        registration.refresh_from_db(fields=["status"])
-        registration.event = event
+        registration = locked_registration(registration_id)
+        event = registration.event
         if registration.status == RegistrationStatus.CANCELLED:
             return Result(registration, Outcome.ALREADY_CANCELLED)
         held_a_place = registration.status == RegistrationStatus.CONFIRMED
