@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.choice_cache import forget_choices
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Modality
-from publishing.choices import forget_choices
 from publishing.models import Status
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 

@@ -7,4 +7,36 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from publishing.content import Content, register
+        from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+
+        from . import search
+        from .models import Event
+
+        register(
+            Content(
+                model=Event,
+                code="event",
+                label=_("Event"),
+                plural=_("Events"),
+                search_text=search.build_search_text,
+                index_reads=search.index_reads,
+                ranked_order=("-starts_at", "title"),
+                result_fields=(
+                    "title",
+                    "slug",
+                    "summary",
+                    "published_at",
+                    "kind",
+                    "starts_at",
+                    "ends_at",
+                    "time_zone",
+                    "date_precision",
+                    "is_cancelled",
+                ),
+                indexed_fields=search.INDEXED_FIELDS,
+                linked=("organisers", "themes"),
+                named={Country: ["country"], Organisation: ["organisers"], Theme: ["themes"]},
+                shows=(Region, SDG, Source),
+            )
+        )

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sscportal.feeds import AtomMixin, PublishedFeed
+from publishing.feeds import AtomMixin, PublishedFeed
 
 from .models import Event
 from .times import event_when

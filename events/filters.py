@@ -7,11 +7,12 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.filters import RegionFilter
-from publishing import widgets
-from publishing.choices import cached_choices
-from publishing.filters import LinkedToFilter, PreloadedModelChoiceFilter
-from taxonomy.models import Country, Region, Theme
+from core import widgets
+from core.choice_cache import cached_choices
+from core.filters import PreloadedModelChoiceFilter
+from publishing.filters import ThemeFilter
+from taxonomy.filters import RegionFilter
+from taxonomy.models import Country
 
 from .models import Event, EventFormat, EventKind
 
@@ -52,33 +53,15 @@ class EventFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         widget=widgets.Select,
     )
-    region = RegionFilter(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        cache_as="regions",
-        to_field_name="slug",
-        field_name="country__region__path",
-        method="filter_region",
-        empty_label=_("All regions"),
-        widget=widgets.Select,
-    )
+    region = RegionFilter(field_name="country__region")
     country = PreloadedModelChoiceFilter(
         label=_("Country"),
         queryset=published_event_countries,
         cache_as="event-countries",
         to_field_name="iso2",
         empty_label=_("All countries"),
-        widget=widgets.Select,
     )
-    theme = LinkedToFilter(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        cache_as="themes",
-        to_field_name="slug",
-        field_name="themes",
-        empty_label=_("All themes"),
-        widget=widgets.Select,
-    )
+    theme = ThemeFilter()
 
     class Meta:
         model = Event
@@ -99,6 +82,3 @@ class EventFilter(django_filters.FilterSet):
             starts_at__lt=datetime(year + 1, 1, 2, tzinfo=UTC),
         ).values_list("pk", "starts_at", "time_zone")
         return queryset.filter(pk__in=[pk for pk, *start in window if local_year(*start) == year])
-
-    def filter_region(self, queryset, name, region):
-        return queryset.filter(country__region__path__startswith=region.path)

@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from publishing import widgets
-from publishing.filters import PreloadedModelChoiceField
+from core import widgets
+from core.filters import PreloadedModelChoiceField
 from taxonomy.models import Country
 
 # Zero-width (non-)joiners are part of how Persian and Indic names are written.

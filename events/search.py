@@ -5,11 +5,8 @@ its organisers (with acronyms) and themes, so that a search reads one row and jo
 PostgreSQL, `search_vector` holds the same words as a weighted tsvector (title A, summary B, the
 rest C) behind a GIN index.
 
-The index follows the data: saving an event, or changing its organisers or themes, refreshes it
-(see `signals.py`); `load_portal_content` refreshes what it loads.
+apps.py declares what keeps it current.
 """
-
-from publishing import search as shared
 
 # Saving only other fields (update_fields) leaves the index as it is.
 INDEXED_FIELDS = frozenset(
@@ -29,16 +26,10 @@ def build_search_text(event):
     return "\n".join(part for part in parts if part)
 
 
-def prepare(queryset):
+def index_reads(queryset):
+    """What build_search_text reads, loaded for a batch of events."""
     return (
         queryset.only("description", "venue", "city", "country__name", "search_text")
         .select_related("country")
         .prefetch_related("organisers", "themes")
-    )
-
-
-def refresh_search_index(queryset, batch_size=1000):
-    """Rebuild the index of the events in `queryset`; returns how many."""
-    return shared.refresh_search_index(
-        queryset, build_search_text, prepare=prepare, batch_size=batch_size
     )

@@ -8,11 +8,10 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from initiatives.models import Initiative
-from initiatives.views import active_filters
-from publishing.views import PublishedDetailMixin
+from publishing.views import FilteredListView, PublishedDetailMixin
 
 from . import services, tokens
 from .calendar import event_calendar, events_calendar
@@ -25,34 +24,41 @@ UPCOMING, PAST = "upcoming", "past"
 FEED_LIMIT = 200
 
 
-class EventListView(ListView):
+class EventListView(FilteredListView):
+    """Upcoming events, or past ones with ?when=past: `when` chooses the list, it is no filter."""
+
     model = Event
-    paginate_by = 20
+    filterset_class = EventFilter
     template_name = "events/event_list.html"
 
-    def get_queryset(self):
-        self.when = PAST if self.request.GET.get("when") == PAST else UPCOMING
-        events = Event.objects.published()
-        events = events.past() if self.when == PAST else events.upcoming()
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.when = PAST if request.GET.get("when") == PAST else UPCOMING
+
+    def filter_data(self):
         data = self.request.GET.copy()
         data.pop("when", None)
-        self.filterset = EventFilter(data or None, queryset=events, request=self.request)
+        return data
+
+    def base_queryset(self):
+        events = super().base_queryset()
+        return events.past() if self.when == PAST else events.upcoming()
+
+    def for_cards(self, queryset):
         return (
-            self.filterset.qs.with_registration_counts()
+            queryset.with_registration_counts()
             .select_related("country", "parent")
             .defer("description", "source_note", "search_text", "search_vector")
         )
 
+    def clear_url(self):
+        list_url = reverse("events:list")
+        return f"{list_url}?when={PAST}" if self.when == PAST else list_url
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["when"] = self.when
-        context["active_filters"] = [
-            item for item in active_filters(self.filterset, self.request) if item["label"]
-        ]
-        context["more_filters_open"] = bool(self.filterset.form.errors) or any(
-            self.request.GET.get(name) for name in self.filterset.form.fields
-        )
+        list_url = reverse("events:list")
+        context.update(when=self.when, upcoming_url=list_url, past_url=f"{list_url}?when={PAST}")
         return context
 
 

@@ -7,7 +7,6 @@ from publishing.admin import PublishableAdmin
 from taxonomy.models import Region
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
-from .search import refresh_search_index
 
 
 class InitiativeCountryInline(admin.TabularInline):
@@ -90,11 +89,6 @@ class InitiativeAdmin(PublishableAdmin):
         if db_field.name in {"sdgs", "themes", "cooperation_forms"}:
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Inlines may have removed countries or organisations: index what is saved now.
-        refresh_search_index(Initiative.objects.filter(pk=form.instance.pk))
 
     def get_queryset(self, request):
         return (

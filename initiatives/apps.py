@@ -7,4 +7,29 @@ class InitiativesConfig(AppConfig):
     verbose_name = _("Case studies")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from publishing.content import Content, register
+        from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+
+        from . import search
+        from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
+
+        register(
+            Content(
+                model=Initiative,
+                code="initiative",
+                label=_("Case study"),
+                plural=_("Case studies"),
+                search_text=search.build_search_text,
+                index_reads=search.index_reads,
+                ranked_order=("-published_at", "title"),
+                parts={InitiativeCountry: "initiative", InitiativeOrganisation: "initiative"},
+                linked=("themes", "regions"),
+                named={
+                    Country: ["countries"],
+                    Organisation: ["organisations"],
+                    Region: ["regions"],
+                    Theme: ["themes"],
+                },
+                shows=(SDG, CooperationForm, Source),
+            )
+        )

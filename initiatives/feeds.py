@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from sscportal.feeds import AtomMixin, PublishedFeed
+from publishing.feeds import AtomMixin, PublishedFeed
 
 from .models import Initiative
 

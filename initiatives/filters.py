@@ -2,39 +2,16 @@
 number), so that a filtered list is a link people can share."""
 
 import django_filters
-from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from publishing import widgets
-from publishing.filters import LinkedToFilter, PreloadedModelChoiceField, PreloadedModelChoiceFilter
-from taxonomy.models import SDG, Country, Region, Theme
+from core import widgets
+from core.filters import PreloadedModelChoiceFilter
+from publishing.filters import GoalFilter, SearchFilter, ThemeFilter, YearFilter
+from taxonomy.filters import RegionFilter
+from taxonomy.models import Country
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
-from .search import search
-
-MAX_QUERY_LENGTH = 200
-MIN_YEAR, MAX_YEAR = 1945, 2100
-
-
-class RegionChoiceField(PreloadedModelChoiceField):
-    def label_from_instance(self, obj):
-        # Indent sub-regions under their region; a <select> cannot nest deeper than one optgroup.
-        return "\u2003" * (obj.level - 1) + obj.name
-
-
-class RegionFilter(PreloadedModelChoiceFilter):
-    field_class = RegionChoiceField
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField  # not django-filter's default decimal
-
-    def __init__(self, *args, **kwargs):
-        # A text box with a numeric keyboard, not type="number": what was typed stays in view
-        # beside its error ("abc" cannot be the value of a number input), and no spinner.
-        kwargs.setdefault("widget", widgets.TextInput(attrs={"inputmode": "numeric"}))
-        super().__init__(*args, **kwargs)
 
 
 def published_initiative_countries(request=None):
@@ -50,22 +27,8 @@ def published_initiative_countries(request=None):
 
 
 class InitiativeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_text",
-        max_length=MAX_QUERY_LENGTH,
-        widget=widgets.SearchInput,
-        help_text=_("Words in the title, texts, countries or organisations."),
-    )
-    region = RegionFilter(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        cache_as="regions",
-        to_field_name="slug",
-        method="filter_region",
-        empty_label=_("All regions"),
-        widget=widgets.Select,
-    )
+    q = SearchFilter(help_text=_("Words in the title, texts, countries or organisations."))
+    region = RegionFilter(method="filter_region")
     country = PreloadedModelChoiceFilter(
         label=_("Country"),
         queryset=published_initiative_countries,
@@ -73,7 +36,6 @@ class InitiativeFilter(django_filters.FilterSet):
         to_field_name="iso2",
         method="filter_country",
         empty_label=_("All countries"),
-        widget=widgets.Select,
     )
     group = django_filters.ChoiceFilter(
         label=_("Beneficiary group"),
@@ -89,24 +51,8 @@ class InitiativeFilter(django_filters.FilterSet):
     modality = django_filters.ChoiceFilter(
         label=_("Modality"), choices=Modality.choices, empty_label=_("Any")
     )
-    theme = LinkedToFilter(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        cache_as="themes",
-        to_field_name="slug",
-        field_name="themes",
-        empty_label=_("All themes"),
-        widget=widgets.Select,
-    )
-    sdg = LinkedToFilter(
-        label=_("Sustainable Development Goal"),
-        queryset=SDG.objects.all(),
-        cache_as="sdgs",
-        to_field_name="number",
-        field_name="sdgs",
-        empty_label=_("All goals"),
-        widget=widgets.Select,
-    )
+    theme = ThemeFilter()
+    sdg = GoalFilter()
     status = django_filters.ChoiceFilter(
         label=_("Project status"),
         field_name="project_status",
@@ -114,18 +60,8 @@ class InitiativeFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         widget=widgets.Select,
     )
-    year_from = YearFilter(
-        label=_("Active from (year)"),
-        method="filter_year_from",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
-    year_to = YearFilter(
-        label=_("Active until (year)"),
-        method="filter_year_to",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
+    year_from = YearFilter(label=_("Active from (year)"), method="filter_year_from")
+    year_to = YearFilter(label=_("Active until (year)"), method="filter_year_to")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[
@@ -143,9 +79,6 @@ class InitiativeFilter(django_filters.FilterSet):
     class Meta:
         model = Initiative
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        return search(queryset, value)
 
     def filter_region(self, queryset, name, region):
         return queryset.in_region(region)

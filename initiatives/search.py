@@ -1,14 +1,8 @@
 """What a case study is found by (the shared mechanism is publishing/search.py).
 
 Its `search_text` holds the narrative fields and the names of its countries, regions,
-organisations (with acronyms) and themes. The index follows the data: saving a case study, one
-of its countries or organisations, or changing its themes or regions refreshes it (see
-`signals.py`); the admin refreshes it once more after all inlines are saved;
-`load_portal_content` and `generate_volume` refresh what they load.
+organisations (with acronyms) and themes. apps.py declares what keeps it current.
 """
-
-from publishing import search as shared
-from publishing.search import search_words  # noqa: F401 - part of this module's interface
 
 
 def build_search_text(initiative):
@@ -28,24 +22,8 @@ def build_search_text(initiative):
     return "\n".join(part for part in parts if part)
 
 
-def prepare(queryset):
+def index_reads(queryset):
+    """What build_search_text reads, loaded for a batch of case studies."""
     return queryset.only(
         "challenge", "solution", "results", "replication", "search_text"
     ).prefetch_related("countries", "organisations", "regions", "themes")
-
-
-def refresh_search_index(queryset, batch_size=1000):
-    """Rebuild the index of the case studies in `queryset`; returns how many."""
-    return shared.refresh_search_index(
-        queryset, build_search_text, prepare=prepare, batch_size=batch_size
-    )
-
-
-def search(queryset, value):
-    """Case studies matching every word of `value`; on PostgreSQL ranked by relevance."""
-    return shared.search(
-        queryset,
-        value,
-        text_fields=["title", "summary", "search_text"],
-        ranked_order=["-published_at", "title"],
-    )

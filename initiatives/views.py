@@ -1,37 +1,19 @@
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
-from django.views.generic import DetailView, ListView
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.views.generic import DetailView
 
-from publishing.views import PublishedDetailMixin
+from publishing.views import FilteredListView, PublishedDetailMixin
 
 from .filters import InitiativeFilter
-from .models import CountryRole, Initiative, InitiativeCountry, InitiativeOrganisation
-
-# Providers first, then beneficiaries, then facilitators: the order a case study is told in.
-ROLE_ORDER = Case(
-    *(When(role=role, then=Value(index)) for index, role in enumerate(CountryRole.values)),
-    default=Value(len(CountryRole.values)),
-)
-COUNTRY_ROLES = Prefetch(
-    "country_roles",
-    queryset=InitiativeCountry.objects.select_related("country").order_by(
-        ROLE_ORDER, "country__name"
-    ),
-)
+from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_places
 
 
-class InitiativeListView(ListView):
+class InitiativeListView(FilteredListView):
     model = Initiative
-    paginate_by = 20
+    filterset_class = InitiativeFilter
     template_name = "initiatives/initiative_list.html"
 
-    def get_queryset(self):
-        self.filterset = InitiativeFilter(
-            self.request.GET or None,
-            queryset=Initiative.objects.published(),
-            request=self.request,
-        )
-        # Invalid fields are reported on the form and left out; the valid ones still apply.
-        return self.filterset.qs.prefetch_related(COUNTRY_ROLES, "regions").only(
+    def for_cards(self, queryset):
+        return queryset.with_places().only(
             "title",
             "slug",
             "summary",
@@ -41,48 +23,6 @@ class InitiativeListView(ListView):
             "end_year",
             "published_at",
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["active_filters"] = active_filters(self.filterset, self.request)
-        # The filters behind the disclosure stay open while one of them is in use or wrong.
-        context["more_filters_open"] = any(
-            self.request.GET.get(name)
-            for name in self.filterset.form.fields
-            if name not in {"q", "sort"}
-        )
-        return context
-
-
-def active_filters(filterset, request):
-    """(label, value shown, address without this filter) for every filter that applies."""
-    form = filterset.form
-    if not filterset.is_bound:
-        return []
-    form.is_valid()  # fills cleaned_data with the fields that are valid
-    result = []
-    for name, value in form.cleaned_data.items():
-        if name == "sort" or value in (None, "", []):
-            continue
-        field = form.fields[name]
-        if hasattr(field, "choices") and not hasattr(value, "pk"):
-            shown = dict(field.choices).get(value, value)
-        else:
-            shown = str(value)
-        remaining = request.GET.copy()
-        remaining.pop(name, None)
-        remaining.pop("page", None)
-        result.append(
-            {
-                "label": field.label,
-                "value": shown,
-                "remove_url": f"{request.path}?{remaining.urlencode()}"
-                if remaining
-                else request.path,
-            }
-        )
-    return result
 
 
 class InitiativeDetailView(PublishedDetailMixin, DetailView):
@@ -95,8 +35,7 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
             self.get_base_queryset()
             .defer("search_text", "search_vector")
             .prefetch_related(
-                COUNTRY_ROLES,
-                "regions",
+                *card_places(),
                 Prefetch(
                     "organisation_roles",
                     queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(

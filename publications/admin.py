@@ -8,7 +8,6 @@ from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
 from .models import Publication
-from .search import refresh_search_index
 from .validators import COVER_FORMATS, cover_format, is_new_upload, validate_pdf_upload
 
 
@@ -89,11 +88,6 @@ class PublicationAdmin(PublishableAdmin):
         if db_field.name in {"sdgs", "themes"}:
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Publishers, authors and themes are saved after the record: index what is saved now.
-        refresh_search_index(Publication.objects.filter(pk=form.instance.pk))
 
     @admin.display(description=_("has a file"), boolean=True)
     def has_file(self, obj):

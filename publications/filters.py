@@ -4,13 +4,12 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.filters import MAX_QUERY_LENGTH, MAX_YEAR, MIN_YEAR, YearFilter
-from publishing import widgets
-from publishing.filters import LinkedToFilter
-from taxonomy.models import SDG, Organisation, Theme
+from core import widgets
+from core.filters import LinkedToFilter
+from publishing.filters import GoalFilter, SearchFilter, ThemeFilter, YearFilter
+from taxonomy.models import Organisation
 
 from .models import Language, Publication, PublicationKind
-from .search import search
 
 
 def published_publishers(request=None):
@@ -25,12 +24,8 @@ def published_publishers(request=None):
 
 
 class PublicationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_text",
-        max_length=MAX_QUERY_LENGTH,
-        widget=widgets.SearchInput,
-        help_text=_("Words in the title or description, or a symbol such as A/RES/58/220."),
+    q = SearchFilter(
+        help_text=_("Words in the title or description, or a symbol such as A/RES/58/220.")
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind of publication"),
@@ -38,20 +33,8 @@ class PublicationFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         widget=widgets.Select,
     )
-    year_from = YearFilter(
-        label=_("Issued from (year)"),
-        field_name="year",
-        lookup_expr="gte",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
-    year_to = YearFilter(
-        label=_("Issued until (year)"),
-        field_name="year",
-        lookup_expr="lte",
-        min_value=MIN_YEAR,
-        max_value=MAX_YEAR,
-    )
+    year_from = YearFilter(label=_("Issued from (year)"), field_name="year", lookup_expr="gte")
+    year_to = YearFilter(label=_("Issued until (year)"), field_name="year", lookup_expr="lte")
     publisher = LinkedToFilter(
         label=_("Publisher"),
         queryset=published_publishers,
@@ -59,26 +42,9 @@ class PublicationFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="publishers",
         empty_label=_("All publishers"),
-        widget=widgets.Select,
     )
-    theme = LinkedToFilter(
-        label=_("Theme"),
-        queryset=Theme.objects.all(),
-        cache_as="themes",
-        to_field_name="slug",
-        field_name="themes",
-        empty_label=_("All themes"),
-        widget=widgets.Select,
-    )
-    sdg = LinkedToFilter(
-        label=_("Sustainable Development Goal"),
-        queryset=SDG.objects.all(),
-        cache_as="sdgs",
-        to_field_name="number",
-        field_name="sdgs",
-        empty_label=_("All goals"),
-        widget=widgets.Select,
-    )
+    theme = ThemeFilter()
+    sdg = GoalFilter()
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=Language.choices,
@@ -89,6 +55,3 @@ class PublicationFilter(django_filters.FilterSet):
     class Meta:
         model = Publication
         fields = []
-
-    def filter_text(self, queryset, name, value):
-        return search(queryset, value)

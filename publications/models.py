@@ -1,5 +1,6 @@
 """Publications: reports, resolutions, plans of action, strategies, compendia, policy papers."""
 
+import contextlib
 import secrets
 
 from django.contrib.postgres.indexes import GinIndex
@@ -156,6 +157,21 @@ class Publication(Illustrated, Publishable):
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.measure_document()
+        super().save(*args, **kwargs)
+
+    def measure_document(self):
+        """`document_size` for the download button, measured once, when the file comes in."""
+        document = self.document
+        if not document:
+            self.document_size = None
+        elif not document._committed:
+            self.document_size = document.size  # the upload, before it is stored
+        elif self.document_size is None:
+            with contextlib.suppress(OSError):  # a missing file: no size to show
+                self.document_size = document.size  # asks the storage
 
     def clean(self):
         errors = self.image_errors()

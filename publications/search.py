@@ -1,22 +1,15 @@
 """What a publication is found by (the shared mechanism is publishing/search.py).
 
 Every publication keeps `search_text`: its description, document symbol, kind, publishers and
-authors (with acronyms) and themes, so that a search reads one row and joins nothing. On
-PostgreSQL `search_vector` holds the same words weighted (title A, summary B, the rest C) behind
-a GIN index; elsewhere each word must appear, in any case, in the title, summary, description,
-symbol or search text.
-
-The index follows the data: saving a publication, changing its publishers, authors or themes,
-or renaming one of those refreshes it (signals.py); the admin refreshes it once more after the
-related fields are saved; `load_portal_content` refreshes what it loads.
+authors (with acronyms) and themes, so that a search reads one row and joins nothing. A symbol
+is found word by word too ("A/RES/58/220": res, 58, 220), which keeps the query on the GIN
+index. apps.py declares what keeps it current.
 """
 
 import re
 
 from django.conf import settings
 from django.utils import translation
-
-from publishing import search as shared
 
 from .models import PublicationKind
 
@@ -41,26 +34,8 @@ def build_search_text(publication):
     return "\n".join(dict.fromkeys(part for part in parts if part))
 
 
-def prepare(queryset):
+def index_reads(queryset):
+    """What build_search_text reads, loaded for a batch of publications."""
     return queryset.only("description", "document_symbol", "kind", "search_text").prefetch_related(
         "publishers", "authors", "themes"
-    )
-
-
-def refresh_search_index(queryset, batch_size=1000):
-    """Rebuild the index of the publications in `queryset`; returns how many."""
-    return shared.refresh_search_index(
-        queryset, build_search_text, prepare=prepare, batch_size=batch_size
-    )
-
-
-def search(queryset, value):
-    """Publications matching every word of `value`; on PostgreSQL ranked by relevance. A symbol
-    is found word by word too ("A/RES/58/220": res, 58, 220; see build_search_text), which keeps
-    the query on the GIN index."""
-    return shared.search(
-        queryset,
-        value,
-        text_fields=["title", "summary", "description", "document_symbol", "search_text"],
-        ranked_order=["-year", "title"],
     )

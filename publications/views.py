@@ -6,12 +6,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from events.models import Event
 from initiatives.models import Initiative
-from initiatives.views import active_filters
-from publishing.views import PublishedDetailMixin
+from publishing.views import FilteredListView, PublishedDetailMixin
 from taxonomy.models import Organisation
 
 from .filters import PublicationFilter
@@ -38,31 +37,15 @@ CARD_FIELDS = [
 DOWNLOAD_NAME = re.compile(r"[^a-z0-9_-]+")
 
 
-class PublicationListView(ListView):
+class PublicationListView(FilteredListView):
     model = Publication
-    paginate_by = 20
+    filterset_class = PublicationFilter
     template_name = "publications/publication_list.html"
 
-    def get_queryset(self):
-        self.filterset = PublicationFilter(
-            self.request.GET or None,
-            queryset=Publication.objects.published(),
-            request=self.request,
+    def for_cards(self, queryset):
+        return queryset.prefetch_related(Prefetch("publishers", queryset=ORGANISATIONS)).only(
+            *CARD_FIELDS
         )
-        # Invalid fields are reported on the form and left out; the valid ones still apply.
-        return self.filterset.qs.prefetch_related(
-            Prefetch("publishers", queryset=ORGANISATIONS)
-        ).only(*CARD_FIELDS)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["active_filters"] = active_filters(self.filterset, self.request)
-        # The filters behind the disclosure stay open while one of them is in use or wrong.
-        context["more_filters_open"] = any(
-            self.request.GET.get(name) for name in self.filterset.form.fields if name != "q"
-        )
-        return context
 
 
 class PublicationDetailView(PublishedDetailMixin, DetailView):

@@ -6,7 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .choices import content_changed
+from core.signals import send_content_changed
+
+from .content import content_for
 from .models import Status
 
 
@@ -27,7 +29,7 @@ class PublishableAdmin(admin.ModelAdmin):
             status=Status.PUBLISHED, updated_at=now
         )
         count = undated + dated
-        content_changed()  # update() sends no signal
+        send_content_changed(queryset.model)  # update() sends no signal
         self.message_user(
             request,
             ngettext("%d record published.", "%d records published.", count) % count,
@@ -41,12 +43,20 @@ class PublishableAdmin(admin.ModelAdmin):
         count = queryset.filter(status=Status.PUBLISHED).update(
             status=Status.DRAFT, updated_at=timezone.now()
         )
-        content_changed()
+        send_content_changed(queryset.model)
         self.message_user(
             request,
             ngettext("%d record unpublished.", "%d records unpublished.", count) % count,
             messages.SUCCESS,
         )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Inlines and many-to-many fields are saved after the record, and an inline may have
+        # deleted a part (which sends no signal): index the record as it now is, and say so.
+        record = form.instance
+        content_for(type(record)).refresh_index(type(record)._base_manager.filter(pk=record.pk))
+        send_content_changed(type(record))
 
     @admin.display(description=_("preview"))
     def image_preview(self, obj):

@@ -1,90 +1,65 @@
-"""Filter building blocks every content list shares."""
+"""The filters several content lists share. Every parameter is a readable code (a slug, a goal
+number, a year), so that a filtered list is a link people can share."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
-from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
-from .choices import cached_choices
+from core import widgets
+from core.filters import LinkedToFilter
 
+from .search import search
 
-class PreloadedChoiceIterator(ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.objects():
-            yield self.choice(obj)
-
-    def __len__(self):
-        return len(self.field.objects()) + (self.field.empty_label is not None)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.field.objects())
+MAX_QUERY_LENGTH = 200
+MIN_YEAR, MAX_YEAR = 1945, 2100
 
 
-class PreloadedModelChoiceField(forms.ModelChoiceField):
-    """A model choice that loads its choices once and validates against them.
+class SearchFilter(django_filters.CharFilter):
+    """Free text, matched as publishing/search.py does: every word must be found."""
 
-    Django's own field queries twice: once to render the options and once more to look up the
-    submitted value. On a list page with several such filters that doubles their queries; this
-    keeps a page's query count the same whatever is selected.
-    """
-
-    iterator = PreloadedChoiceIterator
-
-    def __init__(self, *args, cache_as=None, **kwargs):
-        """`cache_as` names the choices in the process-wide choice cache (choices.py); without
-        it they are loaded once per request."""
-        self._objects = None
-        self.cache_as = cache_as
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("widget", widgets.SearchInput)
         super().__init__(*args, **kwargs)
 
-    def __deepcopy__(self, memo):
-        result = super().__deepcopy__(memo)
-        result._objects = None
-        return result
-
-    def _set_queryset(self, queryset):
-        self._objects = None
-        super()._set_queryset(queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-    def objects(self):
-        if self._objects is None:
-            if self.cache_as:
-                self._objects = cached_choices(self.cache_as, self.queryset.all)
-            else:
-                self._objects = list(self.queryset)
-        return self._objects
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        key = self.to_field_name or "pk"
-        for obj in self.objects():
-            if str(getattr(obj, key)) == str(value):
-                return obj
-        raise ValidationError(
-            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-        )
-
-
-class PreloadedModelChoiceFilter(django_filters.ModelChoiceFilter):
-    field_class = PreloadedModelChoiceField
-
-
-class LinkedToFilter(PreloadedModelChoiceFilter):
-    """Records linked to the chosen object through the many-to-many field `field_name`
-    (themes, goals, publishers, ...), as one EXISTS over the link table: no join, so no record
-    twice, and the planner may use the link table's index alone."""
-
     def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        field = qs.model._meta.get_field(self.field_name)
-        links = field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): value}
-        )
-        return qs.filter(Exists(links))
+        return search(qs, value) if value else qs
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year between MIN_YEAR and MAX_YEAR."""
+
+    field_class = forms.IntegerField  # not django-filter's default decimal
+
+    def __init__(self, *args, **kwargs):
+        # A text box with a numeric keyboard, not type="number": what was typed stays in view
+        # beside its error ("abc" cannot be the value of a number input), and no spinner.
+        kwargs.setdefault("widget", widgets.TextInput(attrs={"inputmode": "numeric"}))
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class ThemeFilter(LinkedToFilter):
+    """Records with the chosen theme, through the many-to-many field `themes`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Theme"))
+        kwargs.setdefault("field_name", "themes")
+        kwargs.setdefault("cache_as", "themes")
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("empty_label", _("All themes"))
+        super().__init__(*args, **kwargs)
+
+
+class GoalFilter(LinkedToFilter):
+    """Records with the chosen Sustainable Development Goal (by its number), through `sdgs`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Sustainable Development Goal"))
+        kwargs.setdefault("field_name", "sdgs")
+        kwargs.setdefault("cache_as", "sdgs")
+        kwargs.setdefault("to_field_name", "number")
+        kwargs.setdefault("empty_label", _("All goals"))
+        super().__init__(*args, **kwargs)

@@ -1,6 +1,91 @@
-"""Views every content type shares."""
+"""Views every content type shares: the filtered list of published records, and the detail
+page with staff preview."""
 
 from django.utils.cache import add_never_cache_headers
+from django.views.generic import ListView
+
+
+class FilteredListView(ListView):
+    """Published records through a FilterSet, with the active filters as chips.
+
+    The form shows `leading_filters` (free text) first, then the other filters inside a
+    disclosure ("more filters"), which stays open while one of them is in use or wrong, then
+    `trailing_filters` (the order). Invalid fields are reported on the form and left out; the
+    valid ones still apply. A subclass names its `filterset_class` and says, in
+    `for_cards()`, what its cards read; the template extends "filtered_list.html".
+    """
+
+    filterset_class = None
+    paginate_by = 20
+    leading_filters = ("q",)
+    trailing_filters = ("sort",)
+
+    def filter_data(self):
+        """The query parameters that are filters."""
+        return self.request.GET
+
+    def base_queryset(self):
+        return self.model._default_manager.published()
+
+    def for_cards(self, queryset):
+        return queryset
+
+    def clear_url(self):
+        """The list without any filter."""
+        return self.request.path
+
+    def get_queryset(self):
+        self.filterset = self.filterset_class(
+            self.filter_data() or None, queryset=self.base_queryset(), request=self.request
+        )
+        return self.for_cards(self.filterset.qs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        outside = {*self.leading_filters, *self.trailing_filters}
+        more = [name for name in form.fields if name not in outside]
+        data = self.filter_data()
+        context.update(
+            filter=self.filterset,
+            leading_fields=[form[name] for name in self.leading_filters if name in form.fields],
+            more_fields=[form[name] for name in more],
+            trailing_fields=[form[name] for name in self.trailing_filters if name in form.fields],
+            more_filters_open=any(data.get(name) or name in form.errors for name in more),
+            active_filters=active_filters(self.filterset, self.request),
+            clear_url=self.clear_url(),
+        )
+        return context
+
+
+def active_filters(filterset, request):
+    """(label, value shown, address without this filter) for every filter that applies."""
+    form = filterset.form
+    if not filterset.is_bound:
+        return []
+    form.is_valid()  # fills cleaned_data with the fields that are valid
+    result = []
+    for name, value in form.cleaned_data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        field = form.fields[name]
+        if hasattr(field, "choices") and not hasattr(value, "pk"):
+            shown = dict(field.choices).get(value, value)
+        else:
+            shown = str(value)
+        remaining = request.GET.copy()
+        remaining.pop(name, None)
+        remaining.pop("page", None)
+        result.append(
+            {
+                "label": field.label,
+                "value": shown,
+                "remove_url": f"{request.path}?{remaining.urlencode()}"
+                if remaining
+                else request.path,
+            }
+        )
+    return result
 
 
 class PublishedDetailMixin:

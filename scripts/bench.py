@@ -122,9 +122,8 @@ def load_new_fixtures():
     from django.core.management import call_command
 
     from events.models import Event
-    from events.search import refresh_search_index as refresh_event_index
     from publications.models import Publication
-    from publications.search import refresh_search_index as refresh_publication_index
+    from publishing.search import refresh_search_index
 
     def has_records(label):
         records = apps.get_model(label)._base_manager.all()
@@ -141,17 +140,15 @@ def load_new_fixtures():
         loaded |= labels
     # loaddata saves raw rows, which the search index does not follow.
     if "events.event" in loaded:
-        refresh_event_index(Event.objects.exclude(slug__startswith=EVENT_SLUG_PREFIX))
+        refresh_search_index(Event.objects.exclude(slug__startswith=EVENT_SLUG_PREFIX))
     if "publications.publication" in loaded:
-        refresh_publication_index(
-            Publication.objects.exclude(slug__startswith=PUBLICATION_SLUG_PREFIX)
-        )
+        refresh_search_index(Publication.objects.exclude(slug__startswith=PUBLICATION_SLUG_PREFIX))
 
 
 def prepare_events(wanted):
     """The next UN Day, then generated events up to `wanted`."""
-    from events.content import ensure_next_un_day
     from events.models import Event
+    from events.un_day import ensure_next_un_day
 
     ensure_next_un_day()
     missing = wanted - Event.objects.count()
@@ -180,6 +177,7 @@ def generate_events(count, seed=20260912):
     from django.db import transaction
     from django.utils import timezone
 
+    from core.signals import send_content_changed
     from events.models import (
         DatePrecision,
         Event,
@@ -188,9 +186,8 @@ def generate_events(count, seed=20260912):
         Registration,
         RegistrationStatus,
     )
-    from events.search import refresh_search_index
-    from publishing.choices import content_changed
     from publishing.models import Status
+    from publishing.search import refresh_search_index
     from taxonomy.models import Country, Theme
 
     rng = random.Random(seed)  # noqa: S311 (sample data, not secrets)
@@ -283,7 +280,7 @@ def generate_events(count, seed=20260912):
         Registration.objects.bulk_create(registrations, batch_size=1000)
         # bulk_create and update() skip the signals that keep the search index.
         refresh_search_index(Event.objects.filter(pk__in=created.values()))
-    content_changed()
+    send_content_changed()
 
 
 def generate_publications(count, seed=20261012):
@@ -298,12 +295,12 @@ def generate_publications(count, seed=20261012):
     from django.db import transaction
     from django.utils import timezone
 
+    from core.signals import send_content_changed
     from events.models import Event
     from initiatives.models import Initiative
     from publications.models import Language, Publication, PublicationKind
-    from publications.search import refresh_search_index
-    from publishing.choices import content_changed
     from publishing.models import Status
+    from publishing.search import refresh_search_index
     from taxonomy.models import SDG, Organisation, Source, Theme
 
     rng = random.Random(seed)  # noqa: S311 (sample data, not secrets)
@@ -382,14 +379,14 @@ def generate_publications(count, seed=20261012):
             )
         # bulk_create skips the signals that keep the search index.
         refresh_search_index(Publication.objects.filter(pk__in=created.values()))
-    content_changed()
+    send_content_changed()
 
 
 def choose_pages():
     """The addresses measured, chosen from the data so that each filter finds something."""
     from django.db.models import Count
 
-    from events.content import ensure_next_un_day
+    from events.un_day import ensure_next_un_day
     from initiatives.models import CountryRole, Initiative, InitiativeCountry
     from publications.models import Publication
     from taxonomy.models import Region

@@ -7,14 +7,14 @@ ADVANCED = (_("Advanced"), {"classes": ["collapse"], "fields": ["slug"]})
 
 
 class ShownAdmin(admin.ModelAdmin):
-    list_editable = ["sort_order", "is_published"]
-    list_filter = ["is_published"]
+    list_editable = ["sort_order", "is_shown"]
+    list_filter = ["is_shown"]
     autocomplete_fields = ["sources"]
 
 
 @admin.register(KeyFigure)
 class KeyFigureAdmin(ShownAdmin):
-    list_display = ["value", "statement", "year", "sort_order", "is_published"]
+    list_display = ["value", "statement", "year", "sort_order", "is_shown"]
     list_display_links = ["value", "statement"]
     search_fields = ["value", "statement", "year_note"]
     prepopulated_fields = {"slug": ["value", "statement"]}
@@ -25,7 +25,7 @@ class KeyFigureAdmin(ShownAdmin):
             {
                 # KEY_FIGURES_COUNT in views.py: change both together.
                 "description": _("The home page shows the first six figures that are shown."),
-                "fields": ["sort_order", "is_published"],
+                "fields": ["sort_order", "is_shown"],
             },
         ),
         ADVANCED,
@@ -34,11 +34,11 @@ class KeyFigureAdmin(ShownAdmin):
 
 @admin.register(AboutSection)
 class AboutSectionAdmin(ShownAdmin):
-    list_display = ["heading", "sort_order", "is_published"]
+    list_display = ["heading", "sort_order", "is_shown"]
     search_fields = ["heading", "body"]
     prepopulated_fields = {"slug": ["heading"]}
     fieldsets = [
         (None, {"fields": ["heading", "body", "sources"]}),
-        (_("On the About page"), {"fields": ["sort_order", "is_published"]}),
+        (_("On the About page"), {"fields": ["sort_order", "is_shown"]}),
         ADVANCED,
     ]

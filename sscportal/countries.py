@@ -16,8 +16,7 @@ from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from events.models import Event
-from initiatives.models import CountryRole, Initiative, InitiativeCountry
-from initiatives.views import COUNTRY_ROLES
+from initiatives.models import CountryRole, Initiative, InitiativeCountry, card_places
 from publications.models import Publication
 from taxonomy.models import Country
 
@@ -133,7 +132,7 @@ class CountryView(TemplateView):
         )
         initiatives = [link.initiative for link in links]
         # The cards name every country of a case study with its role, and its regions.
-        prefetch_related_objects(initiatives, COUNTRY_ROLES, "regions")
+        prefetch_related_objects(initiatives, *card_places())
         groups = {}
         for link in links:
             group = groups.setdefault(

@@ -11,9 +11,10 @@ from taxonomy.models import Source
 
 
 class ShownQuerySet(models.QuerySet):
-    def published(self):
-        """What the public sees: the records staff have left shown, in their order."""
-        return self.filter(is_published=True)
+    def shown(self):
+        """What the public sees: the records staff have left shown, in their order. (Content
+        with a publication workflow uses publishing's `published()` instead.)"""
+        return self.filter(is_shown=True)
 
 
 class ShownManager(models.Manager.from_queryset(ShownQuerySet)):
@@ -34,7 +35,7 @@ class Shown(models.Model):
     sort_order = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Lower numbers come first.")
     )
-    is_published = models.BooleanField(
+    is_shown = models.BooleanField(
         _("shown"), default=True, help_text=_("Untick to take it off the page without deleting it.")
     )
 

@@ -11,7 +11,7 @@ from events.feeds import EventAtomFeed, EventFeed
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
-from . import countries, search, views
+from . import countries, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("SSC Portal administration")
@@ -41,7 +41,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
-    path("search/", search.SiteSearchView.as_view(), name="search"),
+    path("search/", views.SiteSearchView.as_view(), name="search"),
     # Feeds: the URL names are read by templatetags/seo.py (FEED_SECTIONS).
     path("initiatives/feed/rss/", InitiativeFeed(), name="initiatives_feed_rss"),
     path("initiatives/feed/atom/", InitiativeAtomFeed(), name="initiatives_feed_atom"),

@@ -1,6 +1,7 @@
 """Pages that compose several apps, and the health endpoint."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F
 from django.http import HttpResponse, JsonResponse
@@ -10,8 +11,9 @@ from django.views.generic import TemplateView
 
 from events.models import Event
 from initiatives.models import Initiative
-from initiatives.views import COUNTRY_ROLES
 from publications.models import Publication
+from publishing.search import search_words
+from publishing.site_search import PAGE_SIZE, Search, SearchForm, result_types
 
 from .models import AboutSection, KeyFigure
 
@@ -32,7 +34,7 @@ class HomeView(TemplateView):
         context["featured"] = list(
             Initiative.objects.published()
             .filter(featured=True)
-            .prefetch_related(COUNTRY_ROLES, "regions")
+            .with_places()
             .only("title", "slug", "summary", "modality", "start_year", "end_year")[:FEATURED_COUNT]
         )
         # includes/event_card.html reads the parent, the country and the registration counts.
@@ -55,7 +57,7 @@ class HomeView(TemplateView):
             ]
         )
         context["key_figures"] = list(
-            KeyFigure.objects.published().prefetch_related("sources")[:KEY_FIGURES_COUNT]
+            KeyFigure.objects.shown().prefetch_related("sources")[:KEY_FIGURES_COUNT]
         )
         return context
 
@@ -65,7 +67,7 @@ class AboutView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sections"] = list(AboutSection.objects.published().prefetch_related("sources"))
+        context["sections"] = list(AboutSection.objects.shown().prefetch_related("sources"))
         return context
 
 
@@ -90,3 +92,38 @@ def robots_txt(request):
     lines += [f"Disallow: /{code}/admin/" for code, _name in settings.LANGUAGES]
     lines += ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class SiteSearchView(TemplateView):
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET
+        types = result_types()
+        result_type = types.get(params.get("type", ""))
+        form = SearchForm(params if "q" in params else None)
+        context.update(form=form, result_type=result_type, result_types=list(types.values()))
+        if not form.is_bound or not form.is_valid():
+            return context  # nothing asked yet, or an error to show: no search
+        value = form.cleaned_data["q"]
+        words = search_words(value)
+        context.update(value=value, words=words)
+        if not words:
+            return context  # empty, or only punctuation: nothing to search for
+        search = Search(words, result_type)
+        paginator = Paginator(search, PAGE_SIZE)
+        page = paginator.get_page(params.get("page"))
+        counts = search.counts()
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            results=page.object_list,
+            total=sum(counts.values()),
+            tabs=[
+                {"type": each, "count": counts.get(each.code, 0), "current": each == result_type}
+                for each in types.values()
+            ],
+        )
+        return context

@@ -2,11 +2,11 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from sscportal.migration_operations import AddIndexOnPostgreSQL
+from publishing.migration_operations import AddIndexOnPostgreSQL
 
 
 def build_search_index(apps, schema_editor):
-    from events.search import refresh_search_index
+    from publishing.search import refresh_search_index
 
     Event = apps.get_model("events", "Event")
     refresh_search_index(Event._base_manager.using(schema_editor.connection.alias).all())

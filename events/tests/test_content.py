@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
 
-from events.content import ensure_next_un_day, next_un_day_year
 from events.models import DatePrecision, Event, EventFormat, EventKind, RegistrationState
+from events.un_day import ensure_next_un_day, next_un_day_year
 from publishing.models import Status
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "30_events.json"

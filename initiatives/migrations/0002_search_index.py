@@ -2,11 +2,11 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from sscportal.migration_operations import AddIndexOnPostgreSQL
+from publishing.migration_operations import AddIndexOnPostgreSQL
 
 
 def build_search_index(apps, schema_editor):
-    from initiatives.search import refresh_search_index
+    from publishing.search import refresh_search_index
 
     Initiative = apps.get_model("initiatives", "Initiative")
     refresh_search_index(Initiative._base_manager.using(schema_editor.connection.alias).all())

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.choice_cache import content_version
 from initiatives.models import (
     CountryRole,
     Initiative,
@@ -19,7 +20,6 @@ from initiatives.models import (
     Modality,
     OrganisationRole,
 )
-from publishing.choices import content_version
 from publishing.models import Status
 from taxonomy.models import Organisation
 

@@ -49,7 +49,7 @@ def make_full_cases(
 
 def count_queries(client, url, warm=True):
     """Queries of one request. `warm`: as a running server answers it, with the filter choices
-    already loaded by an earlier request (publishing/choices.py)."""
+    already loaded by an earlier request (core/choice_cache.py)."""
     if warm:
         client.get(url)
     with CaptureQueriesContext(connection) as queries:

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
-from initiatives.search import build_search_text, refresh_search_index, search, search_words
+from initiatives.search import build_search_text
 from publishing.models import Status
+from publishing.search import refresh_search_index, search, search_words
 
 LIST_URL = "/initiatives/"
 pytestmark = pytest.mark.django_db

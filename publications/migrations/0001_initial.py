@@ -8,7 +8,7 @@ from django.db import migrations, models
 import publications.models
 import publishing.models
 import publishing.validators
-from sscportal.migration_operations import AddIndexOnPostgreSQL
+from publishing.migration_operations import AddIndexOnPostgreSQL
 
 
 class Migration(migrations.Migration):

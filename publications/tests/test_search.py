@@ -8,8 +8,9 @@ from django.db import connection
 from django.urls import reverse
 
 from publications.models import Publication, PublicationKind
-from publications.search import build_search_text, refresh_search_index, search
+from publications.search import build_search_text
 from publishing.models import Status
+from publishing.search import refresh_search_index, search
 
 LIST_URL = "/publications/"
 pytestmark = pytest.mark.django_db

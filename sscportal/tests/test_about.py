@@ -45,7 +45,7 @@ def test_the_about_page_shows_the_sections_in_order_with_their_sources(
     make_section(
         "What it is", "Developing countries work together.", sort_order=10, sources=[explainer]
     )
-    make_section("Not ready", "Half written.", sort_order=5, is_published=False)
+    make_section("Not ready", "Half written.", sort_order=5, is_shown=False)
 
     response = client.get("/about/")
 
@@ -118,7 +118,7 @@ def test_staff_edit_a_section_in_the_admin_and_the_page_changes(client, make_sec
             "body": "The new text.\n\n- first point\n- second point",
             "sources": [explainer.pk],
             "sort_order": 10,
-            "is_published": "on",
+            "is_shown": "on",
             "slug": "what-it-is",
         },
     )
@@ -151,7 +151,7 @@ def test_the_starting_content_fills_the_about_page_and_the_key_figures(client):
     assert all(section.sources.exists() for section in AboutSection.objects.all())
     assertContains(about, "<cite>What Is South-South Cooperation? (Ref. UNOSSC)</cite>")
 
-    assert KeyFigure.objects.published().count() == 4
+    assert KeyFigure.objects.shown().count() == 4
     assertContains(home, '<strong class="figure-value">466 billion dollars</strong>')
     assertContains(home, "Year: 2017 (the UN Secretary-General said “last year” in November 2018)")
     remittances = KeyFigure.objects.get(slug="remittances-to-low-and-middle-income-countries")

@@ -205,7 +205,7 @@ def test_key_figures_show_with_their_sources_and_year(client, make_key_figure):
         sources=[explainer],
     )
     make_key_figure("A third", "of direct investment comes from the South.", sources=[un_page])
-    make_key_figure("Hidden", "figure that staff took off.", is_published=False)
+    make_key_figure("Hidden", "figure that staff took off.", is_shown=False)
 
     response = client.get("/")
 

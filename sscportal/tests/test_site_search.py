@@ -17,7 +17,7 @@ from events.models import Event, EventKind
 from events.search import build_search_text as event_search_text
 from publications.models import Publication, PublicationKind
 from publishing.models import Status
-from sscportal.search import PAGE_SIZE, highlighted, marked
+from publishing.site_search import PAGE_SIZE, highlighted, marked
 from taxonomy.models import Country, Organisation, Theme
 
 URL = "/search/"

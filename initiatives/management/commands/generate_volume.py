@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.signals import send_content_changed as content_changed
 from initiatives.models import (
     CooperationForm,
     CountryRole,
@@ -40,9 +41,8 @@ from initiatives.models import (
     OrganisationRole,
     ProjectStatus,
 )
-from initiatives.search import refresh_search_index
-from publishing.choices import content_changed
 from publishing.models import Status
+from publishing.search import refresh_search_index
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 
 SLUG_PREFIX = "vol-"

@@ -4,13 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from events.content import ensure_next_un_day
-from events.models import Event
-from events.search import refresh_search_index as refresh_event_index
-from initiatives.models import Initiative
-from initiatives.search import refresh_search_index
-from publications.models import Publication
-from publications.search import refresh_search_index as refresh_publication_index
+from events.un_day import ensure_next_un_day
+from publishing.content import registered
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -34,15 +29,16 @@ class Command(BaseCommand):
             if options["verbosity"] >= 2:
                 self.stdout.write(f"loaded {fixture.name}")
         # loaddata saves raw rows, which the search index does not follow: rebuild it once.
-        indexed = refresh_search_index(Initiative.objects.all())
-        refresh_event_index(Event.objects.all())
-        refresh_publication_index(Publication.objects.all())
+        indexed = [
+            f"{content.refresh_index(content.model._base_manager.all())} {content.plural}"
+            for content in registered()
+        ]
         # The next UN Day for South-South Cooperation, open for registration; kept as it is if
         # it is already there, so loading again changes nothing.
         un_day = ensure_next_un_day()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(fixtures)} fixture files; indexed {indexed} case studies; "
+                f"Loaded {len(fixtures)} fixture files; indexed {', '.join(indexed).lower()}; "
                 f"next UN Day for South-South Cooperation: {un_day.slug}."
             )
         )

@@ -17,12 +17,12 @@ the browser; test_html_validity posts nothing to the action with Django's test c
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from events.content import UN_DAY_ZONE, next_un_day_year, un_day_slug
+from events.un_day import UN_DAY_ZONE, next_un_day_year, un_day_slug
 
 
 def _next_un_day_slug():
     """The next UN Day for South-South Cooperation, which `load_portal_content` creates with
-    registration open (events.content.ensure_next_un_day)."""
+    registration open (events.un_day.ensure_next_un_day)."""
     return un_day_slug(next_un_day_year(datetime.now(ZoneInfo(UN_DAY_ZONE)).date()))
 
 

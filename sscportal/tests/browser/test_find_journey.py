@@ -3,7 +3,7 @@ header, opens a publication among the results and follows it to a related event,
 the results to case studies, opens one and follows one of its countries to the country's page.
 
 The locators go by role and label, as a screen reader would. The expected results come from the
-same search the page runs (sscportal.search.Search), so the test holds on SQLite and on
+same search the page runs (publishing.site_search.Search), so the test holds on SQLite and on
 PostgreSQL, whose matching differs; the highlighted words are checked on PostgreSQL only, where
 ts_headline marks every word found (on SQLite the snippet is the summary, which need not hold
 the word)."""
@@ -16,7 +16,7 @@ from django.utils import translation
 
 from initiatives.models import Initiative
 from publications.models import Publication
-from sscportal.search import Search
+from publishing.site_search import Search
 
 expect = pytest.importorskip(
     "playwright.sync_api",

@@ -1,39 +1,35 @@
-"""The site search: published case studies, events and publications in one list.
+"""The site search: every registered content type (publishing/content.py) in one list.
 
-Each type keeps its own search index (initiatives/search.py, events/search.py,
-publications/search.py): `search_text` with the words beyond the title and summary, and on
-PostgreSQL a weighted `search_vector` (title A, summary B, the rest C) behind a GIN index. Since
-the three vectors are built alike, their ranks compare, and one UNION query gives a page of
-results from all three, most relevant first. On PostgreSQL each word of the query matches as a
-prefix after stemming and the snippet highlights the words found (`ts_headline`); elsewhere
-(SQLite in development) every word must appear, in any case, in the title, summary or search
-text, results come newest first and the snippet is the summary (its words marked in Python).
+Each type keeps its own search index (publishing/search.py): `search_text` with the words beyond
+the title and summary, and on PostgreSQL a weighted `search_vector` (title A, summary B, the
+rest C) behind a GIN index. Since the vectors are built alike, their ranks compare, and one
+UNION query gives a page of results from every type, most relevant first. On PostgreSQL each
+word of the query matches as a prefix after stemming and the snippet highlights the words found
+(`ts_headline`); elsewhere (SQLite in development) every word must appear, in any case, in the
+title, summary or search text, results come newest first and the snippet is the summary (its
+words marked in Python).
 
 A page costs the same number of queries however many records match: one (a UNION) for the
-counts of the three types, one for the page's (type, id) pairs and one per type on the page for
-its records, so five at most. An empty or punctuation-only query, or one the form refuses, runs
-none.
+counts of the types, one for the page's (type, id) pairs and one per type on the page for its
+records, so five at most with three types. An empty or punctuation-only query, or one the form
+refuses, runs none.
 """
 
 import re
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, FloatField, Q, Value
+from django.db.models import CharField, Count, F, FloatField, Value
 from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
-from events.models import Event
-from initiatives.models import Initiative
-from publications.models import Publication
-from publishing import widgets
-from publishing.search import SEARCH_CONFIG, search_query, search_words, uses_postgresql
+from core import widgets
+
+from .content import registered
+from .search import SEARCH_CONFIG, matching, search_query, uses_postgresql
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -49,51 +45,9 @@ SELECTION = re.compile(f"([{START_SEL}{STOP_SEL}])")
 LESS_THAN = "\ue002"
 
 
-@dataclass(frozen=True)
-class ResultType:
-    code: str  # the value of ?type=
-    label: str  # one result of this type
-    plural: str  # the tab
-    model: type
-    fields: tuple  # what a result shows, for .only()
-    related: tuple = ()
-
-
-RESULT_TYPES = (
-    ResultType(
-        "initiative",
-        _("Case study"),
-        _("Case studies"),
-        Initiative,
-        ("title", "slug", "summary", "published_at"),
-    ),
-    ResultType(
-        "event",
-        _("Event"),
-        _("Events"),
-        Event,
-        (
-            "title",
-            "slug",
-            "summary",
-            "published_at",
-            "kind",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "date_precision",
-            "is_cancelled",
-        ),
-    ),
-    ResultType(
-        "publication",
-        _("Publication"),
-        _("Publications"),
-        Publication,
-        ("title", "slug", "summary", "published_at", "kind", "year", "issued_on"),
-    ),
-)
-RESULT_TYPES_BY_CODE = {result_type.code: result_type for result_type in RESULT_TYPES}
+def result_types():
+    """The content types a search covers, by their code (?type=), in the order of the tabs."""
+    return {content.code: content for content in registered()}
 
 
 # Characters an HTML page may not hold (controls other than white space, noncharacters): the
@@ -118,18 +72,6 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         return NOT_IN_HTML.sub("", self.cleaned_data["q"]).strip()
-
-
-def matching(result_type, words, query):
-    """The published records of `result_type` that match; `query` is None off PostgreSQL."""
-    queryset = result_type.model.objects.published().order_by()
-    if query is not None:
-        return queryset.filter(search_vector=query)
-    for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(summary__icontains=word) | Q(search_text__icontains=word)
-        )
-    return queryset
 
 
 def marked(headline):
@@ -176,19 +118,25 @@ class Search:
     def __init__(self, words, result_type=None, using="default"):
         self.words = words
         self.query = search_query(words) if uses_postgresql(using) else None
-        self.types = [result_type] if result_type else list(RESULT_TYPES)
+        self.all_types = result_types()
+        self.types = [result_type] if result_type else list(self.all_types.values())
         self._counts = None
+
+    def matching(self, result_type):
+        """The published records of `result_type` that match."""
+        queryset = result_type.model._default_manager.published().order_by()
+        return matching(queryset, self.words, self.query)
 
     def counts(self):
         """{type code: how many match}, for every type (the tabs show them all): one query."""
         if self._counts is None:
             parts = [
-                matching(result_type, self.words, self.query)
+                self.matching(result_type)
                 .annotate(result_type=Value(result_type.code, CharField()))
                 .values("result_type")
                 .annotate(matches=Count("pk"))
                 .values_list("result_type", "matches")
-                for result_type in RESULT_TYPES
+                for result_type in self.all_types.values()
             ]
             self._counts = dict(parts[0].union(*parts[1:], all=True))
         return self._counts
@@ -203,7 +151,7 @@ class Search:
             return []
         parts = []
         for result_type in self.types:
-            queryset = matching(result_type, self.words, self.query)
+            queryset = self.matching(result_type)
             rank = (
                 SearchRank(F("search_vector"), self.query)
                 if self.query is not None
@@ -231,8 +179,10 @@ class Search:
             wanted.setdefault(code, []).append(pk)
         found = {}
         for code, pks in wanted.items():
-            result_type = RESULT_TYPES_BY_CODE[code]
-            queryset = result_type.model._base_manager.filter(pk__in=pks).only(*result_type.fields)
+            result_type = self.all_types[code]
+            queryset = result_type.model._base_manager.filter(pk__in=pks).only(
+                *result_type.result_fields
+            )
             if self.query is not None:
                 queryset = queryset.annotate(
                     headline=SearchHeadline(
@@ -265,43 +215,9 @@ class Search:
                 snippet = highlighted(summary, self.words)
             results.append(
                 {
-                    "type": RESULT_TYPES_BY_CODE[code],
+                    "type": self.all_types[code],
                     "object": record,
                     "snippet": snippet,
                 }
             )
         return results
-
-
-class SiteSearchView(TemplateView):
-    template_name = "search.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        params = self.request.GET
-        result_type = RESULT_TYPES_BY_CODE.get(params.get("type", ""))
-        form = SearchForm(params if "q" in params else None)
-        context.update(form=form, result_type=result_type, result_types=RESULT_TYPES)
-        if not form.is_bound or not form.is_valid():
-            return context  # nothing asked yet, or an error to show: no search
-        value = form.cleaned_data["q"]
-        words = search_words(value)
-        context.update(value=value, words=words)
-        if not words:
-            return context  # empty, or only punctuation: nothing to search for
-        search = Search(words, result_type)
-        paginator = Paginator(search, PAGE_SIZE)
-        page = paginator.get_page(params.get("page"))
-        counts = search.counts()
-        context.update(
-            paginator=paginator,
-            page_obj=page,
-            is_paginated=page.has_other_pages(),
-            results=page.object_list,
-            total=sum(counts.values()),
-            tabs=[
-                {"type": each, "count": counts.get(each.code, 0), "current": each == result_type}
-                for each in RESULT_TYPES
-            ],
-        )
-        return context

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 from django import forms
 
-from publishing import widgets
+from core import widgets
 
 
 class Elements(HTMLParser):

@@ -2,11 +2,11 @@
 
 A list page offers regions, countries, themes and goals to filter by; loading them from the
 database on every request was half of its queries. Each process keeps the loaded lists, keyed
-by the content version, a token in the shared cache (Redis in production) that any change to
-the records behind them replaces (see `content_changed`), and by the current period of
-PORTAL_CHOICE_CACHE_SECONDS (60 by default), so that a change no signal reports (a bulk update,
-a scheduled publication coming due) shows within that time. Tests set it to None: there, only
-the content version counts, and a query count cannot change because a minute went by.
+by the content version, a token in the shared cache (Redis in production) that every
+`content_changed` signal replaces, and by the current period of PORTAL_CHOICE_CACHE_SECONDS (60
+by default), so that a change no signal reports (a bulk update, a scheduled publication coming
+due) shows within that time. Tests set it to None: there, only the content version counts, and a
+query count cannot change because a minute went by.
 """
 
 import threading
@@ -15,6 +15,9 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import receiver
+
+from .signals import content_changed
 
 VERSION_KEY = "portal:content-version"
 _lock = threading.Lock()
@@ -29,8 +32,9 @@ def content_version():
     return version
 
 
-def content_changed(**kwargs):
-    """Signal receiver: the records behind some choices changed."""
+@receiver(content_changed, dispatch_uid="choice-cache-new-version")
+def new_content_version(**kwargs):
+    """Every process reloads its choices on its next request."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Building blocks")
+
+    def ready(self):
+        # The choice cache connects its own invalidation to `content_changed`.
+        from . import choice_cache  # noqa: F401

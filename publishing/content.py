@@ -1,0 +1,184 @@
+"""One declaration per content type: what it is, what it is found by, and what changes it.
+
+Each content app declares its type once, in its AppConfig.ready(), with `register(Content(...))`.
+From that declaration alone this module keeps two things current:
+
+- the search index (publishing/search.py): saving a record, or one of its parts (a case study's
+  country roles), changing its many-to-many links from either side, or renaming something whose
+  name is in its index, refreshes the records concerned;
+- the `content_changed` signal (core/signals.py): sent whenever the public could see a change: a
+  record saved or deleted, its parts saved, its links changed, or the reference data its pages
+  and filters show saved or deleted. Caches built from content (the filter choices) listen to it.
+
+The site search (publishing/site_search.py) lists the registered types in the order they
+were registered, which is the order of INSTALLED_APPS.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from core.signals import send_content_changed
+
+_registry = {}
+
+
+@dataclass(frozen=True)
+class Content:
+    # A Publishable model with the search index fields `search_text` and `search_vector`.
+    model: type
+    # The code of its tab in the site search (?type=), one record of it, and several.
+    code: str
+    label: str
+    plural: str
+    # The words a record is found by besides its title and summary, and the queryset method
+    # that loads what `search_text` reads (only(), select_related(), prefetch_related()).
+    search_text: Callable
+    index_reads: Callable
+    # How records that match equally well are ordered.
+    ranked_order: tuple
+    # What a result of the site search shows, for only().
+    result_fields: tuple = ("title", "slug", "summary", "published_at")
+    # Fields whose saving can change the search text; saving only others (update_fields)
+    # leaves the index as it is. None: any save refreshes it.
+    indexed_fields: frozenset | None = None
+    # {model: name of its foreign key to the record}: rows that are part of a record.
+    parts: dict = field(default_factory=dict)
+    # Many-to-many fields whose targets' names are in the search text.
+    linked: tuple = ()
+    # {model: [lookups from the record to it]}: renaming one refreshes the records naming it.
+    named: dict = field(default_factory=dict)
+    # Further models the public sees on this type's pages or filters (beyond `named`).
+    shows: tuple = ()
+
+    @property
+    def label_key(self):
+        return self.model._meta.label
+
+    def refresh_index(self, queryset, batch_size=1000):
+        """Rebuild the search index of the records in `queryset`; returns how many."""
+        from .search import refresh_search_index
+
+        return refresh_search_index(queryset, batch_size=batch_size)
+
+
+def register(content):
+    """Declare a content type and connect what keeps its index and the caches current."""
+    _registry[content.model._meta.label] = content
+    _connect_index(content)
+    _connect_changes(content)
+
+
+def registered():
+    """The declared content types, in the order they were registered."""
+    return list(_registry.values())
+
+
+def content_for(model):
+    """The declaration of `model`, the live class or a migration's historical one."""
+    return _registry[model._meta.label]
+
+
+def _refresh(content, pks, using):
+    if pks:
+        content.refresh_index(content.model._base_manager.using(using).filter(pk__in=pks))
+
+
+def _connect_index(content):
+    model, label = content.model, content.label_key
+
+    def saved(sender, instance, raw, using, update_fields, **kwargs):
+        if raw:  # loaddata: load_portal_content refreshes everything it loads
+            return
+        if (
+            content.indexed_fields is not None
+            and update_fields is not None
+            and not content.indexed_fields.intersection(update_fields)
+        ):
+            return
+        _refresh(content, [instance.pk], using)
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"index-{label}")
+
+    for part, foreign_key in content.parts.items():
+
+        def part_saved(sender, instance, raw, using, foreign_key=foreign_key, **kwargs):
+            if not raw:
+                _refresh(content, [getattr(instance, f"{foreign_key}_id")], using)
+
+        post_save.connect(
+            part_saved, sender=part, weak=False, dispatch_uid=f"index-{label}-{part._meta.label}"
+        )
+
+    through_fields = {}
+
+    def links_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
+        link = through_fields[sender]
+        if reverse and action == "pre_clear":
+            # target.records.clear(): afterwards nothing says which records it had.
+            rows = sender.objects.using(using).filter(
+                **{link.m2m_reverse_field_name(): instance.pk}
+            )
+            instance._search_cleared = set(
+                rows.values_list(f"{link.m2m_field_name()}_id", flat=True)
+            )
+        elif action in {"post_add", "post_remove", "post_clear"}:
+            if not reverse:
+                _refresh(content, [instance.pk], using)
+            elif action == "post_clear":
+                _refresh(content, instance.__dict__.pop("_search_cleared", set()), using)
+            else:  # target.records.add(...): the records are in pk_set
+                _refresh(content, pk_set, using)
+
+    for name in content.linked:
+        link = model._meta.get_field(name)
+        through_fields[link.remote_field.through] = link
+        m2m_changed.connect(
+            links_changed,
+            sender=link.remote_field.through,
+            weak=False,
+            dispatch_uid=f"index-{label}-{name}",
+        )
+
+    for other, lookups in content.named.items():
+
+        def renamed(sender, instance, created, raw, using, lookups=lookups, **kwargs):
+            if raw or created:
+                return
+            matches = Q()
+            for lookup in lookups:
+                matches |= Q(**{lookup: instance})
+            naming = model._base_manager.using(using).filter(matches)
+            _refresh(content, set(naming.values_list("pk", flat=True)), using)
+
+        post_save.connect(
+            renamed, sender=other, weak=False, dispatch_uid=f"index-{label}-{other._meta.label}"
+        )
+
+
+def _links_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        send_content_changed(sender)
+
+
+def _connect_changes(content):
+    """content_changed for every change the public could see. Deleting a part alone (a country
+    link) sends nothing: a delete signal on it would make Django fetch and signal every link of
+    every record it deletes; the admin, which deletes parts, sends it after saving them, and
+    the choice cache's period covers the rest."""
+    model = content.model
+    for sender in (model, *content.named, *content.shows):
+        uid = f"changed-{sender._meta.label}"
+        post_save.connect(send_content_changed, sender=sender, dispatch_uid=uid)
+        post_delete.connect(send_content_changed, sender=sender, dispatch_uid=f"{uid}-delete")
+    for part in content.parts:
+        post_save.connect(
+            send_content_changed, sender=part, dispatch_uid=f"changed-{part._meta.label}"
+        )
+    for many_to_many in model._meta.many_to_many:
+        through = many_to_many.remote_field.through
+        m2m_changed.connect(
+            _links_changed, sender=through, dispatch_uid=f"changed-{through._meta.label}"
+        )
