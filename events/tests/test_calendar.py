@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from devtools.samples import in_days, utc
 from events.models import DatePrecision
-from events.tests.conftest import in_days, utc
 from publishing.models import Status
 
 FEED_URL = "/events/upcoming.ics"

@@ -6,9 +6,9 @@ import pytest
 from django.core import signing
 from pytest_django.asserts import assertContains, assertNotContains
 
+from devtools.samples import form_data
 from events import tokens
 from events.models import Registration, RegistrationStatus
-from events.tests.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from devtools.samples import in_days, utc
 from events.models import DatePrecision, EventFormat, EventKind, RegistrationStatus
-from events.tests.conftest import in_days, utc
 from publishing.models import Status
 
 LIST_URL = "/events/"

@@ -12,9 +12,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from devtools.samples import form_data, in_days, links_in
 from events import services, tokens
 from events.models import Registration, RegistrationState, RegistrationStatus
-from events.tests.conftest import form_data, in_days, links_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from devtools.samples import pdf_bytes
 from publications.models import Publication, PublicationKind
-from publications.tests.conftest import pdf_bytes
 from publishing.models import Status
 
 CHANGELIST = "admin:publications_publication_changelist"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django.utils.text import slugify
 
-from publications.tests.conftest import pdf_bytes
+from devtools.samples import pdf_bytes
 from publications.views import download_name
 from publishing.models import Status
 

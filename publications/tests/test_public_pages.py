@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from devtools.samples import pdf_bytes
 from publications.models import Language, PublicationKind
-from publications.tests.conftest import pdf_bytes
 from publishing.models import Status
 
 LIST_URL = "/publications/"

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from devtools.samples import image_bytes, pdf_bytes
 from publications.models import Publication, PublicationKind
-from publications.tests.conftest import image_bytes, pdf_bytes
 from publishing.models import Status
 
 STORED_PDF = re.compile(r"publications/made-in-africa-[A-Za-z0-9_-]{16}\.pdf")

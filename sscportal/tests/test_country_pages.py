@@ -11,16 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from events.tests import conftest as event_factories
-from events.tests.conftest import in_days
+from devtools.samples import in_days
 from initiatives.models import CountryRole
-from publications.tests import conftest as publication_factories
 from publishing.models import Status
 from sscportal.countries import CASES_PER_ROLE, EVENTS_PER_LIST
-
-# The events' and publications' factories (fixtures), for the tests here.
-make_event = event_factories.make_event
-make_publication = publication_factories.make_publication
 
 MAX_QUERIES = 10
 

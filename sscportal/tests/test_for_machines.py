@@ -18,11 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from devtools.samples import image_bytes
 from events.models import DatePrecision, EventFormat
-from events.tests.conftest import make_event  # noqa: F401
 from initiatives.models import CountryRole
 from publications.models import Language, PublicationKind
-from publications.tests.conftest import image_bytes, make_publication  # noqa: F401
 from publishing.models import Status
 
 pytestmark = pytest.mark.django_db

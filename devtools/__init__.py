@@ -1,0 +1,1 @@
+"""Development, test and benchmark tooling. Never installed in production."""

@@ -1,0 +1,292 @@
+"""The test suite's factories, a pytest plugin (the root conftest.py loads it): small
+fixtures that make exactly the records a test names. Every app's tests use these; none defines
+its own records elsewhere.
+
+Each factory fills in what a test does not name with plausible values, and published records
+get a publication date a little in the past, so that they are on the public pages at once.
+"""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.text import slugify
+
+from events.models import Event, EventFormat, EventKind, Registration, RegistrationStatus
+from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Modality
+from publications.models import Publication, PublicationKind
+from publishing.models import Status
+from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+
+from .samples import in_days
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_region(db):
+    def make(name, code, parent=None):
+        level = parent.level + 1 if parent else Region.Level.REGION
+        return Region.objects.create(
+            name=name, slug=slugify(name), m49_code=code, level=level, parent=parent
+        )
+
+    return make
+
+
+@pytest.fixture
+def regions(make_region):
+    """A small M49 tree: Africa > Sub-Saharan Africa > Western Africa; Americas > Latin America
+    and the Caribbean > Caribbean / South America; Asia > South-eastern Asia."""
+    africa = make_region("Africa", "002")
+    ssa = make_region("Sub-Saharan Africa", "202", africa)
+    western = make_region("Western Africa", "011", ssa)
+    eastern = make_region("Eastern Africa", "014", ssa)
+    americas = make_region("Americas", "019")
+    lac = make_region("Latin America and the Caribbean", "419", americas)
+    caribbean = make_region("Caribbean", "029", lac)
+    south_america = make_region("South America", "005", lac)
+    asia = make_region("Asia", "142")
+    south_east_asia = make_region("South-eastern Asia", "035", asia)
+    return {
+        "africa": africa,
+        "ssa": ssa,
+        "western_africa": western,
+        "eastern_africa": eastern,
+        "americas": americas,
+        "lac": lac,
+        "caribbean": caribbean,
+        "south_america": south_america,
+        "asia": asia,
+        "south_east_asia": south_east_asia,
+    }
+
+
+@pytest.fixture
+def make_country(db):
+    def make(name, iso2, region=None, **flags):
+        number = next(_counter)
+        return Country.objects.create(
+            name=name,
+            slug=slugify(name),
+            iso2=iso2,
+            iso3=(iso2 + "X")[:3],
+            m49_code=f"{number % 1000:03d}",
+            region=region,
+            **flags,
+        )
+
+    return make
+
+
+@pytest.fixture
+def countries(regions, make_country):
+    return {
+        "sierra_leone": make_country("Sierra Leone", "SL", regions["western_africa"], is_ldc=True),
+        "kenya": make_country("Kenya", "KE", regions["eastern_africa"]),
+        "jamaica": make_country("Jamaica", "JM", regions["caribbean"], is_sids=True),
+        "colombia": make_country("Colombia", "CO", regions["south_america"]),
+        "chile": make_country("Chile", "CL", regions["south_america"]),
+        "cambodia": make_country("Cambodia", "KH", regions["south_east_asia"], is_ldc=True),
+        "mali": make_country("Mali", "ML", regions["western_africa"], is_ldc=True, is_lldc=True),
+    }
+
+
+@pytest.fixture
+def sdgs(db):
+    return {
+        number: SDG.objects.create(
+            number=number,
+            short_name=f"Goal name {number}",
+            title=f"Goal {number}",
+            colour="#000000",
+        )
+        for number in (2, 3, 16)
+    }
+
+
+@pytest.fixture
+def make_theme(db):
+    def make(name):
+        return Theme.objects.create(name=name, slug=slugify(name))
+
+    return make
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(title="A source document", slug="a-source", year=2021)
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(name, acronym="", kind=Organisation.Kind.UN_ENTITY):
+        return Organisation.objects.create(
+            name=name, slug=slugify(name), acronym=acronym, kind=kind
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_initiative(db):
+    """make_initiative(title, countries={country: role}, themes=[...], sdgs=[...], ...)"""
+
+    def make(
+        title=None,
+        *,
+        status=Status.PUBLISHED,
+        published_at=None,
+        countries=None,
+        organisations=None,
+        regions=(),
+        themes=(),
+        sdgs=(),
+        sources=(),
+        **fields,
+    ):
+        number = next(_counter)
+        title = title or f"Case study {number}"
+        if published_at is None and status == Status.PUBLISHED:
+            published_at = timezone.now() - timedelta(days=1, minutes=number)
+        fields.setdefault("modality", Modality.BILATERAL)
+        fields.setdefault("summary", f"Summary of {title}.")
+        initiative = Initiative.objects.create(
+            title=title,
+            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        for country, role in (countries or {}).items():
+            InitiativeCountry.objects.create(initiative=initiative, country=country, role=role)
+        for organisation, role in (organisations or {}).items():
+            InitiativeOrganisation.objects.create(
+                initiative=initiative, organisation=organisation, role=role
+            )
+        initiative.regions.set(regions)
+        initiative.themes.set(themes)
+        initiative.sdgs.set(sdgs)
+        initiative.sources.set(sources)
+        return initiative
+
+    return make
+
+
+@pytest.fixture
+def make_event(db):
+    """make_event(title, starts_at=..., hours=2, themes=[...], ...): a published event a month
+    from now unless told otherwise. `published_at` defaults to a day ago for published events."""
+
+    def make(
+        title=None,
+        *,
+        starts_at=None,
+        hours=2,
+        ends_at=None,
+        status=Status.PUBLISHED,
+        published_at=None,
+        themes=(),
+        organisers=(),
+        sources=(),
+        **fields,
+    ):
+        number = next(_counter)
+        title = title or f"Event {number}"
+        starts_at = starts_at or in_days(30)
+        if published_at is None and status == Status.PUBLISHED:
+            published_at = timezone.now() - timedelta(days=1, minutes=number)
+        fields.setdefault("kind", EventKind.CONFERENCE)
+        fields.setdefault("format", EventFormat.IN_PERSON)
+        fields.setdefault("summary", f"About {title}.")
+        event = Event.objects.create(
+            title=title,
+            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
+            starts_at=starts_at,
+            ends_at=ends_at or starts_at + timedelta(hours=hours),
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        event.themes.set(themes)
+        event.organisers.set(organisers)
+        event.sources.set(sources)
+        return event
+
+    return make
+
+
+@pytest.fixture
+def make_registration(db):
+    """make_registration(event, status=..., name=..., email=...): as the services leave it."""
+
+    def make(event, status=RegistrationStatus.PENDING, *, name=None, email=None, **fields):
+        number = next(_counter)
+        now = timezone.now()
+        return Registration.objects.create(
+            event=event,
+            name=name or f"Registrant Number{number}",
+            email=email or f"registrant{number}@example.org",
+            consented_at=now,
+            status=status,
+            confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+            waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None,
+            cancelled_at=now if status == RegistrationStatus.CANCELLED else None,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_publication(db):
+    """make_publication(title, kind=..., year=..., publishers=[...], themes=[...], document=b"...",
+    ...): a published report of 2021 unless told otherwise; `published_at` defaults to a day ago
+    for published records, and the note on the missing file is filled in when there is no file."""
+
+    def make(
+        title=None,
+        *,
+        status=Status.PUBLISHED,
+        published_at=None,
+        publishers=(),
+        authors=(),
+        initiatives=(),
+        events=(),
+        themes=(),
+        sdgs=(),
+        sources=(),
+        document=None,
+        **fields,
+    ):
+        number = next(_counter)
+        title = title or f"Publication {number}"
+        if published_at is None and status == Status.PUBLISHED:
+            published_at = timezone.now() - timedelta(days=1, minutes=number)
+        fields.setdefault("kind", PublicationKind.REPORT)
+        fields.setdefault("year", 2021)
+        fields.setdefault("summary", f"About {title}.")
+        if document is None:
+            fields.setdefault("document_note", "The portal may not share this document.")
+        publication = Publication(
+            title=title,
+            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
+            status=status,
+            published_at=published_at,
+            **fields,
+        )
+        if document is not None:
+            publication.document = ContentFile(document, name="upload.pdf")
+        publication.save()
+        publication.publishers.set(publishers)
+        publication.authors.set(authors)
+        publication.initiatives.set(initiatives)
+        publication.events.set(events)
+        publication.themes.set(themes)
+        publication.sdgs.set(sdgs)
+        publication.sources.set(sources)
+        return publication
+
+    return make

@@ -1,0 +1,72 @@
+"""Sample data the tests build their input from: the bytes of a PDF and of an image, whole
+hours in UTC, a registration form's fields, and the links in a portal e-mail."""
+
+import io
+import re
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from PIL import Image
+
+
+def pdf_bytes(pages=1, padding=0):
+    """A small, well-formed PDF; `padding` adds bytes inside a comment to make it larger."""
+    body = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    body += b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    kids = " ".join(f"{3 + page} 0 R" for page in range(pages)).encode()
+    body += b"2 0 obj << /Type /Pages /Kids [" + kids + b"] /Count %d >> endobj\n" % pages
+    for page in range(pages):
+        body += b"%d 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\n" % (
+            3 + page
+        )
+    body += b"%" + b"x" * padding + b"\n" if padding else b""
+    body += b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    return body
+
+
+def image_bytes(size=(12, 8), image_format="PNG", mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, "teal").save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def utc(*parts):
+    return datetime(*parts, tzinfo=UTC)
+
+
+def in_days(days, hour=14):
+    """A whole hour `days` from now, in UTC."""
+    moment = timezone.now() + timedelta(days=days)
+    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def form_data(**fields):
+    """What the registration form posts for a valid registration."""
+    data = {
+        "name": "Ana Pereira",
+        "email": "ana@example.org",
+        "organisation": "Ministry of Planning",
+        "country": "",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(fields)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+LINK = re.compile(r"https?://[^\s\"<>]+")
+
+
+def links_in(message):
+    """The portal's paths of the links in an e-mail's plain text, keyed by what they are."""
+    paths = [url.removeprefix(settings.PORTAL_BASE_URL) for url in LINK.findall(message.body)]
+    return {
+        "confirm": [p for p in paths if p.startswith("/events/registration/confirm/")],
+        "manage": [
+            p
+            for p in paths
+            if p.startswith("/events/registration/")
+            and not p.startswith("/events/registration/confirm/")
+        ],
+    }
