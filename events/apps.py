@@ -13,27 +13,14 @@ class EventsConfig(AppConfig):
         from . import search
         from .models import Event
 
+        # The site search shows an event's dates, in its own zone, and whether it is cancelled.
+        dates = ("kind", "starts_at", "ends_at", "time_zone", "date_precision", "is_cancelled")
         register(
             Content(
-                model=Event,
-                code="event",
-                label=_("Event"),
-                plural=_("Events"),
-                search_text=search.build_search_text,
-                index_reads=search.index_reads,
+                Event,
+                search,
                 ranked_order=("-starts_at", "title"),
-                result_fields=(
-                    "title",
-                    "slug",
-                    "summary",
-                    "published_at",
-                    "kind",
-                    "starts_at",
-                    "ends_at",
-                    "time_zone",
-                    "date_precision",
-                    "is_cancelled",
-                ),
+                result_fields=dates,
                 indexed_fields=search.INDEXED_FIELDS,
                 linked=("organisers", "themes"),
                 named={Country: ["country"], Organisation: ["organisers"], Theme: ["themes"]},

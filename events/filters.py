@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import widgets
 from core.choice_cache import cached_choices
-from core.filters import PreloadedModelChoiceFilter
-from publishing.filters import ThemeFilter
-from taxonomy.filters import RegionFilter
+from publishing.filters import linked_to
+from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country
 
 from .models import Event, EventFormat, EventKind
@@ -54,14 +53,8 @@ class EventFilter(django_filters.FilterSet):
         widget=widgets.Select,
     )
     region = RegionFilter(field_name="country__region")
-    country = PreloadedModelChoiceFilter(
-        label=_("Country"),
-        queryset=published_event_countries,
-        cache_as="event-countries",
-        to_field_name="iso2",
-        empty_label=_("All countries"),
-    )
-    theme = ThemeFilter()
+    country = CountryFilter(queryset=published_event_countries, cache_as="event-countries")
+    theme = linked_to("themes")
 
     class Meta:
         model = Event

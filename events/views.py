@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from initiatives.models import Initiative
+from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
 
 from . import services, tokens
@@ -64,18 +64,14 @@ class EventListView(FilteredListView):
 
 def event_detail_queryset(events):
     return (
-        events.defer("search_text", "search_vector")
-        .with_registration_counts()
+        events.with_registration_counts()
         .select_related("country", "parent")
         .prefetch_related(
             "organisers",
             "themes",
             "sdgs",
             "sources",
-            Prefetch(
-                "initiatives",
-                queryset=Initiative.objects.published().only("title", "slug", "summary"),
-            ),
+            related_case_studies(),
             Prefetch(
                 "side_events",
                 queryset=Event.objects.published()
@@ -115,8 +111,8 @@ class RegisterView(EventDetailView):
 
     http_method_names = ["post"]
 
-    def get_queryset(self):
-        return event_detail_queryset(Event.objects.published())
+    def can_preview(self):
+        return False  # nobody registers for a draft, staff included
 
     def post(self, request, *args, **kwargs):
         self.object = event = self.get_object()

@@ -15,12 +15,8 @@ class InitiativesConfig(AppConfig):
 
         register(
             Content(
-                model=Initiative,
-                code="initiative",
-                label=_("Case study"),
-                plural=_("Case studies"),
-                search_text=search.build_search_text,
-                index_reads=search.index_reads,
+                Initiative,
+                search,
                 ranked_order=("-published_at", "title"),
                 parts={InitiativeCountry: "initiative", InitiativeOrganisation: "initiative"},
                 linked=("themes", "regions"),

@@ -6,9 +6,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
-from core.filters import PreloadedModelChoiceFilter
-from publishing.filters import GoalFilter, SearchFilter, ThemeFilter, YearFilter
-from taxonomy.filters import RegionFilter
+from publishing.filters import SearchFilter, YearFilter, linked_to
+from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
@@ -29,13 +28,10 @@ def published_initiative_countries(request=None):
 class InitiativeFilter(django_filters.FilterSet):
     q = SearchFilter(help_text=_("Words in the title, texts, countries or organisations."))
     region = RegionFilter(method="filter_region")
-    country = PreloadedModelChoiceFilter(
-        label=_("Country"),
+    country = CountryFilter(
         queryset=published_initiative_countries,
         cache_as="initiative-countries",
-        to_field_name="iso2",
         method="filter_country",
-        empty_label=_("All countries"),
     )
     group = django_filters.ChoiceFilter(
         label=_("Beneficiary group"),
@@ -51,8 +47,8 @@ class InitiativeFilter(django_filters.FilterSet):
     modality = django_filters.ChoiceFilter(
         label=_("Modality"), choices=Modality.choices, empty_label=_("Any")
     )
-    theme = ThemeFilter()
-    sdg = GoalFilter()
+    theme = linked_to("themes")
+    sdg = linked_to("sdgs")
     status = django_filters.ChoiceFilter(
         label=_("Project status"),
         field_name="project_status",

@@ -3,21 +3,19 @@ South-South Cooperation's good-practice template."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from publishing.models import (
+    YEAR_VALIDATORS,
     Illustrated,
     Publishable,
     PublishableManager,
     PublishedQuerySet,
 )
-from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
-
-YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
+from taxonomy.models import SDG, Country, Organisation, Region, SlugManager, Source, Theme
 
 
 class Modality(models.TextChoices):
@@ -41,11 +39,7 @@ class CooperationForm(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
-    class Manager(models.Manager):
-        def get_by_natural_key(self, slug):
-            return self.get(slug=slug)
-
-    objects = Manager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -210,6 +204,14 @@ class CountryRole(models.TextChoices):
     PROVIDER = "provider", _("Provider")
     BENEFICIARY = "beneficiary", _("Beneficiary")
     FACILITATOR = "facilitator", _("Facilitator")
+
+
+def related_case_studies():
+    """The prefetch of the published case studies a record links to (`initiatives`), with what
+    its page shows of them."""
+    return Prefetch(
+        "initiatives", queryset=Initiative.objects.published().only("title", "slug", "summary")
+    )
 
 
 def card_places():

@@ -30,23 +30,18 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
     template_name = "initiatives/initiative_detail.html"
 
     def get_queryset(self):
-        # The search index is as long as all the texts together and the page shows none of it.
-        return (
-            self.get_base_queryset()
-            .defer("search_text", "search_vector")
-            .prefetch_related(
-                *card_places(),
-                Prefetch(
-                    "organisation_roles",
-                    queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
-                        "role", "organisation__name"
-                    ),
+        return self.get_base_queryset().prefetch_related(
+            *card_places(),
+            Prefetch(
+                "organisation_roles",
+                queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
+                    "role", "organisation__name"
                 ),
-                "themes",
-                "sdgs",
-                "cooperation_forms",
-                "sources",
-            )
+            ),
+            "themes",
+            "sdgs",
+            "cooperation_forms",
+            "sources",
         )
 
     def get_context_data(self, **kwargs):

@@ -15,22 +15,10 @@ class PublicationsConfig(AppConfig):
 
         register(
             Content(
-                model=Publication,
-                code="publication",
-                label=_("Publication"),
-                plural=_("Publications"),
-                search_text=search.build_search_text,
-                index_reads=search.index_reads,
+                Publication,
+                search,
                 ranked_order=("-year", "title"),
-                result_fields=(
-                    "title",
-                    "slug",
-                    "summary",
-                    "published_at",
-                    "kind",
-                    "year",
-                    "issued_on",
-                ),
+                result_fields=("kind", "year", "issued_on"),  # what the site search shows
                 linked=("publishers", "authors", "themes"),
                 named={Organisation: ["publishers", "authors"], Theme: ["themes"]},
                 shows=(SDG, Source),

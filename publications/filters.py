@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import widgets
 from core.filters import LinkedToFilter
-from publishing.filters import GoalFilter, SearchFilter, ThemeFilter, YearFilter
+from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.models import Organisation
 
 from .models import Language, Publication, PublicationKind
@@ -43,8 +43,8 @@ class PublicationFilter(django_filters.FilterSet):
         field_name="publishers",
         empty_label=_("All publishers"),
     )
-    theme = ThemeFilter()
-    sdg = GoalFilter()
+    theme = linked_to("themes")
+    sdg = linked_to("sdgs")
     language = django_filters.ChoiceFilter(
         label=_("Language"),
         choices=Language.choices,

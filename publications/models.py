@@ -6,7 +6,6 @@ import secrets
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,11 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from initiatives.models import Initiative
-from publishing.models import Illustrated, Publishable, PublishableManager, PublishedQuerySet
+from publishing.models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    YEAR_VALIDATORS,
+    Illustrated,
+    Publishable,
+)
 from taxonomy.models import SDG, Organisation, Source, Theme
-
-# A document's year: the Buenos Aires Plan of Action is from 1978; the UN from 1945.
-YEAR_VALIDATORS = [MinValueValidator(1945), MaxValueValidator(2100)]
 
 
 class PublicationKind(models.TextChoices):
@@ -40,10 +42,6 @@ class Language(models.TextChoices):
     RUSSIAN = "ru", _("Russian")
     SPANISH = "es", _("Spanish")
     PORTUGUESE = "pt", _("Portuguese")
-
-
-class PublicationManager(PublishableManager.from_queryset(PublishedQuerySet)):
-    pass
 
 
 def generated_document_name(instance, filename):
@@ -138,8 +136,6 @@ class Publication(Illustrated, Publishable):
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = PublicationManager()
-
     class Meta:
         ordering = ["-year", "-issued_on", "title"]
         verbose_name = _("publication")
@@ -151,7 +147,8 @@ class Publication(Illustrated, Publishable):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=1945) & Q(year__lte=2100), name="publication_year_range"
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR),
+                name="publication_year_range",
             ),
         ]
 

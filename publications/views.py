@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from events.models import Event
-from initiatives.models import Initiative
+from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
 from taxonomy.models import Organisation
 
@@ -53,26 +53,19 @@ class PublicationDetailView(PublishedDetailMixin, DetailView):
     template_name = "publications/publication_detail.html"
 
     def get_queryset(self):
-        return (
-            self.get_base_queryset()
-            .defer("search_text", "search_vector")
-            .prefetch_related(
-                Prefetch("publishers", queryset=ORGANISATIONS),
-                Prefetch("authors", queryset=ORGANISATIONS),
-                Prefetch(
-                    "initiatives",
-                    queryset=Initiative.objects.published().only("title", "slug", "summary"),
-                ),
-                Prefetch(
-                    "events",
-                    queryset=Event.objects.published()
-                    .defer("description", "source_note")
-                    .order_by("starts_at", "title"),
-                ),
-                "themes",
-                "sdgs",
-                "sources",
-            )
+        return self.get_base_queryset().prefetch_related(
+            Prefetch("publishers", queryset=ORGANISATIONS),
+            Prefetch("authors", queryset=ORGANISATIONS),
+            related_case_studies(),
+            Prefetch(
+                "events",
+                queryset=Event.objects.published()
+                .defer("description", "source_note")
+                .order_by("starts_at", "title"),
+            ),
+            "themes",
+            "sdgs",
+            "sources",
         )
 
 

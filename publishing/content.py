@@ -14,11 +14,12 @@ The site search (publishing/site_search.py) lists the registered types in the or
 were registered, which is the order of INSTALLED_APPS.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.text import capfirst
 
 from core.signals import send_content_changed
 
@@ -29,18 +30,14 @@ _registry = {}
 class Content:
     # A Publishable model with the search index fields `search_text` and `search_vector`.
     model: type
-    # The code of its tab in the site search (?type=), one record of it, and several.
-    code: str
-    label: str
-    plural: str
-    # The words a record is found by besides its title and summary, and the queryset method
-    # that loads what `search_text` reads (only(), select_related(), prefetch_related()).
-    search_text: Callable
-    index_reads: Callable
+    # The app's module that says what a record is found by: `build_search_text(record)`, the
+    # words besides its title and summary, and `index_reads(queryset)`, which loads what that
+    # reads (only(), select_related(), prefetch_related()).
+    index: ModuleType
     # How records that match equally well are ordered.
     ranked_order: tuple
-    # What a result of the site search shows, for only().
-    result_fields: tuple = ("title", "slug", "summary", "published_at")
+    # What a result of the site search shows besides its title, slug, summary and date.
+    result_fields: tuple = ()
     # Fields whose saving can change the search text; saving only others (update_fields)
     # leaves the index as it is. None: any save refreshes it.
     indexed_fields: frozenset | None = None
@@ -56,6 +53,25 @@ class Content:
     @property
     def label_key(self):
         return self.model._meta.label
+
+    @property
+    def code(self):
+        """The value of ?type= for this type in the site search."""
+        return self.model._meta.model_name
+
+    @property
+    def label(self):
+        return capfirst(self.model._meta.verbose_name)
+
+    @property
+    def plural(self):
+        return capfirst(self.model._meta.verbose_name_plural)
+
+    def search_text(self, record):
+        return self.index.build_search_text(record)
+
+    def index_reads(self, queryset):
+        return self.index.index_reads(queryset)
 
     def refresh_index(self, queryset, batch_size=1000):
         """Rebuild the search index of the records in `queryset`; returns how many."""

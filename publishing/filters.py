@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from core import widgets
 from core.filters import LinkedToFilter
 
+from .models import MAX_YEAR, MIN_YEAR
 from .search import search
 
 MAX_QUERY_LENGTH = 200
-MIN_YEAR, MAX_YEAR = 1945, 2100
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -41,25 +41,18 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class ThemeFilter(LinkedToFilter):
-    """Records with the chosen theme, through the many-to-many field `themes`."""
+# The links every content type has, filtered alike: the choices are shared by every list.
+SHARED_LINKS = {
+    "themes": {"label": _("Theme"), "to_field_name": "slug", "empty_label": _("All themes")},
+    "sdgs": {
+        "label": _("Sustainable Development Goal"),
+        "to_field_name": "number",
+        "empty_label": _("All goals"),
+    },
+}
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("Theme"))
-        kwargs.setdefault("field_name", "themes")
-        kwargs.setdefault("cache_as", "themes")
-        kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("empty_label", _("All themes"))
-        super().__init__(*args, **kwargs)
 
-
-class GoalFilter(LinkedToFilter):
-    """Records with the chosen Sustainable Development Goal (by its number), through `sdgs`."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("Sustainable Development Goal"))
-        kwargs.setdefault("field_name", "sdgs")
-        kwargs.setdefault("cache_as", "sdgs")
-        kwargs.setdefault("to_field_name", "number")
-        kwargs.setdefault("empty_label", _("All goals"))
-        super().__init__(*args, **kwargs)
+def linked_to(field_name):
+    """The filter by theme ("themes") or by goal ("sdgs", by its number), through that
+    many-to-many field."""
+    return LinkedToFilter(field_name=field_name, cache_as=field_name, **SHARED_LINKS[field_name])

@@ -1,10 +1,15 @@
 """What every public content type shares: the publishing workflow and its single visibility rule."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_image_upload
+
+# The years a record may give (a project's start, a document's issue): the UN dates from 1945.
+MIN_YEAR, MAX_YEAR = 1945, 2100
+YEAR_VALIDATORS = [MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
 
 
 class Status(models.TextChoices):

@@ -34,6 +34,8 @@ from .search import SEARCH_CONFIG, matching, search_query, uses_postgresql
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
 SNIPPET_WORDS = 40
+# What every result shows; each type's declaration adds its own (an event's dates, ...).
+RESULT_FIELDS = ("title", "slug", "summary", "published_at")
 
 # ts_headline marks the words found with these; the text is escaped in Python and only then are
 # they turned into <mark> elements. Characters from the Private Use Area: not in the content,
@@ -181,7 +183,7 @@ class Search:
         for code, pks in wanted.items():
             result_type = self.all_types[code]
             queryset = result_type.model._base_manager.filter(pk__in=pks).only(
-                *result_type.result_fields
+                *RESULT_FIELDS, *result_type.result_fields
             )
             if self.query is not None:
                 queryset = queryset.annotate(

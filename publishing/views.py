@@ -100,7 +100,9 @@ class PublishedDetailMixin:
 
     def get_base_queryset(self):
         manager = self.model._default_manager
-        return manager.all() if self.can_preview() else manager.published()
+        records = manager.all() if self.can_preview() else manager.published()
+        # The search index is as long as all the texts together and the page shows none of it.
+        return records.defer("search_text", "search_vector")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

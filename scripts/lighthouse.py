@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
 sys.path.insert(0, str(bench.ROOT))
-from sscportal.chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from devtools.chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 ROOT = bench.ROOT
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

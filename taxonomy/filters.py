@@ -32,3 +32,14 @@ class RegionFilter(PreloadedModelChoiceFilter):
         if value in (None, ""):
             return qs
         return qs.filter(**{f"{self.field_name}__in": Region.objects.within(value)})
+
+
+class CountryFilter(PreloadedModelChoiceFilter):
+    """A country, chosen by its ISO alpha-2 code, from `queryset` (a callable that gives only
+    the countries with something to show), kept in the choice cache under `cache_as`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Country"))
+        kwargs.setdefault("to_field_name", "iso2")
+        kwargs.setdefault("empty_label", _("All countries"))
+        super().__init__(*args, **kwargs)

@@ -174,6 +174,15 @@ def organization(organisation):
     return data
 
 
+def add_organizations(data, **roles):
+    """data["organizer"] = [...] and the like, for each role (a schema.org property) whose
+    related manager has organisations."""
+    for role, organisations in roles.items():
+        named = [organization(organisation) for organisation in organisations.all()]
+        if named:
+            data[role] = named
+
+
 def initiative_data(initiative, absolute):
     data = {"@type": "CreativeWork", **creative_work(initiative, absolute)}
     if initiative.published_at:  # a draft in preview has none
@@ -206,9 +215,7 @@ def event_data(event, absolute):
     location = event_location(event, data["url"])
     if location:
         data["location"] = location
-    organisers = [organization(organisation) for organisation in event.organisers.all()]
-    if organisers:
-        data["organizer"] = organisers
+    add_organizations(data, organizer=event.organisers)
     return data
 
 
@@ -256,12 +263,7 @@ def publication_data(publication, absolute):
     data["inLanguage"] = publication.language
     if publication.document_symbol:
         data["identifier"] = publication.document_symbol
-    publishers = [organization(organisation) for organisation in publication.publishers.all()]
-    if publishers:
-        data["publisher"] = publishers
-    authors = [organization(organisation) for organisation in publication.authors.all()]
-    if authors:
-        data["author"] = authors
+    add_organizations(data, publisher=publication.publishers, author=publication.authors)
     return data
 
 

@@ -16,7 +16,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from sscportal.chromium import CHROMIUM_ARGS, find_chromium
+from devtools.chromium import CHROMIUM_ARGS, find_chromium
 
 # Fail fast: a page of this portal that takes longer than this is a failure anyway.
 TIMEOUT_MS = 15_000
