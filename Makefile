@@ -31,7 +31,6 @@ $(NODE_STAMP): package.json package-lock.json
 	@scripts/node-tools
 
 migrate: install
-	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
 content: install

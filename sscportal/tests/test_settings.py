@@ -137,3 +137,20 @@ def test_development_settings_need_nothing_configured():
     assert values["STATICFILES_BACKEND"] == (
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
+
+
+def test_the_default_sqlite_file_gets_its_directory(tmp_path):
+    var_dir = tmp_path / "fresh" / "var"
+
+    values = report(run_settings("sscportal.settings.dev", VAR_DIR=str(var_dir)))
+
+    assert values["DATABASE_NAME"] == str(var_dir / "sscportal.sqlite3")
+    assert var_dir.is_dir()
+
+
+def test_with_a_database_url_no_directory_is_made(tmp_path):
+    var_dir = tmp_path / "fresh" / "var"
+
+    report(run_settings(VAR_DIR=str(var_dir), DATABASE_URL="postgres://u@h:5432/db", **CONFIGURED))
+
+    assert not var_dir.exists()
