@@ -37,7 +37,7 @@ content: install
 	$(BIN)/python manage.py load_portal_content
 
 admin: install
-	$(BIN)/python manage.py ensure_local_admin
+	$(BIN)/python manage.py ensure_local_admin --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
