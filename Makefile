@@ -24,25 +24,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 # axe-core, vnu-jar and Lighthouse for the quality checks (package-lock.json pins them). Without
-# npm the browser and HTML checks skip and say why.
+# npm, or when its registry cannot be reached, the accessibility and HTML checks skip and say why.
 node-tools: $(NODE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-	  npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
-	else \
-	  echo "npm not found: the accessibility and HTML validity tests will skip."; \
-	fi
+	@scripts/node-tools
 
 migrate: install
-	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
 content: install
 	$(BIN)/python manage.py load_portal_content
 
 admin: install
-	$(BIN)/python manage.py ensure_local_admin
+	$(BIN)/python manage.py ensure_local_admin --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -28,18 +28,19 @@ import bench  # noqa: E402
 
 sys.path.insert(0, str(bench.ROOT))
 from devtools.chromium import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from devtools.node_tools import NodeToolMissing, node_tool  # noqa: E402
 
 ROOT = bench.ROOT
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = ".bin/lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 
 
-def run_lighthouse(url, output, chromium, attempts=3):
+def run_lighthouse(lighthouse, url, output, chromium, attempts=3):
     """One Lighthouse report. Headless Chromium now and then loses the trace of a load
     (NO_NAVSTART); such a run is repeated, up to `attempts` times."""
     command = [
-        str(LIGHTHOUSE),
+        str(lighthouse),
         url,
         f"--chrome-path={chromium}",
         f"--chrome-flags={' '.join(CHROME_FLAGS)}",
@@ -74,8 +75,10 @@ def main():
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "1000")))
     args = parser.parse_args()
 
-    if not LIGHTHOUSE.exists():
-        sys.exit("Lighthouse not installed: run `make node-tools` (needs npm).")
+    try:
+        lighthouse = node_tool(LIGHTHOUSE)
+    except NodeToolMissing as missing:
+        sys.exit(str(missing))
     chromium = find_chromium()
     if chromium is None:
         sys.exit("Chromium not found: install Debian's chromium package.")
@@ -100,7 +103,9 @@ def main():
         for name, path in pages.items():
             url = f"http://127.0.0.1:{args.port}{path}"
             for run in range(args.runs):
-                result = run_lighthouse(url, reports / f"{name}-{run + 1}.json", chromium)
+                result = run_lighthouse(
+                    lighthouse, url, reports / f"{name}-{run + 1}.json", chromium
+                )
                 run_scores = {
                     category: round((result["categories"][category]["score"] or 0) * 100)
                     for category in CATEGORIES

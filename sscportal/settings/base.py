@@ -98,6 +98,10 @@ TEMPLATES = [
 
 # --- Database --------------------------------------------------------------------------------
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in production and CI).
+if not DATABASE_URL:
+    # A fresh clone has no var/ yet, and SQLite does not create directories: every command that
+    # opens the database (migrate, check, makemigrations, shell, ...) needs it there first.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{VAR_DIR / 'sscportal.sqlite3'}",

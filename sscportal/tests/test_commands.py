@@ -23,7 +23,25 @@ def test_ensure_local_admin_creates_a_superuser_who_can_log_in(db, debug_on, cli
     assert (user.is_active, user.is_staff, user.is_superuser) == (True, True, True)
     assert client.login(username="admin", password="admin")
     assert client.get(reverse("admin:index")).status_code == 200
-    assert "user 'admin', password 'admin'" in output.getvalue()
+    assert "Admin: http://127.0.0.1:8000/admin/  user 'admin', password 'admin'" in (
+        output.getvalue()
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "address"),
+    [
+        ("127.0.0.1", "8001", "http://127.0.0.1:8001/admin/"),
+        ("0.0.0.0", "9000", "http://0.0.0.0:9000/admin/"),
+        ("::1", "8000", "http://[::1]:8000/admin/"),
+    ],
+)
+def test_ensure_local_admin_prints_the_address_make_run_serves(db, debug_on, host, port, address):
+    output = StringIO()
+
+    call_command("ensure_local_admin", host=host, port=port, stdout=output)
+
+    assert f"Admin: {address}  user 'admin'" in output.getvalue()
 
 
 def test_ensure_local_admin_run_twice_keeps_one_account(db, debug_on):

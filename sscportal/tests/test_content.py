@@ -17,7 +17,7 @@ from taxonomy.models import SDG, Country, Region, Source
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
-# The UN SDG icon palette, as tabled in ../shared/data/SOURCES.md.
+# The UN SDG icon palette, as tabled in data/SOURCES.md.
 SDG_COLOURS = {
     1: "#E5243B",
     2: "#DDA63A",

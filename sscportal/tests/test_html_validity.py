@@ -14,9 +14,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from devtools.node_tools import NodeToolMissing, node_tool
 from sscportal.tests.browser import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
-VNU = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+VNU = "vnu-jar/build/dist/vnu.jar"
 STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
 FAILING = {"error", "non-document-error"}
 
@@ -51,8 +52,10 @@ def vnu_messages(django_db_setup, django_db_blocker, tmp_path_factory):
     java = shutil.which("java")
     if java is None:
         pytest.skip("Java not found: install Debian's default-jre-headless package (.ci/run does)")
-    if not VNU.exists():
-        pytest.skip(f"vnu.jar not found at {VNU}: run `make node-tools`")
+    try:
+        vnu = node_tool(VNU)
+    except NodeToolMissing as missing:
+        pytest.skip(str(missing))
     folder = tmp_path_factory.mktemp("html")
     # The content goes in and out within one transaction, so the rest of the suite never sees it.
     with django_db_blocker.unblock(), transaction.atomic():
@@ -65,7 +68,7 @@ def vnu_messages(django_db_setup, django_db_blocker, tmp_path_factory):
         [
             java,
             "-jar",
-            str(VNU),
+            str(vnu),
             "--format",
             "json",
             "--exit-zero-always",

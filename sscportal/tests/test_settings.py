@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -137,3 +138,43 @@ def test_development_settings_need_nothing_configured():
     assert values["STATICFILES_BACKEND"] == (
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
+
+
+def test_the_default_sqlite_file_gets_its_directory(tmp_path):
+    var_dir = tmp_path / "fresh" / "var"
+
+    values = report(run_settings("sscportal.settings.dev", VAR_DIR=str(var_dir)))
+
+    assert values["DATABASE_NAME"] == str(var_dir / "sscportal.sqlite3")
+    assert var_dir.is_dir()
+
+
+def test_with_a_database_url_no_directory_is_made(tmp_path):
+    var_dir = tmp_path / "fresh" / "var"
+
+    report(run_settings(VAR_DIR=str(var_dir), DATABASE_URL="postgres://u@h:5432/db", **CONFIGURED))
+
+    assert not var_dir.exists()
+
+
+def test_the_readme_lists_every_environment_variable_the_settings_read():
+    settings_dir = settings.BASE_DIR / "sscportal" / "settings"
+    read = set()
+    for module in settings_dir.glob("*.py"):
+        read |= set(
+            re.findall(
+                r"(?:os\.environ\.get\(|os\.environ\[|env_bool\(|env_list\()\"([A-Z_]+)\"",
+                module.read_text(encoding="utf-8"),
+            )
+        )
+    readme = (settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`([A-Z_]+)`", row.split(" | ")[0])
+    }
+
+    assert "DATABASE_URL" in read
+    assert read - listed == set()

@@ -1,10 +1,12 @@
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from taxonomy.management.commands.build_taxonomy_fixtures import parse_flat_yaml
+from taxonomy.management.commands.build_taxonomy_fixtures import Command, parse_flat_yaml
 
 HEADER = (
     "Global Code;Global Name;Region Code;Region Name;Sub-region Code;Sub-region Name;"
@@ -167,3 +169,19 @@ def test_parse_flat_yaml_folds_lines():
         "1-title": "First line second line",
         "2-short": "Quoted: value",
     }
+
+
+def test_the_repository_data_regenerates_the_committed_fixtures(tmp_path):
+    # No --data-dir: the command reads the repository's data/ folder.
+    call_command("build_taxonomy_fixtures", output_dir=tmp_path, verbosity=0)
+
+    fixtures = Path(settings.BASE_DIR) / "fixtures"
+    for name in ("01_regions.json", "02_countries.json", "03_sdgs.json"):
+        assert (tmp_path / name).read_bytes() == (fixtures / name).read_bytes(), name
+
+
+def test_the_default_directories_are_in_the_repository():
+    options = Command().create_parser("manage.py", "build_taxonomy_fixtures").parse_args([])
+
+    assert options.data_dir == Path(settings.BASE_DIR) / "data"
+    assert options.output_dir == Path(settings.BASE_DIR) / "fixtures"

@@ -9,6 +9,16 @@ PASSWORD = "admin"
 class Command(BaseCommand):
     help = "Make sure the local development admin account exists, and say how to log in."
 
+    def add_arguments(self, parser):
+        # `make run` passes the HOST and PORT it serves on, so the address printed is the one
+        # the server answers at.
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Host the server runs on (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", default="8000", help="Port the server runs on (default 8000)."
+        )
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError(
@@ -23,9 +33,12 @@ class Command(BaseCommand):
             user.set_password(PASSWORD)
         user.is_staff = user.is_superuser = user.is_active = True
         user.save()
+        host = options["host"]
+        if ":" in host:  # an IPv6 address goes in brackets
+            host = f"[{host.strip('[]')}]"
         self.stdout.write(
             self.style.SUCCESS(
-                "Admin: http://127.0.0.1:8000/admin/  "
+                f"Admin: http://{host}:{options['port']}/admin/  "
                 f"user {USERNAME!r}, password {PASSWORD!r}"
                 + ("" if created else " (unless you changed it)")
             )

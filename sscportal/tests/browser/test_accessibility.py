@@ -11,11 +11,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+
+from devtools.node_tools import NodeToolMissing, node_tool
 
 from . import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE = "axe-core/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 VIEWPORTS = [{"width": 1280, "height": 800}, {"width": 360, "height": 740}]
 
@@ -28,9 +29,10 @@ RUN_AXE = """tags => axe.run(document, {runOnly: {type: "tag", values: tags}})
 
 @pytest.fixture(scope="module")
 def axe_path():
-    if not AXE.exists():
-        pytest.skip(f"axe-core not found at {AXE}: run `make node-tools`")
-    return AXE
+    try:
+        return node_tool(AXE)
+    except NodeToolMissing as missing:
+        pytest.skip(str(missing))
 
 
 def describe(violations):

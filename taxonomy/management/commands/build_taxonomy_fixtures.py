@@ -1,6 +1,6 @@
 """Build the taxonomy fixtures (regions, countries, SDGs) from the reference data files.
 
-The data files and where they come from are described in `../shared/data/SOURCES.md`.
+The data files are the portal's copies in `data/`; `data/SOURCES.md` says where they come from.
 """
 
 import csv
@@ -15,7 +15,7 @@ M49_FILE = "unsd-m49.csv"
 GOALS_FILE = "global_goals.yml"
 
 # The UN SDG icon labels (Title Case) and the UN icon colour palette, copied from the table "The 17
-# SDGs: recommended values" at the end of ../shared/data/SOURCES.md. No data file holds them:
+# SDGs: recommended values" at the end of data/SOURCES.md. No data file holds them:
 # global_goals.yml has sentence-case short names and no colours, and all.json has two colours
 # (goals 2 and 12) from a different palette. Titles are read from global_goals.yml.
 SDG_ICONS = {
@@ -233,21 +233,25 @@ def write_fixture(path, records):
 class Command(BaseCommand):
     help = (
         "Write the region, country and SDG fixtures (01_regions.json, 02_countries.json, "
-        "03_sdgs.json) from the UN M49 table and the SDG titles in the shared data directory."
+        "03_sdgs.json) from the UN M49 table and the SDG titles in the data directory (by "
+        "default the repository's data/ folder)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--data-dir",
             type=Path,
-            default=Path(settings.BASE_DIR).parent / "shared" / "data",
-            help="Directory holding unsd-m49.csv and global_goals.yml.",
+            default=Path(settings.BASE_DIR) / "data",
+            help=(
+                "Directory holding unsd-m49.csv and global_goals.yml (default: data/ in the "
+                "repository, described in data/SOURCES.md)."
+            ),
         )
         parser.add_argument(
             "--output-dir",
             type=Path,
             default=Path(settings.BASE_DIR) / "fixtures",
-            help="Directory the fixture files are written to.",
+            help="Directory the fixture files are written to (default: fixtures/).",
         )
 
     def handle(self, *args, **options):
