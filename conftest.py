@@ -2,7 +2,9 @@
 start for what outlives a test's database transaction (uploaded files, caches)."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from core.choice_cache import forget_choices
 
@@ -21,3 +23,12 @@ def _fresh_caches():
     cached from another test's records would not be in it."""
     cache.clear()
     forget_choices()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request under /ar/ leaves Arabic active in the thread,
+    and reverse() would then give the next test /ar/ addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

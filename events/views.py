@@ -58,7 +58,12 @@ class EventListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         list_url = reverse("events:list")
-        context.update(when=self.when, upcoming_url=list_url, past_url=f"{list_url}?when={PAST}")
+        context.update(
+            when=self.when,
+            list_title=_("Past events") if self.when == PAST else _("Upcoming events"),
+            upcoming_url=list_url,
+            past_url=f"{list_url}?when={PAST}",
+        )
         return context
 
 
