@@ -18,11 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add = parser.add_argument
-        add("--initiatives", type=int, default=0, metavar="N", help="How many to generate.")
-        add("--seed", type=int, help="The same seed gives the same case studies (default: any).")
+        add("--initiatives", type=int, default=0, metavar="N", help="How many to add.")
+        add("--seed", type=int, help="The same seed, the same case studies (default: drawn).")
         add("--batch-size", type=int, default=2000, metavar="B", help="Rows per transaction.")
-        add("--clear", action="store_true", help="First delete the generated rows.")
-        add("--no-search-index", action="store_true", help="Do not index the new case studies.")
+        add("--clear", action="store_true", help="First delete generated rows (organisations too).")
+        add("--no-search-index", action="store_true", help="Faster; the search will miss them.")
 
     def handle(self, *args, initiatives, seed, batch_size, clear, no_search_index, **options):
         self.verbosity, started = options["verbosity"], time.monotonic()
