@@ -53,7 +53,8 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Benchmarks, not part of `make test`. The benchmark database is its own (default SQLite in
-# var/bench.sqlite3); for the production-like figures use PostgreSQL and 100,000 case studies:
+# var/bench.sqlite3), its case studies made by devtools' `manage.py generate_volume`; for the
+# production-like figures use PostgreSQL and 100,000 case studies:
 #   make bench BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/sscportal_bench BENCH_CASES=100000
 BENCH_CASES ?= 1000
 export BENCH_DATABASE_URL BENCH_CASES

@@ -8,11 +8,12 @@ What it does:
    var/bench.sqlite3; PostgreSQL when the URL says so, created if missing): migrates, loads the
    starting content (and, into a database prepared before they existed, the sections added
    since: events, publications, key figures, the about page), tops the case studies up to
-   --cases with `generate_volume`, the events up to --events with `generate_events` below (past
-   and upcoming, some with side events, the upcoming ones open for registration with
-   registrations in every status) and the publications up to --publications with
-   `generate_publications` (every kind, 1978 to now, linked to case studies and events), and
-   keeps the search index of what it loads and generates up to date.
+   --cases with `generate_volume` (from devtools, which settings.bench installs), the events up
+   to --events with `generate_events` below (past and upcoming, some with side events, the
+   upcoming ones open for registration with registrations in every status) and the
+   publications up to --publications with `generate_publications` (every kind, 1978 to now,
+   linked to case studies and events), and keeps the search index of what it loads and
+   generates up to date.
 2. Serves the portal with gunicorn (2 sync workers, settings.bench: production settings, DEBUG
    off, plus /bench/ceiling/, a view that touches neither database nor templates).
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the

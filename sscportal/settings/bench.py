@@ -3,6 +3,9 @@ loopback, with one more address, /bench/ceiling/, the bare view the pages are me
 """
 
 from .production import *  # noqa: F403
+from .production import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]  # generate_volume
 
 ROOT_URLCONF = "sscportal.bench_urls"
 # Loopback has no TLS in front: no redirect to HTTPS, no HSTS.
