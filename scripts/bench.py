@@ -8,14 +8,13 @@ What it does:
    var/bench.sqlite3; PostgreSQL when the URL says so, created if missing): migrates, loads the
    starting content (and, into a database prepared before they existed, the sections added
    since: events, publications, key figures, the about page), tops the case studies up to
-   --cases with `generate_volume` (from devtools, which settings.bench installs), the events up
-   to --events with `generate_events` below (past and upcoming, some with side events, the
-   upcoming ones open for registration with registrations in every status) and the
-   publications up to --publications with `generate_publications` (every kind, 1978 to now,
-   linked to case studies and events), and keeps the search index of what it loads and
-   generates up to date.
-2. Serves the portal with gunicorn (2 sync workers, settings.bench: production settings, DEBUG
-   off, plus /bench/ceiling/, a view that touches neither database nor templates).
+   --cases with devtools' `generate_volume`, the events up to --events with `generate_events`
+   below (past and upcoming, some with side events, the upcoming ones open for registration with
+   registrations in every status) and the publications up to --publications with
+   `generate_publications` (every kind, 1978 to now, linked to case studies and events), and
+   keeps the search index of what it loads and generates up to date.
+2. Serves the portal with gunicorn (2 sync workers, devtools.bench_settings: production settings,
+   DEBUG off, plus /bench/ceiling/, a view that touches neither database nor templates).
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
    median of the rounds for every figure: requests/s, its ratio to the ceiling, p50 and p99
    latency under load, p95 latency of one client alone (the server time of a request).
@@ -56,7 +55,7 @@ DEFAULT_PUBLICATIONS = int(os.environ.get("BENCH_PUBLICATIONS", "300"))
 
 def configure_environment():
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB
-    os.environ["DJANGO_SETTINGS_MODULE"] = "sscportal.settings.bench"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "devtools.bench_settings"
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
@@ -576,7 +575,7 @@ def report(pages, load, alone, queries, weights, database, connections):
         f"{Event.objects.published().upcoming().count()} upcoming; "
         f"{Publication.objects.published().count()} publications"
     )
-    print("gunicorn: 2 sync workers, settings.bench (DEBUG off); wrk on loopback")
+    print("gunicorn: 2 sync workers, devtools.bench_settings (DEBUG off); wrk on loopback")
     print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
     print()
     header = (

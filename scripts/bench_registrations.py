@@ -7,7 +7,7 @@ What it does:
    postgres://root@127.0.0.1:5432/sscportal_bench_reg, created if missing): migrates, collects
    the static files, and creates one published event with --places places, a waiting list and
    registration open (a new event on every run; nothing else is touched).
-2. Serves the portal with gunicorn as scripts/bench.py does (settings.bench: production
+2. Serves the portal with gunicorn as scripts/bench.py does (devtools.bench_settings: production
    settings, DEBUG off), here with 4 gthread workers of 8 threads each. E-mails go to the console
    backend, whose output is discarded.
 3. --clients people, --threads at a time, each take the whole journey: GET the event page (CSRF
@@ -305,7 +305,7 @@ def main():
     print(f"Database: {database.split('@')[-1].split('?')[0]}; event {event.slug}")
     print(
         f"gunicorn: {GUNICORN_WORKERS} gthread workers x {GUNICORN_THREADS} threads, "
-        f"settings.bench; {args.threads} client threads on loopback"
+        f"devtools.bench_settings; {args.threads} client threads on loopback"
     )
     print()
     print(f"clients      {args.clients}")

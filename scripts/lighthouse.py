@@ -2,12 +2,12 @@
 
     .venv/bin/python scripts/lighthouse.py [--runs N] [--cases N]
 
-Serves the portal as scripts/bench.py does (gunicorn, settings.bench, the benchmark database
-from BENCH_DATABASE_URL, topped up to --cases case studies by devtools' `generate_volume`) and
-runs Lighthouse 12 (node_modules, `make node-tools`) in the system Chromium, headless, with its
-default mobile emulation and simulated slow 4G. Prints the four category scores per page, the
-median and the lowest of --runs runs, and every audit that kept a category below 100 in some
-run. Full reports go to var/lighthouse/.
+Serves the portal as scripts/bench.py does (gunicorn, devtools.bench_settings, the benchmark
+database from BENCH_DATABASE_URL, topped up to --cases case studies by devtools'
+`generate_volume`) and runs Lighthouse 12 (node_modules, `make node-tools`) in the system
+Chromium, headless, with its default mobile emulation and simulated slow 4G. Prints the four
+category scores per page, the median and the lowest of --runs runs, and every audit that kept a
+category below 100 in some run. Full reports go to var/lighthouse/.
 
 Lighthouse expects a machine at least as fast as its BenchmarkIndex of 1000 (printed per run);
 below that its 4x CPU slowdown overstates Total Blocking Time. Chromium also needs a CJK font

@@ -41,7 +41,7 @@ def test_the_benchmark_ceiling_is_not_an_address_of_the_portal(client):
     assert client.get("/bench/ceiling/").status_code == 404
 
 
-@pytest.mark.urls("sscportal.bench_urls")
+@pytest.mark.urls("devtools.bench_urls")
 @pytest.mark.django_db
 def test_the_benchmark_addresses_are_the_portals_plus_a_bare_ceiling(
     client, django_assert_num_queries

@@ -1,9 +1,9 @@
-"""The portal's addresses plus the benchmark ceiling (only under settings.bench)."""
+"""The portal's addresses plus the benchmark ceiling (only under devtools.bench_settings)."""
 
 from django.http import HttpResponse
 from django.urls import path
 
-from .urls import urlpatterns as portal_urlpatterns
+from sscportal.urls import urlpatterns as portal_urlpatterns
 
 
 def ceiling(request):
