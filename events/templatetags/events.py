@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from .. import times
 
@@ -28,7 +30,16 @@ def event_zone(event):
 
 
 @register.filter
-def event_place(event):
-    """'Venue, City, Country' from what is known; 'Online' for online events."""
-    parts = [event.venue, event.city, event.country.name if event.country_id else ""]
-    return ", ".join(part for part in parts if part)
+def event_place(event, country_url=None):
+    """'Venue, City, Country' from what is known; empty when nothing is.
+
+    Plain text without an argument. With one, the address the country's name links to, and the
+    place is HTML, each part escaped: `{{ event|event_place:country_url }}`. An empty address
+    (an event with no country, say) links nothing."""
+    country = event.country.name if event.country_id else ""
+    if country_url is None:
+        return ", ".join(part for part in (event.venue, event.city, country) if part)
+    if country and country_url:
+        country = format_html('<a href="{}">{}</a>', country_url, country)
+    parts = (conditional_escape(part) for part in (event.venue, event.city, country) if part)
+    return mark_safe(", ".join(parts))
