@@ -3,6 +3,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from .. import times
+from ..models import DatePrecision
 
 register = template.Library()
 
@@ -21,6 +22,14 @@ def event_dates(event):
 @register.filter
 def event_times(event):
     return times.event_times(event)
+
+
+@register.filter
+def event_start_date(event):
+    """The first day in the event's own zone, ISO 8601, for a <time> element's datetime: the
+    month alone ('2021-09') when that is all that is known."""
+    start = event.local_start
+    return f"{start:%Y-%m}" if event.date_precision == DatePrecision.MONTH else f"{start:%Y-%m-%d}"
 
 
 @register.filter

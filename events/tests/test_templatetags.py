@@ -1,11 +1,14 @@
-"""The `event_place` filter: one 'Venue, City, Country' for the cards, the event page and the
-e-mails, as plain text or, given the address the country links to, as escaped HTML."""
+"""The events' template filters: `event_place`, one 'Venue, City, Country' for the cards, the
+event page and the e-mails, as plain text or, given the address the country links to, as escaped
+HTML; `event_start_date` for <time> elements."""
+
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
 
-from events.models import Event
-from events.templatetags.events import event_place
+from events.models import DatePrecision, Event
+from events.templatetags.events import event_place, event_start_date
 from taxonomy.models import Country
 
 COUNTRY = Country(pk=7, name="Côte d'Ivoire", iso2="CI")
@@ -65,3 +68,21 @@ def test_a_hostile_address_stays_inside_its_attribute():
 
 def test_an_empty_address_links_nothing_but_still_escapes():
     assert event_place(event("<Hall>", country=COUNTRY), "") == "&lt;Hall&gt;, Côte d&#x27;Ivoire"
+
+
+@pytest.mark.parametrize(
+    ("precision", "expected"),
+    [
+        (DatePrecision.TIME, "2021-09-12"),
+        (DatePrecision.DAY, "2021-09-12"),
+        (DatePrecision.MONTH, "2021-09"),
+    ],
+)
+def test_the_start_date_is_the_day_in_the_events_own_zone(precision, expected):
+    # 02:00 UTC on 13 September is still the 12th in New York.
+    event = Event(
+        starts_at=datetime(2021, 9, 13, 2, tzinfo=UTC),
+        time_zone="America/New_York",
+        date_precision=precision,
+    )
+    assert event_start_date(event) == expected
