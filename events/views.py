@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
@@ -88,6 +90,17 @@ def event_detail_queryset(events):
     )
 
 
+def country_events_url(event):
+    """The event list narrowed to the event's country (and to past events once it has ended):
+    where the event page links the country's name. Empty for an event with no country."""
+    if not event.country_id:
+        return ""
+    query = {"country": event.country.iso2}
+    if event.has_ended():
+        query["when"] = PAST
+    return f"{reverse('events:list')}?{urlencode(query)}"
+
+
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
     template_name = "events/event_detail.html"
@@ -108,6 +121,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
                 None if event.capacity is None else max(event.capacity - event.confirmed_count, 0)
             )
         context["parent"] = event.parent if event.parent and event.parent.is_published() else None
+        context["country_events_url"] = country_events_url(event)
         return context
 
 

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from .. import times
+from ..models import DatePrecision
 
 register = template.Library()
 
@@ -22,13 +25,30 @@ def event_times(event):
 
 
 @register.filter
+def event_start_date(event):
+    """The first day in the event's own zone, ISO 8601, for a <time> element's datetime: the
+    month alone ('2021-09') when that is all that is known."""
+    start = event.local_start
+    return f"{start:%Y-%m}" if event.date_precision == DatePrecision.MONTH else f"{start:%Y-%m-%d}"
+
+
+@register.filter
 def event_zone(event):
     """'New York time (UTC-4)' at the event's start."""
     return f"{times.zone_label(event.time_zone)} ({times.utc_offset(event.local_start)})"
 
 
 @register.filter
-def event_place(event):
-    """'Venue, City, Country' from what is known; 'Online' for online events."""
-    parts = [event.venue, event.city, event.country.name if event.country_id else ""]
-    return ", ".join(part for part in parts if part)
+def event_place(event, country_url=None):
+    """'Venue, City, Country' from what is known; empty when nothing is.
+
+    Plain text without an argument. With one, the address the country's name links to, and the
+    place is HTML, each part escaped: `{{ event|event_place:country_url }}`. An empty address
+    (an event with no country, say) links nothing."""
+    country = event.country.name if event.country_id else ""
+    if country_url is None:
+        return ", ".join(part for part in (event.venue, event.city, country) if part)
+    if country and country_url:
+        country = format_html('<a href="{}">{}</a>', country_url, country)
+    parts = (conditional_escape(part) for part in (event.venue, event.city, country) if part)
+    return mark_safe(", ".join(parts))

@@ -390,6 +390,48 @@ def test_an_event_known_only_by_its_days_shows_no_time(client, make_event):
     assertNotContains(response, "UTC-4")
 
 
+# --- Where ----------------------------------------------------------------------------------
+
+
+def test_the_event_page_links_the_country_to_its_events_then_to_its_page(
+    client, make_event, countries
+):
+    upcoming = make_event(
+        "Bogota forum", venue="Hall <A>", city="Bogotá", country=countries["colombia"]
+    )
+    ended = make_event(
+        "Bogota 2019", city="Bogotá", country=countries["colombia"], starts_at=in_days(-9)
+    )
+
+    assertContains(
+        client.get(upcoming.get_absolute_url()),
+        '<dd>Hall &lt;A&gt;, Bogotá, <a href="/events/?country=CO">Colombia</a>'
+        ' (<a href="/countries/CO/"><span class="visually-hidden">Colombia: </span>'
+        "country page</a>)</dd>",
+    )
+    assertContains(
+        client.get(ended.get_absolute_url()),
+        '<dd>Bogotá, <a href="/events/?country=CO&amp;when=past">Colombia</a>'
+        ' (<a href="/countries/CO/">',
+    )
+
+
+def test_a_place_without_a_country_ends_without_a_comma(client, make_event):
+    event = make_event("Town hall meeting", venue="Town hall")
+
+    assertContains(client.get(event.get_absolute_url()), "<dd>Town hall</dd>")
+
+
+def test_an_event_card_links_the_country_to_its_page(client, make_event, countries):
+    make_event("Nairobi forum", venue="Hall <A>", country=countries["kenya"])
+    make_event("Online forum")
+
+    response = client.get(LIST_URL)
+
+    assertContains(response, '<br>Hall &lt;A&gt;, <a href="/countries/KE/">Kenya</a></p>')
+    assertContains(response, "</time></p>", count=1)  # the online forum: no place, no break
+
+
 def test_a_main_event_lists_its_published_side_events(client, make_event):
     main = make_event("Global expo", starts_at=in_days(30), hours=72)
     make_event("Side one", parent=main, kind=EventKind.SIDE_EVENT, starts_at=in_days(31))

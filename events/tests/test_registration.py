@@ -10,10 +10,12 @@ import time_machine
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devtools.samples import form_data, in_days, links_in
 from events import services, tokens
+from events.emails import build_message
 from events.models import Registration, RegistrationState, RegistrationStatus
 
 pytestmark = pytest.mark.django_db
@@ -246,6 +248,31 @@ def test_a_valid_registration_is_pending_and_sends_one_email_asking_to_confirm(
     page = client.get(response["Location"])
     assert page.status_code == 200
     assertContains(page, "Check your e-mail")
+
+
+@pytest.mark.parametrize(
+    ("venue", "city", "country", "where"),
+    [
+        ("Hall <A>", "Bogotá", True, "Hall <A>, Bogotá, Colombia"),
+        ("Hall <A>", "", False, "Hall <A>"),
+        ("", "", True, "Colombia"),
+        ("", "", False, None),
+    ],
+)
+def test_the_emails_say_where_from_what_is_known(
+    make_event, make_registration, countries, venue, city, country, where
+):
+    event = make_event(venue=venue, city=city, country=countries["colombia"] if country else None)
+
+    message = build_message(make_registration(event), "request")
+
+    [(html, _mimetype)] = message.alternatives
+    if where is None:
+        assert "Where:" not in message.body
+        assert "Where:" not in html
+    else:
+        assert f"\nWhere: {where}\nEvent page: " in message.body
+        assert f"<p><strong>Where:</strong> {escape(where)}</p>" in html
 
 
 def test_the_confirm_link_shows_a_button_and_confirming_takes_a_place(

@@ -1,7 +1,10 @@
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -29,3 +32,58 @@ def language_links(context):
 def startswith(value, prefix):
     """True when `value` starts with a non-empty `prefix`: marks the current section in menus."""
     return bool(prefix) and str(value).startswith(str(prefix))
+
+
+@register.simple_tag
+def country_page_link(country):
+    """A link to the country's page that reads 'country page' and, to a screen reader,
+    'Kenya: country page'. Lists that link a country's name to a filtered list put it after the
+    name, in brackets."""
+    return format_html(
+        '<a href="{}"><span class="visually-hidden">{}: </span>{}</a>',
+        country.get_absolute_url(),
+        country.name,
+        _("country page"),
+    )
+
+
+@register.filter
+def website_link(organisation):
+    """The organisation's name, linked to its website when it has one."""
+    if organisation.website:
+        return format_html('<a href="{}" rel="noopener">{}</a>', organisation.website, organisation)
+    return conditional_escape(organisation)
+
+
+@register.simple_tag
+def source_citations(sources, publisher=True):
+    """The sources in a sentence, after a 'Sources:' label: 'Title, Publisher (2021); Other' with
+    each title in <cite>, linked when the source is online. `publisher=False` leaves the
+    publishers out."""
+    return format_html_join("; ", "{}{}{}", (citation(source, publisher) for source in sources))
+
+
+def citation(source, publisher):
+    title = format_html("<cite>{}</cite>", source.title)
+    if source.url:
+        title = format_html('<a href="{}" rel="noopener">{}</a>', source.url, title)
+    by = format_html(", {}", source.publisher) if publisher and source.publisher else ""
+    year = format_html(" ({})", source.year) if source.year else ""
+    return title, by, year
+
+
+@register.simple_tag
+def text_section(section_id, heading, text):
+    """A <section> of a record's long text: an <h2> with the id the section is labelled by, then
+    the text in paragraphs. Nothing when there is no text.
+
+    {% text_section "challenge" _("Challenge") initiative.challenge %}"""
+    if not text:
+        return ""
+    return format_html(
+        '<section aria-labelledby="{}"><h2 id="{}">{}</h2>{}</section>',
+        section_id,
+        section_id,
+        heading,
+        linebreaks_filter(text, autoescape=True),
+    )

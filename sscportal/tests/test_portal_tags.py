@@ -1,0 +1,71 @@
+"""The portal's own template tags and filters (sscportal/templatetags/portal.py)."""
+
+from django.template import Context, Template
+from django.utils import translation
+
+from sscportal.templatetags.portal import source_citations, website_link
+from taxonomy.models import Country, Organisation, Source
+
+
+def test_the_country_page_link_names_the_country_to_screen_readers_only():
+    country = Country(name="Côte d'Ivoire <b>", iso2="CI")
+
+    with translation.override("en"):
+        rendered = Template("{% load portal %}({% country_page_link country %})").render(
+            Context({"country": country})
+        )
+
+    assert rendered == (
+        '(<a href="/countries/CI/"><span class="visually-hidden">Côte d&#x27;Ivoire &lt;b&gt;: '
+        "</span>country page</a>)"
+    )
+
+
+def test_an_organisation_is_linked_to_its_website_when_it_has_one():
+    organisation = Organisation(
+        name="Ministry <of> Health", acronym="MoH", website="https://x.org/?a=1&b=2"
+    )
+    assert website_link(organisation) == (
+        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener">Ministry &lt;of&gt; Health (MoH)</a>'
+    )
+    assert website_link(Organisation(name="R&D Agency")) == "R&amp;D Agency"
+
+
+ONLINE = Source(title="Report <1>", url="https://x.org/?a=1&b=2", publisher="UN & Co", year=2021)
+PRINTED = Source(title="Field notes", publisher="", year=None)
+
+
+def test_the_sources_are_cited_in_one_sentence():
+    assert source_citations([ONLINE, PRINTED]) == (
+        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite></a>,'
+        " UN &amp; Co (2021); <cite>Field notes</cite>"
+    )
+
+
+def test_the_publishers_can_be_left_out():
+    assert source_citations([ONLINE], publisher=False) == (
+        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite></a>'
+        " (2021)"
+    )
+
+
+def test_no_sources_cite_nothing():
+    assert source_citations([]) == ""
+
+
+def test_a_text_section_puts_the_text_in_escaped_paragraphs_under_its_heading():
+    with translation.override("en"):
+        rendered = Template(
+            '{% load portal %}{% text_section "results" _("Results") text %}'
+        ).render(Context({"text": "Two <b>hundred</b>\n\nhectares & more"}))
+    assert rendered == (
+        '<section aria-labelledby="results"><h2 id="results">Results</h2>'
+        "<p>Two &lt;b&gt;hundred&lt;/b&gt;</p>\n\n<p>hectares &amp; more</p></section>"
+    )
+
+
+def test_no_text_no_section():
+    rendered = Template('{% load portal %}{% text_section "results" "Results" "" %}').render(
+        Context()
+    )
+    assert rendered == ""
