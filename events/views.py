@@ -104,6 +104,10 @@ def country_events_url(event):
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
     template_name = "events/event_detail.html"
+    preview_messages = {
+        "scheduled": gettext_lazy("This event is scheduled: it becomes public on %(date)s."),
+        "unpublished": gettext_lazy("This event is not public yet (status: %(status)s)."),
+    }
     form = None
 
     def get_queryset(self):
@@ -122,6 +126,8 @@ class EventDetailView(PublishedDetailMixin, DetailView):
             )
         context["parent"] = event.parent if event.parent and event.parent.is_published() else None
         context["country_events_url"] = country_events_url(event)
+        # Once the event has ended, the lists its page links to show past events.
+        context["past"] = f"&when={PAST}" if event.has_ended() else ""
         return context
 
 

@@ -1,4 +1,5 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -28,6 +29,10 @@ class InitiativeListView(FilteredListView):
 class InitiativeDetailView(PublishedDetailMixin, DetailView):
     model = Initiative
     template_name = "initiatives/initiative_detail.html"
+    preview_messages = {
+        "scheduled": _("This case study is scheduled: it becomes public on %(date)s."),
+        "unpublished": _("This case study is not public yet (status: %(status)s)."),
+    }
 
     def get_queryset(self):
         return self.get_base_queryset().prefetch_related(

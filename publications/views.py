@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
@@ -51,6 +52,10 @@ class PublicationListView(FilteredListView):
 class PublicationDetailView(PublishedDetailMixin, DetailView):
     model = Publication
     template_name = "publications/publication_detail.html"
+    preview_messages = {
+        "scheduled": _("This publication is scheduled: it becomes public on %(date)s."),
+        "unpublished": _("This publication is not public yet (status: %(status)s)."),
+    }
 
     def get_queryset(self):
         return self.get_base_queryset().prefetch_related(

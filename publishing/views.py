@@ -1,8 +1,14 @@
 """Views every content type shares: the filtered list of published records, and the detail
 page with staff preview."""
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.dateformat import format as format_date
 from django.views.generic import ListView
+
+from .content import content_for
+from .models import Status
 
 
 class FilteredListView(ListView):
@@ -90,7 +96,14 @@ def active_filters(filterset, request):
 
 class PublishedDetailMixin:
     """Visitors see published records only. Staff allowed to change the model may open drafts,
-    which come with a banner (`is_preview` in the context) and are never cached."""
+    which come with a banner (`is_preview` in the context) and are never cached.
+
+    The page (templates/detail.html) gets the record as `record` too, its list's address and
+    title, and for a preview what the banner says: `preview_messages` has the view's own words
+    for a scheduled record and for one not yet published (with %(date)s and %(status)s).
+    """
+
+    preview_messages = {}
 
     def can_preview(self):
         model = self.model
@@ -106,8 +119,26 @@ class PublishedDetailMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_preview"] = not self.object.is_published()
+        record, meta = self.object, self.model._meta
+        context.update(
+            record=record,
+            list_url=reverse(f"{meta.app_label}:list"),
+            list_title=content_for(self.model).plural,
+            is_preview=not record.is_published(),
+        )
+        if context["is_preview"]:
+            context["preview_message"] = self.preview_message(record)
+            context["edit_url"] = reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
+            )
         return context
+
+    def preview_message(self, record):
+        if record.status == Status.PUBLISHED:  # published, but for a later date
+            date = format_date(timezone.localtime(record.published_at), "j F Y, H:i e")
+            return self.preview_messages["scheduled"] % {"date": date}
+        status = record.get_status_display()
+        return self.preview_messages["unpublished"] % {"status": status}
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -177,11 +178,34 @@ class CountryView(TemplateView):
                 .select_related("country", "parent")
                 .defer(*skipped)[:EVENTS_PER_LIST]
             )
-        return {
-            "upcoming_events": upcoming,
-            "past_events": past,
-            **totals,
-        }
+        events_url = f"{reverse('events:list')}?country={self.country.iso2}"
+        name = self.country.name
+        upcoming_count, past_count = totals["upcoming_total"], totals["past_total"]
+        groups = [
+            {
+                "when": "upcoming",
+                "events": upcoming,
+                "total": upcoming_count,
+                "heading": ngettext(
+                    "%(counter)s upcoming event", "%(counter)s upcoming events", upcoming_count
+                )
+                % {"counter": upcoming_count},
+                "more_url": events_url,
+                "more_text": _("See all upcoming events in %(name)s") % {"name": name},
+            },
+            {
+                "when": "past",
+                "events": past,
+                "total": past_count,
+                "heading": ngettext("%(counter)s past event", "%(counter)s past events", past_count)
+                % {"counter": past_count},
+                "more_url": f"{events_url}&when=past",
+                "more_text": _("See all past events in %(name)s") % {"name": name},
+            },
+        ]
+        for group in groups:
+            group["more"] = group["total"] > len(group["events"])
+        return {"upcoming_events": upcoming, "past_events": past, "event_groups": groups, **totals}
 
     def publications(self):
         """Published publications related to a published case study involving the country, or
