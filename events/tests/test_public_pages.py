@@ -6,12 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from devtools.samples import in_days, utc
+from devtools.samples import count_queries, in_days, titles, utc
 from events.models import DatePrecision, EventFormat, EventKind, RegistrationStatus
 from publishing.models import Status
 
@@ -19,20 +17,6 @@ LIST_URL = "/events/"
 MAX_QUERIES = 10
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    return [event.title for event in response.context["object_list"]]
-
-
-def count_queries(client, url, warm=True):
-    """Queries of one request, with the filter choices already loaded by an earlier one."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response
 
 
 # --- The list -------------------------------------------------------------------------------
