@@ -1,6 +1,6 @@
 """The test suite's factories, a pytest plugin (the root conftest.py loads it): small
-fixtures that make exactly the records a test names. Every app's tests use these; none defines
-its own records elsewhere.
+fixtures that make exactly the records a test names, and a staff member holding given
+permissions. Every app's tests use these; none defines its own records elsewhere.
 
 Each factory fills in what a test does not name with plausible values, and published records
 get a publication date a little in the past, so that they are on the public pages at once.
@@ -10,6 +10,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -290,3 +291,21 @@ def make_publication(db):
         return publication
 
     return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """staff_client(*codenames): the client, logged in as a staff member holding exactly the
+    permissions named ("view_event", "change_initiative", ...)."""
+
+    def login(*codenames):
+        permissions = Permission.objects.filter(codename__in=codenames)
+        assert permissions.count() == len(set(codenames)), codenames
+        user = django_user_model.objects.create_user(
+            "staff", "staff@example.org", "not-used", is_staff=True
+        )
+        user.user_permissions.set(permissions)
+        client.force_login(user)
+        return client
+
+    return login

@@ -8,7 +8,6 @@ import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -141,23 +140,6 @@ def action(client, name, registrations, **extra):
         {"action": name, "_selected_action": [r.pk for r in registrations], **extra},
         follow=name != "export_csv",
     )
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A logged-in staff member holding exactly the given events permissions."""
-
-    def login(*codenames):
-        user = django_user_model.objects.create_user(
-            "staff", "staff@example.org", "not-used", is_staff=True
-        )
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
-        )
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # --- The event changelist --------------------------------------------------------------------

@@ -7,7 +7,6 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,23 +84,6 @@ class FormControls(HTMLParser):
         attrs = dict(attrs)
         if tag in {"select", "input"} and "name" in attrs:
             self.controls.setdefault(attrs["name"], attrs)
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A logged-in staff member holding exactly the given case-study permissions."""
-
-    def login(*codenames):
-        user = django_user_model.objects.create_user(
-            "editor", "editor@example.org", "not-used", is_staff=True
-        )
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="initiatives", codename__in=codenames)
-        )
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # --- The changelist ------------------------------------------------------------------------
