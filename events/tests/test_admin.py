@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.samples import management_form
 from events.admin import neutralise_csv_cell
 from events.models import Event, EventFormat, EventKind, Registration, RegistrationStatus
 from publishing.models import Status
@@ -64,15 +65,6 @@ def register(event, name, status, *, email=None, minutes_ago=0):
         confirmed_at=moment if status == RegistrationStatus.CONFIRMED else None,
         waitlisted_at=moment if status == RegistrationStatus.WAITLISTED else None,
     )
-
-
-def management_form(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def event_form(source, **fields):

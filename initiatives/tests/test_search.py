@@ -9,11 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from devtools.samples import needs_postgresql, titles_found
+from devtools.samples import management_form, needs_postgresql, titles_found
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
 from initiatives.search import build_search_text
 from publishing.models import Status
 from publishing.search import refresh_search_index, search_words
+
+from .admin_forms import case_study_form, country_row
 
 LIST_URL = "/initiatives/"
 pytestmark = pytest.mark.django_db
@@ -110,29 +112,25 @@ def test_removing_a_country_in_the_admin_stops_the_case_being_found_by_it(
     row = initiative.country_roles.get()
     assert found(client, "Kenya") == ["Dairy cooperatives"]
 
-    data = {
-        "title": initiative.title,
-        "slug": initiative.slug,
-        "summary": initiative.summary,
-        "modality": initiative.modality,
-        "status": Status.PUBLISHED,
-        "published_at_0": initiative.published_at.strftime("%Y-%m-%d"),
-        "published_at_1": initiative.published_at.strftime("%H:%M:%S"),
-        "sources": [source.pk],
-        "country_roles-TOTAL_FORMS": "1",
-        "country_roles-INITIAL_FORMS": "1",
-        "country_roles-MIN_NUM_FORMS": "0",
-        "country_roles-MAX_NUM_FORMS": "1000",
-        "country_roles-0-id": str(row.pk),
-        "country_roles-0-initiative": str(initiative.pk),
-        "country_roles-0-country": str(countries["kenya"].pk),
-        "country_roles-0-role": CountryRole.BENEFICIARY,
-        "country_roles-0-DELETE": "on",
-        "organisation_roles-TOTAL_FORMS": "0",
-        "organisation_roles-INITIAL_FORMS": "0",
-        "organisation_roles-MIN_NUM_FORMS": "0",
-        "organisation_roles-MAX_NUM_FORMS": "1000",
-    }
+    data = case_study_form(
+        source,
+        title=initiative.title,
+        slug=initiative.slug,
+        summary=initiative.summary,
+        modality=initiative.modality,
+        status=Status.PUBLISHED,
+        published_at_0=initiative.published_at.strftime("%Y-%m-%d"),
+        published_at_1=initiative.published_at.strftime("%H:%M:%S"),
+        **management_form("country_roles", 1, initial=1),
+        **country_row(
+            0,
+            countries["kenya"],
+            CountryRole.BENEFICIARY,
+            initiative=initiative,
+            row=row,
+            delete=True,
+        ),
+    )
     response = admin_client.post(
         reverse("admin:initiatives_initiative_change", args=[initiative.pk]), data
     )
