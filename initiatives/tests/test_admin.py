@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from PIL import Image
 
-from devtools.samples import management_form
+from devtools.samples import autocomplete, management_form
 from initiatives.models import (
     CountryRole,
     Initiative,
@@ -634,18 +634,9 @@ def test_view_on_site_leads_to_the_public_page(admin_client, make_initiative):
 
 
 def test_autocomplete_finds_countries_for_the_country_rows(admin_client, countries):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "app_label": "initiatives",
-            "model_name": "initiativecountry",
-            "field_name": "country",
-            "term": "ken",
-        },
-    )
+    results = autocomplete(admin_client, "initiatives", "initiativecountry", "country", "ken")
 
-    assert response.status_code == 200
-    assert response.json()["results"] == [{"id": str(countries["kenya"].pk), "text": "Kenya"}]
+    assert results == [{"id": str(countries["kenya"].pk), "text": "Kenya"}]
 
 
 def test_autocomplete_finds_organisations_for_the_organisation_rows(
@@ -654,14 +645,8 @@ def test_autocomplete_finds_organisations_for_the_organisation_rows(
     fao = make_organisation("Food and Agriculture Organization", "FAO")
     make_organisation("United Nations Children's Fund", "UNICEF")
 
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "app_label": "initiatives",
-            "model_name": "initiativeorganisation",
-            "field_name": "organisation",
-            "term": "fao",
-        },
+    results = autocomplete(
+        admin_client, "initiatives", "initiativeorganisation", "organisation", "fao"
     )
 
-    assert response.json()["results"] == [{"id": str(fao.pk), "text": str(fao)}]
+    assert results == [{"id": str(fao.pk), "text": str(fao)}]
