@@ -59,30 +59,20 @@ def test_past_events_are_listed_newest_first(client, make_event):
 @pytest.fixture
 def varied_events(make_event, make_theme, countries):
     health, water = make_theme("Health"), make_theme("Water")
-    make_event(
-        "Freetown webinar",
-        kind=EventKind.WEBINAR,
-        format=EventFormat.ONLINE,
-        country=countries["sierra_leone"],
-        themes=[health],
-        starts_at=in_days(10),
-    )
-    make_event(
-        "Nairobi conference",
-        kind=EventKind.CONFERENCE,
-        format=EventFormat.IN_PERSON,
-        country=countries["kenya"],
-        themes=[water],
-        starts_at=in_days(11),
-    )
-    make_event(
-        "Kingston panel",
-        kind=EventKind.HIGH_LEVEL_PANEL,
-        format=EventFormat.HYBRID,
-        country=countries["jamaica"],
-        themes=[health, water],
-        starts_at=in_days(12),
-    )
+    both = [health, water]
+    for title, kind, event_format, country, themes, days in [
+        ("Freetown webinar", EventKind.WEBINAR, EventFormat.ONLINE, "sierra_leone", [health], 10),
+        ("Nairobi conference", EventKind.CONFERENCE, EventFormat.IN_PERSON, "kenya", [water], 11),
+        ("Kingston panel", EventKind.HIGH_LEVEL_PANEL, EventFormat.HYBRID, "jamaica", both, 12),
+    ]:
+        make_event(
+            title,
+            kind=kind,
+            format=event_format,
+            country=countries[country],
+            themes=themes,
+            starts_at=in_days(days),
+        )
     make_event("Global observance", kind=EventKind.OBSERVANCE, starts_at=in_days(13))
     make_event(
         "Bogota expo 2019",
