@@ -1,6 +1,6 @@
 """The test suite's factories, a pytest plugin (the root conftest.py loads it): small
-fixtures that make exactly the records a test names. Every app's tests use these; none defines
-its own records elsewhere.
+fixtures that make exactly the records a test names, and a staff member holding given
+permissions. Every app's tests use these; none defines its own records elsewhere.
 
 Each factory fills in what a test does not name with plausible values, and published records
 get a publication date a little in the past, so that they are on the public pages at once.
@@ -10,6 +10,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +24,29 @@ from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 from .samples import in_days
 
 _counter = itertools.count(1)
+
+
+def _publishable(kind, title, status, published_at, fields):
+    """What every content type's record needs: a title ("<kind> <number>" unless given), a slug
+    (unless given in `fields`), the status and the publication date; a published record without
+    one gets a date a little in the past, the later made the earlier."""
+    number = next(_counter)
+    title = title or f"{kind} {number}"
+    if published_at is None and status == Status.PUBLISHED:
+        published_at = timezone.now() - timedelta(days=1, minutes=number)
+    return {
+        "title": title,
+        "slug": fields.pop("slug", f"{slugify(title)}-{number}"),
+        "status": status,
+        "published_at": published_at,
+    }
+
+
+def _set_related(record, **related):
+    """The record, its many-to-many relations set to the records given for each."""
+    for name, records in related.items():
+        getattr(record, name).set(records)
+    return record
 
 
 @pytest.fixture
@@ -147,30 +171,17 @@ def make_initiative(db):
         sources=(),
         **fields,
     ):
-        number = next(_counter)
-        title = title or f"Case study {number}"
-        if published_at is None and status == Status.PUBLISHED:
-            published_at = timezone.now() - timedelta(days=1, minutes=number)
+        record = _publishable("Case study", title, status, published_at, fields)
         fields.setdefault("modality", Modality.BILATERAL)
-        fields.setdefault("summary", f"Summary of {title}.")
-        initiative = Initiative.objects.create(
-            title=title,
-            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
-            status=status,
-            published_at=published_at,
-            **fields,
-        )
+        fields.setdefault("summary", f"Summary of {record['title']}.")
+        initiative = Initiative.objects.create(**record, **fields)
         for country, role in (countries or {}).items():
             InitiativeCountry.objects.create(initiative=initiative, country=country, role=role)
         for organisation, role in (organisations or {}).items():
             InitiativeOrganisation.objects.create(
                 initiative=initiative, organisation=organisation, role=role
             )
-        initiative.regions.set(regions)
-        initiative.themes.set(themes)
-        initiative.sdgs.set(sdgs)
-        initiative.sources.set(sources)
-        return initiative
+        return _set_related(initiative, regions=regions, themes=themes, sdgs=sdgs, sources=sources)
 
     return make
 
@@ -193,27 +204,18 @@ def make_event(db):
         sources=(),
         **fields,
     ):
-        number = next(_counter)
-        title = title or f"Event {number}"
+        record = _publishable("Event", title, status, published_at, fields)
         starts_at = starts_at or in_days(30)
-        if published_at is None and status == Status.PUBLISHED:
-            published_at = timezone.now() - timedelta(days=1, minutes=number)
         fields.setdefault("kind", EventKind.CONFERENCE)
         fields.setdefault("format", EventFormat.IN_PERSON)
-        fields.setdefault("summary", f"About {title}.")
+        fields.setdefault("summary", f"About {record['title']}.")
         event = Event.objects.create(
-            title=title,
-            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
+            **record,
             starts_at=starts_at,
             ends_at=ends_at or starts_at + timedelta(hours=hours),
-            status=status,
-            published_at=published_at,
             **fields,
         )
-        event.themes.set(themes)
-        event.organisers.set(organisers)
-        event.sources.set(sources)
-        return event
+        return _set_related(event, themes=themes, organisers=organisers, sources=sources)
 
     return make
 
@@ -261,32 +263,43 @@ def make_publication(db):
         document=None,
         **fields,
     ):
-        number = next(_counter)
-        title = title or f"Publication {number}"
-        if published_at is None and status == Status.PUBLISHED:
-            published_at = timezone.now() - timedelta(days=1, minutes=number)
+        record = _publishable("Publication", title, status, published_at, fields)
         fields.setdefault("kind", PublicationKind.REPORT)
         fields.setdefault("year", 2021)
-        fields.setdefault("summary", f"About {title}.")
+        fields.setdefault("summary", f"About {record['title']}.")
         if document is None:
             fields.setdefault("document_note", "The portal may not share this document.")
-        publication = Publication(
-            title=title,
-            slug=fields.pop("slug", f"{slugify(title)}-{number}"),
-            status=status,
-            published_at=published_at,
-            **fields,
-        )
+        publication = Publication(**record, **fields)
         if document is not None:
             publication.document = ContentFile(document, name="upload.pdf")
         publication.save()
-        publication.publishers.set(publishers)
-        publication.authors.set(authors)
-        publication.initiatives.set(initiatives)
-        publication.events.set(events)
-        publication.themes.set(themes)
-        publication.sdgs.set(sdgs)
-        publication.sources.set(sources)
-        return publication
+        return _set_related(
+            publication,
+            publishers=publishers,
+            authors=authors,
+            initiatives=initiatives,
+            events=events,
+            themes=themes,
+            sdgs=sdgs,
+            sources=sources,
+        )
 
     return make
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    """staff_client(*codenames): the client, logged in as a staff member holding exactly the
+    permissions named ("view_event", "change_initiative", ...)."""
+
+    def login(*codenames):
+        permissions = Permission.objects.filter(codename__in=codenames)
+        assert permissions.count() == len(set(codenames)), codenames
+        user = django_user_model.objects.create_user(
+            "staff", "staff@example.org", "not-used", is_staff=True
+        )
+        user.user_permissions.set(permissions)
+        client.force_login(user)
+        return client
+
+    return login

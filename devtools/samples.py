@@ -1,13 +1,24 @@
 """Sample data the tests build their input from: the bytes of a PDF and of an image, whole
-hours in UTC, a registration form's fields, and the links in a portal e-mail."""
+hours in UTC, a registration form's fields, an admin formset's management form, and the links in
+a portal e-mail; and what several apps' tests read back: the titles a list shows, the queries a
+page makes, an admin autocomplete's answer."""
 
 import io
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+
+needs_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL full-text search: run with DATABASE_URL pointing at PostgreSQL",
+)
 
 
 def pdf_bytes(pages=1, padding=0):
@@ -55,6 +66,16 @@ def form_data(**fields):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def management_form(prefix, total, initial=0):
+    """The management form of an admin inline's formset."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
 LINK = re.compile(r"https?://[^\s\"<>]+")
 
 
@@ -70,3 +91,36 @@ def links_in(message):
             and not p.startswith("/events/registration/confirm/")
         ],
     }
+
+
+def titles(response):
+    """The titles of the records a list page shows, in order."""
+    return [record.title for record in response.context["object_list"]]
+
+
+def titles_found(client, url, query, **params):
+    """The titles the list page at `url` shows for the search `query`."""
+    response = client.get(url, {"q": query, **params})
+    assert response.status_code == 200
+    return titles(response)
+
+
+def count_queries(client, url, warm=True):
+    """Queries of one request. `warm`: as a running server answers it, with the filter choices
+    already loaded by an earlier request (core/choice_cache.py)."""
+    if warm:
+        client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), response
+
+
+def autocomplete(admin_client, app_label, model_name, field_name, term):
+    """What the admin's autocomplete answers for `term` in the field of that model's form."""
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": term},
+    )
+    assert response.status_code == 200
+    return response.json()["results"]

@@ -8,13 +8,13 @@ import smtplib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.samples import management_form
 from events.admin import neutralise_csv_cell
 from events.models import Event, EventFormat, EventKind, Registration, RegistrationStatus
 from publishing.models import Status
@@ -37,22 +37,6 @@ def event_url(event):
     return reverse("admin:events_event_change", args=[event.pk])
 
 
-def make_event(title=None, *, starts_at=None, hours=2, **fields):
-    number = next(_numbers)
-    title = title or f"Event {number}"
-    starts_at = starts_at or (timezone.now() + timedelta(days=30)).replace(microsecond=0)
-    fields.setdefault("kind", EventKind.CONFERENCE)
-    fields.setdefault("status", Status.PUBLISHED)
-    return Event.objects.create(
-        title=title,
-        slug=f"event-{number}",
-        summary=f"About {title}.",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(hours=hours),
-        **fields,
-    )
-
-
 def register(event, name, status, *, email=None, minutes_ago=0):
     """A registration as the services leave it, `minutes_ago` setting the queue order."""
     moment = timezone.now() - timedelta(minutes=minutes_ago)
@@ -65,15 +49,6 @@ def register(event, name, status, *, email=None, minutes_ago=0):
         confirmed_at=moment if status == RegistrationStatus.CONFIRMED else None,
         waitlisted_at=moment if status == RegistrationStatus.WAITLISTED else None,
     )
-
-
-def management_form(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def event_form(source, **fields):
@@ -143,28 +118,11 @@ def action(client, name, registrations, **extra):
     )
 
 
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A logged-in staff member holding exactly the given events permissions."""
-
-    def login(*codenames):
-        user = django_user_model.objects.create_user(
-            "staff", "staff@example.org", "not-used", is_staff=True
-        )
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="events", codename__in=codenames)
-        )
-        client.force_login(user)
-        return client
-
-    return login
-
-
 # --- The event changelist --------------------------------------------------------------------
 
 
 def test_changelist_shows_the_start_in_the_events_zone_and_the_registration_figures(
-    admin_client, db
+    admin_client, make_event
 ):
     event = make_event(
         "Expo 2021",
@@ -189,7 +147,7 @@ def test_changelist_shows_the_start_in_the_events_zone_and_the_registration_figu
     assert '<td class="field-pending">1</td>' in html
 
 
-def test_changelist_shows_a_dash_for_no_capacity(admin_client, db):
+def test_changelist_shows_a_dash_for_no_capacity(admin_client, make_event):
     make_event(capacity=None)
 
     html = admin_client.get(reverse(EVENTS)).content.decode()
@@ -197,7 +155,7 @@ def test_changelist_shows_a_dash_for_no_capacity(admin_client, db):
     assert '<td class="field-places">0 / —</td>' in html
 
 
-def test_changelist_query_count_does_not_grow_with_the_number_of_events(admin_client, db):
+def test_changelist_query_count_does_not_grow_with_the_number_of_events(admin_client, make_event):
     def count_queries():
         with CaptureQueriesContext(connection) as queries:
             response = admin_client.get(reverse(EVENTS))
@@ -220,7 +178,7 @@ def test_changelist_query_count_does_not_grow_with_the_number_of_events(admin_cl
     assert with_one[0] == with_twenty[0]
 
 
-def test_changelist_filters_by_start_year(admin_client, db):
+def test_changelist_filters_by_start_year(admin_client, make_event):
     make_event("In 2021", starts_at=datetime(2021, 9, 10, 13, tzinfo=UTC))
     make_event("In 2024", starts_at=datetime(2024, 3, 1, 13, tzinfo=UTC))
 
@@ -230,7 +188,7 @@ def test_changelist_filters_by_start_year(admin_client, db):
     assert "?year=2024" in response.content.decode()
 
 
-def test_search_finds_an_event_by_city(admin_client, db):
+def test_search_finds_an_event_by_city(admin_client, make_event):
     make_event("In Nairobi", city="Nairobi")
     make_event("In Bangkok", city="Bangkok")
 
@@ -260,7 +218,7 @@ def test_times_are_read_in_the_time_zone_being_saved(admin_client, source):
     assert event.starts_at == datetime(2021, 9, 10, 2, 0, tzinfo=UTC)
 
 
-def test_change_form_shows_times_in_the_events_zone(admin_client, db):
+def test_change_form_shows_times_in_the_events_zone(admin_client, make_event):
     event = make_event(
         starts_at=datetime(2021, 9, 10, 13, 0, tzinfo=UTC), time_zone="America/New_York"
     )
@@ -311,7 +269,7 @@ def test_an_unknown_time_zone_is_a_form_error(admin_client, source):
 
 
 def test_raising_the_capacity_promotes_the_waiting_list_in_order_and_tells_them(
-    admin_client, source, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, source, mailoutbox, django_capture_on_commit_callbacks, make_event
 ):
     event = make_event("Full conference", capacity=1, registration_enabled=True)
     event.sources.set([source])
@@ -342,7 +300,7 @@ def test_raising_the_capacity_promotes_the_waiting_list_in_order_and_tells_them(
 
 
 def test_saving_without_free_places_promotes_nobody(
-    admin_client, source, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, source, mailoutbox, django_capture_on_commit_callbacks, make_event
 ):
     event = make_event(capacity=1, registration_enabled=True)
     event.sources.set([source])
@@ -362,7 +320,9 @@ def test_saving_without_free_places_promotes_nobody(
 # --- The registration actions ----------------------------------------------------------------
 
 
-def test_resend_action_sends_the_email_that_fits_each_registration(admin_client, db, mailoutbox):
+def test_resend_action_sends_the_email_that_fits_each_registration(
+    admin_client, make_event, mailoutbox
+):
     event = make_event("Expo")
     confirmed = register(event, "Confirmed", RegistrationStatus.CONFIRMED)
     waiting = register(event, "Waiting", RegistrationStatus.WAITLISTED)
@@ -379,7 +339,7 @@ def test_resend_action_sends_the_email_that_fits_each_registration(admin_client,
 
 
 def test_resend_action_keeps_the_registration_and_its_error_when_sending_fails(
-    admin_client, db, settings
+    admin_client, make_event, settings
 ):
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     registration = register(make_event(), "Unlucky", RegistrationStatus.CONFIRMED)
@@ -397,7 +357,7 @@ def test_resend_action_keeps_the_registration_and_its_error_when_sending_fails(
 
 
 def test_cancel_action_gives_the_place_to_the_first_on_the_waiting_list(
-    admin_client, db, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, make_event, mailoutbox, django_capture_on_commit_callbacks
 ):
     event = make_event("Expo", capacity=1, registration_enabled=True)
     leaving = register(event, "Leaving", RegistrationStatus.CONFIRMED, minutes_ago=60)
@@ -423,7 +383,7 @@ def test_cancel_action_gives_the_place_to_the_first_on_the_waiting_list(
     }
 
 
-def test_cancel_action_leaves_an_already_cancelled_registration_alone(admin_client, db):
+def test_cancel_action_leaves_an_already_cancelled_registration_alone(admin_client, make_event):
     registration = register(make_event(), "Gone", RegistrationStatus.CANCELLED)
 
     response = action(admin_client, "cancel_registrations", [registration])
@@ -436,7 +396,7 @@ def test_cancel_action_leaves_an_already_cancelled_registration_alone(admin_clie
 HOSTILE_NAMES = ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tX", "\rY"]
 
 
-def test_export_action_writes_a_csv_that_spreadsheets_do_not_evaluate(admin_client, db):
+def test_export_action_writes_a_csv_that_spreadsheets_do_not_evaluate(admin_client, make_event):
     event = make_event("Expo", starts_at=datetime(2031, 9, 10, 13, tzinfo=UTC))
     registrations = [
         register(event, name, RegistrationStatus.CONFIRMED, minutes_ago=10 - number)
@@ -493,7 +453,7 @@ def test_neutralise_csv_cell(value, cell):
     assert neutralise_csv_cell(value) == cell
 
 
-def test_the_registration_admin_offers_no_add_and_no_editable_field(admin_client, db):
+def test_the_registration_admin_offers_no_add_and_no_editable_field(admin_client, make_event):
     registration = register(make_event(), "Someone", RegistrationStatus.PENDING)
 
     assert admin_client.get(reverse("admin:events_registration_add")).status_code == 403
@@ -505,7 +465,7 @@ def test_the_registration_admin_offers_no_add_and_no_editable_field(admin_client
 # --- Permissions -----------------------------------------------------------------------------
 
 
-def test_staff_without_registration_permissions_see_no_registrants(staff_client, db):
+def test_staff_without_registration_permissions_see_no_registrants(staff_client, make_event):
     client = staff_client("view_event", "change_event")
     event = make_event()
     register(event, "Private Person", RegistrationStatus.CONFIRMED, email="private@example.org")
@@ -518,7 +478,7 @@ def test_staff_without_registration_permissions_see_no_registrants(staff_client,
     assert "Private Person" not in html
 
 
-def test_staff_with_the_view_permission_see_registrants_on_the_event(staff_client, db):
+def test_staff_with_the_view_permission_see_registrants_on_the_event(staff_client, make_event):
     client = staff_client("view_event", "view_registration")
     event = make_event()
     register(event, "Visible Person", RegistrationStatus.CONFIRMED, email="visible@example.org")
@@ -528,7 +488,7 @@ def test_staff_with_the_view_permission_see_registrants_on_the_event(staff_clien
     assert "visible@example.org" in html
 
 
-def test_staff_without_the_export_permission_are_not_offered_the_export(staff_client, db):
+def test_staff_without_the_export_permission_are_not_offered_the_export(staff_client, make_event):
     client = staff_client("view_registration", "change_registration")
     registration = register(make_event(), "Someone", RegistrationStatus.CONFIRMED)
 
@@ -542,7 +502,7 @@ def test_staff_without_the_export_permission_are_not_offered_the_export(staff_cl
     assert not posted["Content-Type"].startswith("text/csv")
 
 
-def test_staff_with_the_export_permission_can_export(staff_client, db):
+def test_staff_with_the_export_permission_can_export(staff_client, make_event):
     client = staff_client("view_registration", "export_registration")
     registration = register(make_event(), "Someone", RegistrationStatus.CONFIRMED)
 

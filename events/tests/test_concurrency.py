@@ -10,7 +10,6 @@ Needs PostgreSQL (DATABASE_URL=postgres://...): SQLite serialises every write tr
 """
 
 import contextlib
-import itertools
 import random
 import threading
 import traceback
@@ -23,8 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from events import emails, services
-from events.models import Event, EventKind, Registration, RegistrationStatus
-from publishing.models import Status
+from events.models import Registration, RegistrationStatus
 
 pytestmark = [
     pytest.mark.skipif(
@@ -42,7 +40,6 @@ RUNS = 20
 # test-only delay is needed to make the race show; 5 control runs are plenty.
 CONTROL_RUNS = 5
 CAPACITY = 10
-_numbers = itertools.count(1)
 
 
 class Crowd:
@@ -108,22 +105,16 @@ class Crowd:
         return results, failures
 
 
-def make_event(capacity=CAPACITY):
-    number = next(_numbers)
-    now = timezone.now()
-    return Event.objects.create(
-        title=f"Concurrency test {number}",
-        slug=f"concurrency-test-{number}",
-        summary="An event to register for all at once.",
-        kind=EventKind.CONFERENCE,
-        status=Status.PUBLISHED,
-        published_at=now - timedelta(days=1),
-        starts_at=now + timedelta(days=30),
-        ends_at=now + timedelta(days=30, hours=2),
-        registration_enabled=True,
-        capacity=capacity,
-        waiting_list=True,
-    )
+@pytest.fixture
+def new_event(make_event):
+    """new_event(): a published event taking registrations, CAPACITY places and a waiting list."""
+    return lambda: make_event(registration_enabled=True, capacity=CAPACITY, waiting_list=True)
+
+
+@pytest.fixture
+def without_the_lock(monkeypatch):
+    """The control runs: the services no longer lock the event row."""
+    monkeypatch.setattr(services, "LOCK_EVENT_ROW", False)
 
 
 def add_registration(event, number, **fields):
@@ -160,10 +151,9 @@ def email_errors(event):
 # --- Confirming: 50 people, 10 places ------------------------------------------------------
 
 
-def confirm_fifty(crowd, run):
-    """50 pending registrations confirmed at once: the event, its statuses, the outcomes the
-    services reported, and the failures."""
-    event = make_event()
+def confirm_fifty(crowd, event, run):
+    """50 pending registrations for `event` confirmed at once: the event, its statuses, the
+    outcomes the services reported, and the failures."""
     mail.outbox.clear()
     pks = [add_registration(event, f"{run}-{number}").pk for number in range(50)]
     results, failures = crowd.run(services.confirm, pks)
@@ -171,10 +161,10 @@ def confirm_fifty(crowd, run):
     return event, statuses(event), outcomes, failures
 
 
-def test_parallel_confirmations_fill_the_places_exactly_and_waitlist_the_rest():
+def test_parallel_confirmations_fill_the_places_exactly_and_waitlist_the_rest(new_event):
     with Crowd(50) as crowd:
         for run in range(RUNS):
-            event, counts, outcomes, failures = confirm_fifty(crowd, run)
+            event, counts, outcomes, failures = confirm_fifty(crowd, new_event(), run)
             assert failures == [], f"run {run}:\n" + "\n".join(failures)
             assert counts == {
                 RegistrationStatus.CONFIRMED: CAPACITY,
@@ -194,12 +184,11 @@ def test_parallel_confirmations_fill_the_places_exactly_and_waitlist_the_rest():
             assert sent_emails(event) == expected, f"run {run}"
 
 
-def test_control_without_the_lock_parallel_confirmations_oversell(monkeypatch):
-    monkeypatch.setattr(services, "LOCK_EVENT_ROW", False)
+def test_control_without_the_lock_parallel_confirmations_oversell(without_the_lock, new_event):
     confirmed = []
     with Crowd(50) as crowd:
         for run in range(CONTROL_RUNS):
-            _event, counts, _outcomes, failures = confirm_fifty(crowd, run)
+            _event, counts, _outcomes, failures = confirm_fifty(crowd, new_event(), run)
             assert failures == [], f"run {run}:\n" + "\n".join(failures)
             confirmed.append(counts[RegistrationStatus.CONFIRMED])
     assert max(confirmed) > CAPACITY, (
@@ -211,11 +200,10 @@ def test_control_without_the_lock_parallel_confirmations_oversell(monkeypatch):
 # --- Cancelling: 10 confirmed leave at once, 20 wait --------------------------------------------
 
 
-def cancel_ten(crowd, run):
-    """10 confirmed and 20 waitlisted; the 10 confirmed cancel at once. Returns the queue's
-    first 10 (in waiting-list order), the event's statuses, the confirmed, the promoted as the
-    services reported them, and the failures."""
-    event = make_event()
+def cancel_ten(crowd, event, run):
+    """10 confirmed and 20 waitlisted for `event`; the 10 confirmed cancel at once. Returns the
+    queue's first 10 (in waiting-list order), the event's statuses, the confirmed, the promoted
+    as the services reported them, and the failures."""
     now = timezone.now()
     confirmed = [
         add_registration(
@@ -254,10 +242,12 @@ def cancel_ten(crowd, run):
     return event, first_ten, statuses(event), now_confirmed, promoted, failures
 
 
-def test_parallel_cancellations_give_the_places_to_the_waiting_list_in_order():
+def test_parallel_cancellations_give_the_places_to_the_waiting_list_in_order(new_event):
     with Crowd(10) as crowd:
         for run in range(RUNS):
-            event, first_ten, counts, confirmed, promoted, failures = cancel_ten(crowd, run)
+            event, first_ten, counts, confirmed, promoted, failures = cancel_ten(
+                crowd, new_event(), run
+            )
             assert failures == [], f"run {run}:\n" + "\n".join(failures)
             assert counts == {
                 RegistrationStatus.CONFIRMED: CAPACITY,
@@ -277,12 +267,15 @@ def test_parallel_cancellations_give_the_places_to_the_waiting_list_in_order():
             assert sent_emails(event) == expected, f"run {run}"
 
 
-def test_control_without_the_lock_parallel_cancellations_break_the_queue(monkeypatch):
-    monkeypatch.setattr(services, "LOCK_EVENT_ROW", False)
+def test_control_without_the_lock_parallel_cancellations_break_the_queue(
+    without_the_lock, new_event
+):
     broken = []
     with Crowd(10) as crowd:
         for run in range(CONTROL_RUNS):
-            _event, first_ten, counts, confirmed, promoted, failures = cancel_ten(crowd, run)
+            _event, first_ten, counts, confirmed, promoted, failures = cancel_ten(
+                crowd, new_event(), run
+            )
             assert failures == [], f"run {run}:\n" + "\n".join(failures)
             correct = (
                 counts[RegistrationStatus.CONFIRMED] == CAPACITY
@@ -296,10 +289,10 @@ def test_control_without_the_lock_parallel_cancellations_break_the_queue(monkeyp
 # --- The same address registering at once ------------------------------------------------------
 
 
-def test_the_same_address_registering_in_parallel_gets_one_registration():
+def test_the_same_address_registering_in_parallel_gets_one_registration(new_event):
     with Crowd(20) as crowd:
         for run in range(5):
-            event = make_event()
+            event = new_event()
             mail.outbox.clear()
             # The same address as people type it: the services store it lower-cased.
             spellings = ["same@example.org", "Same@Example.org", " SAME@example.org "]

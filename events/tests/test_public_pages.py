@@ -6,33 +6,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from devtools.samples import in_days, utc
+from devtools.samples import count_queries, in_days, titles, utc
 from events.models import DatePrecision, EventFormat, EventKind, RegistrationStatus
 from publishing.models import Status
 
 LIST_URL = "/events/"
 MAX_QUERIES = 10
+FILTERED_LIST = f"{LIST_URL}?region=africa&theme=health&country=KE&kind=side-event&format=in-person"
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    return [event.title for event in response.context["object_list"]]
-
-
-def count_queries(client, url, warm=True):
-    """Queries of one request, with the filter choices already loaded by an earlier one."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response
 
 
 # --- The list -------------------------------------------------------------------------------
@@ -75,30 +60,20 @@ def test_past_events_are_listed_newest_first(client, make_event):
 @pytest.fixture
 def varied_events(make_event, make_theme, countries):
     health, water = make_theme("Health"), make_theme("Water")
-    make_event(
-        "Freetown webinar",
-        kind=EventKind.WEBINAR,
-        format=EventFormat.ONLINE,
-        country=countries["sierra_leone"],
-        themes=[health],
-        starts_at=in_days(10),
-    )
-    make_event(
-        "Nairobi conference",
-        kind=EventKind.CONFERENCE,
-        format=EventFormat.IN_PERSON,
-        country=countries["kenya"],
-        themes=[water],
-        starts_at=in_days(11),
-    )
-    make_event(
-        "Kingston panel",
-        kind=EventKind.HIGH_LEVEL_PANEL,
-        format=EventFormat.HYBRID,
-        country=countries["jamaica"],
-        themes=[health, water],
-        starts_at=in_days(12),
-    )
+    both = [health, water]
+    for title, kind, event_format, country, themes, days in [
+        ("Freetown webinar", EventKind.WEBINAR, EventFormat.ONLINE, "sierra_leone", [health], 10),
+        ("Nairobi conference", EventKind.CONFERENCE, EventFormat.IN_PERSON, "kenya", [water], 11),
+        ("Kingston panel", EventKind.HIGH_LEVEL_PANEL, EventFormat.HYBRID, "jamaica", both, 12),
+    ]:
+        make_event(
+            title,
+            kind=kind,
+            format=event_format,
+            country=countries[country],
+            themes=themes,
+            starts_at=in_days(days),
+        )
     make_event("Global observance", kind=EventKind.OBSERVANCE, starts_at=in_days(13))
     make_event(
         "Bogota expo 2019",
@@ -244,35 +219,28 @@ def make_full_events(make_event, make_theme, make_organisation, countries, sourc
     return make
 
 
-def test_the_list_makes_the_same_few_queries_for_one_and_for_fifty_events(client, make_full_events):
-    make_full_events(1)
-    with_one, response = count_queries(client, LIST_URL)
-    assert len(titles(response)) == 2  # the side event and its main event
-
-    make_full_events(49)
-    with_fifty, response = count_queries(client, LIST_URL)
-    assert len(titles(response)) == 20
-
-    print(f"\nevent list: {with_one} queries with 1 event, {with_fifty} with 50")
-    assert with_one == with_fifty
-    assert with_fifty <= MAX_QUERIES
-
-
-def test_a_filtered_list_makes_the_same_few_queries_for_one_and_for_fifty_events(
-    client, make_full_events
+@pytest.mark.parametrize(
+    ("url", "listed_with_one", "in_all_with_fifty"),
+    [
+        (LIST_URL, 2, 51),  # the side events and their main event
+        (FILTERED_LIST, 1, 50),
+    ],
+    ids=["plain", "filtered"],
+)
+def test_the_list_makes_the_same_few_queries_for_one_and_for_fifty_events(
+    client, make_full_events, url, listed_with_one, in_all_with_fifty
 ):
-    url = f"{LIST_URL}?region=africa&theme=health&country=KE&kind=side-event&format=in-person"
     make_full_events(1)
     with_one, response = count_queries(client, url)
-    assert len(titles(response)) == 1
+    assert len(titles(response)) == listed_with_one
     assert not response.context["filter"].form.errors
 
     make_full_events(49)
     with_fifty, response = count_queries(client, url)
     assert len(titles(response)) == 20
-    assert response.context["paginator"].count == 50
+    assert response.context["paginator"].count == in_all_with_fifty
 
-    print(f"\nfiltered event list: {with_one} queries with 1 event, {with_fifty} with 50")
+    print(f"\nevent list {url}: {with_one} queries with 1 event, {with_fifty} with 50")
     assert with_one == with_fifty
     assert with_fifty <= MAX_QUERIES
 

@@ -7,7 +7,6 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from PIL import Image
 
+from devtools.samples import autocomplete, management_form
 from initiatives.models import (
     CountryRole,
     Initiative,
@@ -23,6 +23,8 @@ from initiatives.models import (
     OrganisationRole,
 )
 from publishing.models import Status
+
+from .admin_forms import case_study_form, country_row
 
 CHANGELIST = "admin:initiatives_initiative_changelist"
 ADD = "admin:initiatives_initiative_add"
@@ -44,35 +46,6 @@ def png_bytes(size=(4, 3)):
     return buffer.getvalue()
 
 
-def management_form(prefix, total, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def case_study_form(source, **fields):
-    """What the add form posts for a minimal draft, with no country or organisation rows."""
-    data = {
-        "title": "Brazil shares rice farming with Mali",
-        "slug": "brazil-rice-mali",
-        "summary": "Brazilian experts trained farmers in Mali.",
-        "modality": Modality.BILATERAL,
-        "status": Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "sources": [source.pk],
-        "budget_currency": "",
-        "image_alt": "",
-        **management_form("country_roles", 0),
-        **management_form("organisation_roles", 0),
-    }
-    data.update(fields)
-    return data
-
-
 class FormControls(HTMLParser):
     """The attributes of every named <select> and <input> of a page, by name."""
 
@@ -85,23 +58,6 @@ class FormControls(HTMLParser):
         attrs = dict(attrs)
         if tag in {"select", "input"} and "name" in attrs:
             self.controls.setdefault(attrs["name"], attrs)
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    """A logged-in staff member holding exactly the given case-study permissions."""
-
-    def login(*codenames):
-        user = django_user_model.objects.create_user(
-            "editor", "editor@example.org", "not-used", is_staff=True
-        )
-        user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label="initiatives", codename__in=codenames)
-        )
-        client.force_login(user)
-        return client
-
-    return login
 
 
 # --- The changelist ------------------------------------------------------------------------
@@ -320,12 +276,8 @@ def test_adding_a_case_study_saves_it_with_its_countries_organisations_and_topic
         start_year="2018",
         end_year="2020",
         **management_form("country_roles", 2),
-        **{
-            "country_roles-0-country": countries["cambodia"].pk,
-            "country_roles-0-role": CountryRole.PROVIDER,
-            "country_roles-1-country": countries["colombia"].pk,
-            "country_roles-1-role": CountryRole.BENEFICIARY,
-        },
+        **country_row(0, countries["cambodia"], CountryRole.PROVIDER),
+        **country_row(1, countries["colombia"], CountryRole.BENEFICIARY),
         **management_form("organisation_roles", 1),
         **{
             "organisation_roles-0-organisation": jica.pk,
@@ -384,15 +336,10 @@ def test_editing_a_case_study_updates_it_and_its_country_rows(
         summary="A new summary.",
         status=Status.IN_REVIEW,
         **management_form("country_roles", 2, initial=1),
-        **{
-            "country_roles-0-id": chile.pk,
-            "country_roles-0-initiative": initiative.pk,
-            "country_roles-0-country": countries["chile"].pk,
-            "country_roles-0-role": CountryRole.PROVIDER,
-            "country_roles-1-initiative": initiative.pk,
-            "country_roles-1-country": countries["jamaica"].pk,
-            "country_roles-1-role": CountryRole.BENEFICIARY,
-        },
+        **country_row(
+            0, countries["chile"], CountryRole.PROVIDER, initiative=initiative, row=chile
+        ),
+        **country_row(1, countries["jamaica"], CountryRole.BENEFICIARY, initiative=initiative),
     )
 
     response = admin_client.post(change_url(initiative), data)
@@ -424,17 +371,17 @@ def test_editing_can_remove_a_country_row(admin_client, make_initiative, countri
         title=initiative.title,
         slug=initiative.slug,
         **management_form("country_roles", 2, initial=2),
-        **{
-            "country_roles-0-id": jamaica.pk,
-            "country_roles-0-initiative": initiative.pk,
-            "country_roles-0-country": countries["jamaica"].pk,
-            "country_roles-0-role": CountryRole.BENEFICIARY,
-            "country_roles-1-id": chile.pk,
-            "country_roles-1-initiative": initiative.pk,
-            "country_roles-1-country": countries["chile"].pk,
-            "country_roles-1-role": CountryRole.PROVIDER,
-            "country_roles-1-DELETE": "on",
-        },
+        **country_row(
+            0, countries["jamaica"], CountryRole.BENEFICIARY, initiative=initiative, row=jamaica
+        ),
+        **country_row(
+            1,
+            countries["chile"],
+            CountryRole.PROVIDER,
+            initiative=initiative,
+            row=chile,
+            delete=True,
+        ),
     )
 
     response = admin_client.post(change_url(initiative), data)
@@ -687,18 +634,9 @@ def test_view_on_site_leads_to_the_public_page(admin_client, make_initiative):
 
 
 def test_autocomplete_finds_countries_for_the_country_rows(admin_client, countries):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "app_label": "initiatives",
-            "model_name": "initiativecountry",
-            "field_name": "country",
-            "term": "ken",
-        },
-    )
+    results = autocomplete(admin_client, "initiatives", "initiativecountry", "country", "ken")
 
-    assert response.status_code == 200
-    assert response.json()["results"] == [{"id": str(countries["kenya"].pk), "text": "Kenya"}]
+    assert results == [{"id": str(countries["kenya"].pk), "text": "Kenya"}]
 
 
 def test_autocomplete_finds_organisations_for_the_organisation_rows(
@@ -707,14 +645,8 @@ def test_autocomplete_finds_organisations_for_the_organisation_rows(
     fao = make_organisation("Food and Agriculture Organization", "FAO")
     make_organisation("United Nations Children's Fund", "UNICEF")
 
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "app_label": "initiatives",
-            "model_name": "initiativeorganisation",
-            "field_name": "organisation",
-            "term": "fao",
-        },
+    results = autocomplete(
+        admin_client, "initiatives", "initiativeorganisation", "organisation", "fao"
     )
 
-    assert response.json()["results"] == [{"id": str(fao.pk), "text": str(fao)}]
+    assert results == [{"id": str(fao.pk), "text": str(fao)}]

@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from initiatives.models import Initiative, Modality
+from initiatives.models import Initiative
 from publishing.models import Status
+
+from .admin_forms import case_study_form
 
 ADD = "admin:initiatives_initiative_add"
 
@@ -46,23 +48,17 @@ def upload(content, name="holiday-photo.png", content_type="image/png"):
 
 
 def form_data(source, **fields):
-    data = {
-        "title": "Chilean food labelling in the Caribbean",
-        "slug": "chile-food-labelling",
-        "summary": "Chile shared its food labelling law.",
-        "modality": Modality.BILATERAL,
-        "status": Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "sources": [source.pk],
-        "image_alt": "Front-of-pack warning labels",
-        "country_roles-TOTAL_FORMS": "0",
-        "country_roles-INITIAL_FORMS": "0",
-        "organisation_roles-TOTAL_FORMS": "0",
-        "organisation_roles-INITIAL_FORMS": "0",
-    }
-    data.update(fields)
-    return data
+    """The add form of a draft about Chile's food labels, its image described."""
+    return case_study_form(
+        source,
+        **{
+            "title": "Chilean food labelling in the Caribbean",
+            "slug": "chile-food-labelling",
+            "summary": "Chile shared its food labelling law.",
+            "image_alt": "Front-of-pack warning labels",
+            **fields,
+        },
+    )
 
 
 def stored_files(settings):

@@ -438,40 +438,20 @@ def test_without_sorting_the_newest_publication_comes_first(client, three_for_so
 def test_filters_combine_so_a_case_study_must_match_all_of_them(
     client, make_initiative, make_theme, countries, sdgs
 ):
-    health = make_theme("Health")
-    make_initiative(
-        "Matches everything",
-        modality=Modality.TRIANGULAR,
-        countries={countries["sierra_leone"]: BENEFICIARY},
-        themes=[health],
-        sdgs=[sdgs[3]],
-    )
-    make_initiative(
-        "Wrong modality",
-        countries={countries["sierra_leone"]: BENEFICIARY},
-        themes=[health],
-        sdgs=[sdgs[3]],
-    )
-    make_initiative(
-        "Wrong region",
-        modality=Modality.TRIANGULAR,
-        countries={countries["cambodia"]: BENEFICIARY},
-        themes=[health],
-        sdgs=[sdgs[3]],
-    )
-    make_initiative(
-        "Wrong theme",
-        modality=Modality.TRIANGULAR,
-        countries={countries["sierra_leone"]: BENEFICIARY},
-        sdgs=[sdgs[3]],
-    )
-    make_initiative(
-        "Wrong goal",
-        modality=Modality.TRIANGULAR,
-        countries={countries["sierra_leone"]: BENEFICIARY},
-        themes=[health],
-        sdgs=[sdgs[2]],
-    )
+    everything = {
+        "modality": Modality.TRIANGULAR,
+        "countries": {countries["sierra_leone"]: BENEFICIARY},
+        "themes": [make_theme("Health")],
+        "sdgs": [sdgs[3]],
+    }
+    make_initiative("Matches everything", **everything)
+    for title, wrong in [
+        ("Wrong modality", {"modality": Modality.BILATERAL}),
+        ("Wrong region", {"countries": {countries["cambodia"]: BENEFICIARY}}),
+        ("Wrong theme", {"themes": []}),
+        ("Wrong goal", {"sdgs": [sdgs[2]]}),
+    ]:
+        make_initiative(title, **{**everything, **wrong})
 
     response = client.get(
         LIST_URL,

@@ -24,6 +24,13 @@ pytestmark = pytest.mark.django_db
 PREVIEW_BANNER = 'class="preview-banner"'
 
 
+def related_titles(client, initiative):
+    """The titles of the related case studies on the case study's page, in order."""
+    response = client.get(initiative.get_absolute_url())
+    assert response.status_code == 200
+    return [related.title for related in response.context["related"]]
+
+
 @pytest.fixture
 def full_case(make_initiative, make_theme, make_organisation, countries, regions, sdgs, source):
     """A published case study with every field filled in."""
@@ -299,9 +306,7 @@ def test_related_case_studies_sharing_most_come_first_and_stop_at_three(
         published_at=datetime(2019, 1, 1, tzinfo=UTC),
     )
 
-    response = client.get(this.get_absolute_url())
-
-    assert [initiative.title for initiative in response.context["related"]] == [
+    assert related_titles(client, this) == [
         "Shares four",
         "Shares three",
         "Shares two",
@@ -351,9 +356,7 @@ def test_related_case_studies_are_ranked_by_shared_countries_when_there_is_no_th
         published_at=datetime(2019, 1, 1, tzinfo=UTC),
     )
 
-    response = client.get(this.get_absolute_url())
-
-    assert [initiative.title for initiative in response.context["related"]] == [
+    assert related_titles(client, this) == [
         "Shares both countries, older",
         "Shares one country, newer",
     ]
@@ -374,9 +377,7 @@ def test_related_case_studies_are_ranked_by_shared_themes_when_there_is_no_count
         published_at=datetime(2019, 1, 1, tzinfo=UTC),
     )
 
-    response = client.get(this.get_absolute_url())
-
-    assert [initiative.title for initiative in response.context["related"]] == [
+    assert related_titles(client, this) == [
         "Shares both themes, older",
         "Shares one theme, newer",
     ]
@@ -426,36 +427,25 @@ def test_anonymous_visitor_gets_404_for_a_scheduled_case_study(client, make_init
     assertNotContains(response, "Tomorrow's news", status_code=404)
 
 
-def test_staff_without_the_change_permission_gets_404_for_a_draft(
-    client, make_initiative, django_user_model
+@pytest.mark.parametrize(
+    ("is_staff", "codename"),
+    [(True, "view_initiative"), (False, "change_initiative")],
+    ids=["staff without the change permission", "a non-staff user with the change permission"],
+)
+def test_a_user_who_may_not_edit_case_studies_gets_404_for_a_draft(
+    client, make_initiative, django_user_model, is_staff, codename
 ):
     draft = make_initiative("Secret draft", status=Status.DRAFT)
-    staff = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_initiative"))
-    client.force_login(staff)
-
-    assert client.get(draft.get_absolute_url()).status_code == 404
-
-
-def test_a_non_staff_user_with_the_change_permission_gets_404_for_a_draft(
-    client, make_initiative, django_user_model
-):
-    draft = make_initiative("Secret draft", status=Status.DRAFT)
-    user = django_user_model.objects.create_user("member", password="x", is_staff=False)
-    user.user_permissions.add(Permission.objects.get(codename="change_initiative"))
+    user = django_user_model.objects.create_user("someone", password="x", is_staff=is_staff)
+    user.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(user)
 
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 @pytest.fixture
-def editor_client(client, django_user_model):
-    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
-    editor.user_permissions.add(
-        Permission.objects.get(content_type__app_label="initiatives", codename="change_initiative")
-    )
-    client.force_login(editor)
-    return client
+def editor_client(staff_client):
+    return staff_client("change_initiative")
 
 
 def test_an_editor_sees_a_draft_with_a_preview_banner_and_it_is_never_cached(
@@ -512,9 +502,7 @@ def test_the_preview_of_a_draft_lists_only_published_related_case_studies(
     make_initiative("Published", themes=[health])
     make_initiative("Another draft", status=Status.DRAFT, themes=[health])
 
-    response = editor_client.get(draft.get_absolute_url())
-
-    assert [initiative.title for initiative in response.context["related"]] == ["Published"]
+    assert related_titles(editor_client, draft) == ["Published"]
 
 
 @pytest.mark.parametrize("slug", ["no-such-case", "case-study-1", "a" * 300])

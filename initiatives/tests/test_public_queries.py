@@ -4,9 +4,8 @@ Run with `pytest -s` to see the counts.
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from devtools.samples import count_queries
 from initiatives.models import CountryRole, OrganisationRole
 
 MAX_QUERIES = 10
@@ -47,51 +46,25 @@ def make_full_cases(
     return make
 
 
-def count_queries(client, url, warm=True):
-    """Queries of one request. `warm`: as a running server answers it, with the filter choices
-    already loaded by an earlier request (core/choice_cache.py)."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response
-
-
 def listed(response, context_name="object_list"):
     return len(response.context[context_name])
 
 
+@pytest.mark.parametrize("url", ["/initiatives/", FILTERED_LIST], ids=["plain", "filtered"])
 def test_the_list_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
-    client, make_full_cases
+    client, make_full_cases, url
 ):
     make_full_cases(1)
-    with_one, response = count_queries(client, "/initiatives/")
-    assert listed(response) == 1
-
-    make_full_cases(49)
-    with_fifty, response = count_queries(client, "/initiatives/")
-    assert listed(response) == 20
-
-    print(f"\nlist: {with_one} queries with 1 case study, {with_fifty} with 50")
-    assert with_one == with_fifty
-    assert with_fifty <= MAX_QUERIES
-
-
-def test_a_filtered_list_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
-    client, make_full_cases
-):
-    make_full_cases(1)
-    with_one, response = count_queries(client, FILTERED_LIST)
+    with_one, response = count_queries(client, url)
     assert listed(response) == 1
     assert not response.context["filter"].form.errors
 
     make_full_cases(49)
-    with_fifty, response = count_queries(client, FILTERED_LIST)
+    with_fifty, response = count_queries(client, url)
     assert listed(response) == 20
     assert response.context["paginator"].count == 50
 
-    print(f"\nfiltered list: {with_one} queries with 1 case study, {with_fifty} with 50")
+    print(f"\nlist {url}: {with_one} queries with 1 case study, {with_fifty} with 50")
     assert with_one == with_fifty
     assert with_fifty <= MAX_QUERIES
 

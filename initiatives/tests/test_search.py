@@ -1,32 +1,28 @@
 """The case-study search index: what a case study is found by, how it follows edits made in code
-and in the admin, and, on PostgreSQL, stemming, prefixes, ranking and the GIN index."""
+and in the admin, and, on PostgreSQL, stemming, prefixes and ranking. Quoted operators and the GIN
+index: publishing/tests/test_search.py."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.samples import management_form, needs_postgresql, titles_found
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
 from initiatives.search import build_search_text
 from publishing.models import Status
-from publishing.search import refresh_search_index, search, search_words
+from publishing.search import refresh_search_index, search_words
+
+from .admin_forms import case_study_form, country_row
 
 LIST_URL = "/initiatives/"
 pytestmark = pytest.mark.django_db
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL full-text search: run with DATABASE_URL pointing at PostgreSQL",
-)
-
 
 def found(client, query, **params):
-    response = client.get(LIST_URL, {"q": query, **params})
-    assert response.status_code == 200
-    return [initiative.title for initiative in response.context["object_list"]]
+    return titles_found(client, LIST_URL, query, **params)
 
 
 def test_words_are_letters_and_digits_of_any_script():
@@ -116,29 +112,25 @@ def test_removing_a_country_in_the_admin_stops_the_case_being_found_by_it(
     row = initiative.country_roles.get()
     assert found(client, "Kenya") == ["Dairy cooperatives"]
 
-    data = {
-        "title": initiative.title,
-        "slug": initiative.slug,
-        "summary": initiative.summary,
-        "modality": initiative.modality,
-        "status": Status.PUBLISHED,
-        "published_at_0": initiative.published_at.strftime("%Y-%m-%d"),
-        "published_at_1": initiative.published_at.strftime("%H:%M:%S"),
-        "sources": [source.pk],
-        "country_roles-TOTAL_FORMS": "1",
-        "country_roles-INITIAL_FORMS": "1",
-        "country_roles-MIN_NUM_FORMS": "0",
-        "country_roles-MAX_NUM_FORMS": "1000",
-        "country_roles-0-id": str(row.pk),
-        "country_roles-0-initiative": str(initiative.pk),
-        "country_roles-0-country": str(countries["kenya"].pk),
-        "country_roles-0-role": CountryRole.BENEFICIARY,
-        "country_roles-0-DELETE": "on",
-        "organisation_roles-TOTAL_FORMS": "0",
-        "organisation_roles-INITIAL_FORMS": "0",
-        "organisation_roles-MIN_NUM_FORMS": "0",
-        "organisation_roles-MAX_NUM_FORMS": "1000",
-    }
+    data = case_study_form(
+        source,
+        title=initiative.title,
+        slug=initiative.slug,
+        summary=initiative.summary,
+        modality=initiative.modality,
+        status=Status.PUBLISHED,
+        published_at_0=initiative.published_at.strftime("%Y-%m-%d"),
+        published_at_1=initiative.published_at.strftime("%H:%M:%S"),
+        **management_form("country_roles", 1, initial=1),
+        **country_row(
+            0,
+            countries["kenya"],
+            CountryRole.BENEFICIARY,
+            initiative=initiative,
+            row=row,
+            delete=True,
+        ),
+    )
     response = admin_client.post(
         reverse("admin:initiatives_initiative_change", args=[initiative.pk]), data
     )
@@ -200,25 +192,3 @@ def test_a_title_match_ranks_above_a_match_in_the_body(client, make_initiative):
     # A sort the reader chooses replaces the ranking.
     assert found(client, "fisheries", sort="title") == ["Fisheries registries", "Peer learning"]
     assert found(client, "fisheries", sort="oldest")[0] == "Peer learning"
-
-
-@needs_postgresql
-def test_quotes_and_operators_in_a_query_are_only_words(client, make_initiative):
-    make_initiative("Water for Côte d'Ivoire")
-
-    for query in ["d'Ivoire", "Ivoire & !water", "water | (côte", "'water':*", "\\water"]:
-        assert found(client, query) == ["Water for Côte d'Ivoire"], query
-
-
-@needs_postgresql
-def test_the_search_vector_has_a_gin_index_that_the_planner_uses(make_initiative):
-    make_initiative("Anything")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'initiative_search_idx'")
-        (definition,) = cursor.fetchone()
-        assert "USING gin (search_vector)" in definition
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = search(Initiative.objects.all(), "anything").query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "initiative_search_idx" in plan

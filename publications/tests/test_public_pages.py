@@ -5,12 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from devtools.samples import pdf_bytes
+from devtools.samples import count_queries, pdf_bytes, titles
 from publications.models import Language, PublicationKind
 from publishing.models import Status
 
@@ -18,20 +16,6 @@ LIST_URL = "/publications/"
 MAX_QUERIES = 10
 
 pytestmark = pytest.mark.django_db
-
-
-def titles(response):
-    return [publication.title for publication in response.context["object_list"]]
-
-
-def count_queries(client, url, warm=True):
-    """Queries of one request, with the filter choices already loaded by an earlier one."""
-    if warm:
-        client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response
 
 
 # --- The list -------------------------------------------------------------------------------

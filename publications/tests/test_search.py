@@ -1,12 +1,13 @@
 """The publication search index: what a publication is found by, how the index follows edits
-made in code and in the admin, and, on PostgreSQL, stemming, prefixes, symbols and ranking."""
+made in code and in the admin, and, on PostgreSQL, stemming, prefixes, symbols and ranking.
+Quoted operators and the GIN index: publishing/tests/test_search.py."""
 
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from devtools.samples import needs_postgresql, titles_found
 from publications.models import Publication, PublicationKind
 from publications.search import build_search_text
 from publishing.models import Status
@@ -15,16 +16,9 @@ from publishing.search import refresh_search_index, search
 LIST_URL = "/publications/"
 pytestmark = pytest.mark.django_db
 
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="PostgreSQL full-text search: run with DATABASE_URL pointing at PostgreSQL",
-)
-
 
 def found(client, query, **params):
-    response = client.get(LIST_URL, {"q": query, **params})
-    assert response.status_code == 200
-    return [publication.title for publication in response.context["object_list"]]
+    return titles_found(client, LIST_URL, query, **params)
 
 
 def test_search_text_holds_the_description_symbol_kind_organisations_and_themes(
@@ -172,25 +166,3 @@ def test_a_title_match_ranks_above_a_match_in_the_description(client, make_publi
     make_publication("Fisheries registries", year=2001, issued_on=date(2001, 1, 1))
 
     assert found(client, "fisheries") == ["Fisheries registries", "Peer learning"]
-
-
-@needs_postgresql
-def test_quotes_and_operators_in_a_query_are_only_words(client, make_publication):
-    make_publication("Water for Côte d'Ivoire")
-
-    for query in ["d'Ivoire", "Ivoire & !water", "water | (côte", "'water':*", "\\water"]:
-        assert found(client, query) == ["Water for Côte d'Ivoire"], query
-
-
-@needs_postgresql
-def test_the_search_vector_has_a_gin_index_that_the_planner_uses(make_publication):
-    make_publication("Anything")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'publication_search_idx'")
-        (definition,) = cursor.fetchone()
-        assert "USING gin (search_vector)" in definition
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = search(Publication.objects.all(), "anything").query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "publication_search_idx" in plan

@@ -20,13 +20,6 @@ def _visible(initiative):
 
 
 @pytest.mark.django_db
-def test_a_draft_is_not_published_even_with_a_past_date(make_initiative):
-    draft = make_initiative("Draft", status=Status.DRAFT, published_at=PAST)
-
-    assert _visible(draft) == (False, False)
-
-
-@pytest.mark.django_db
 def test_a_draft_without_a_date_is_not_published(make_initiative):
     draft = make_initiative("Draft", status=Status.DRAFT)
 
@@ -35,33 +28,26 @@ def test_a_draft_without_a_date_is_not_published(make_initiative):
 
 
 @pytest.mark.django_db
-def test_a_record_in_review_is_not_published_even_with_a_past_date(make_initiative):
-    in_review = make_initiative("In review", status=Status.IN_REVIEW, published_at=PAST)
+@pytest.mark.parametrize(
+    ("status", "published_at", "visible"),
+    [
+        pytest.param(Status.DRAFT, PAST, False, id="a draft, even with a past date"),
+        pytest.param(Status.IN_REVIEW, PAST, False, id="in review, even with a past date"),
+        pytest.param(Status.PUBLISHED, PAST, True, id="published with a past date"),
+        pytest.param(Status.PUBLISHED, timedelta(days=1), False, id="published, scheduled"),
+        # A publication date just in the past counts: the rule is `published_at <= now`.
+        pytest.param(Status.PUBLISHED, -timedelta(seconds=1), True, id="scheduled date passed"),
+    ],
+)
+def test_a_record_is_published_once_published_and_its_date_has_come(
+    make_initiative, status, published_at, visible
+):
+    """`published_at` is a date, or a time from now."""
+    if isinstance(published_at, timedelta):
+        published_at = timezone.now() + published_at
+    record = make_initiative(status=status, published_at=published_at)
 
-    assert _visible(in_review) == (False, False)
-
-
-@pytest.mark.django_db
-def test_a_published_record_with_a_past_date_is_published(make_initiative):
-    published = make_initiative("Published", published_at=PAST)
-
-    assert _visible(published) == (True, True)
-
-
-@pytest.mark.django_db
-def test_a_published_record_with_a_future_date_is_scheduled_not_published(make_initiative):
-    scheduled = make_initiative("Scheduled", published_at=timezone.now() + timedelta(days=1))
-
-    assert _visible(scheduled) == (False, False)
-
-
-@pytest.mark.django_db
-def test_a_record_becomes_published_once_its_scheduled_date_has_passed(make_initiative):
-    """A publication date just in the past counts: the rule is `published_at <= now`."""
-    just_now = timezone.now() - timedelta(seconds=1)
-    initiative = make_initiative("Just published", published_at=just_now)
-
-    assert _visible(initiative) == (True, True)
+    assert _visible(record) == (visible, visible)
 
 
 @pytest.mark.django_db

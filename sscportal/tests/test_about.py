@@ -164,20 +164,17 @@ def test_the_starting_content_fills_the_about_page_and_the_key_figures(client):
 
 
 def test_loading_the_starting_content_again_changes_nothing_here(db):
+    def key_figures_and_sections():
+        return (
+            list(KeyFigure.objects.values().order_by("pk")),
+            list(AboutSection.objects.values().order_by("pk")),
+            KeyFigure.sources.through.objects.count(),
+            AboutSection.sources.through.objects.count(),
+        )
+
     call_command("load_portal_content", verbosity=0)
-    before = (
-        list(KeyFigure.objects.values().order_by("pk")),
-        list(AboutSection.objects.values().order_by("pk")),
-        KeyFigure.sources.through.objects.count(),
-        AboutSection.sources.through.objects.count(),
-    )
+    before = key_figures_and_sections()
 
     call_command("load_portal_content", verbosity=0)
 
-    after = (
-        list(KeyFigure.objects.values().order_by("pk")),
-        list(AboutSection.objects.values().order_by("pk")),
-        KeyFigure.sources.through.objects.count(),
-        AboutSection.sources.through.objects.count(),
-    )
-    assert after == before
+    assert key_figures_and_sections() == before

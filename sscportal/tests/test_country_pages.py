@@ -6,12 +6,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from devtools.samples import in_days
+from devtools.samples import count_queries, in_days
 from initiatives.models import CountryRole
 from publishing.models import Status
 from sscportal.countries import CASES_PER_ROLE, EVENTS_PER_LIST
@@ -26,14 +24,6 @@ def text_of(response):
     html = response.content.decode()
     body = html[html.index("<main") :]
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
-
-
-def count_queries(client, url):
-    client.get(url)  # as a running server answers it, with any cached choices loaded
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(queries), response
 
 
 # --- The country, its region and groups --------------------------------------------------------

@@ -6,15 +6,12 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django.utils.text import slugify
 from pytest_django.asserts import assertContains, assertNotContains
 
-from events.models import Event, EventKind, Registration, RegistrationStatus
+from devtools.samples import count_queries, in_days
+from events.models import RegistrationStatus
 from initiatives.models import CountryRole
-from publications.models import Publication, PublicationKind
 from publishing.models import Status
 from sscportal.models import KeyFigure
 from taxonomy.models import Source
@@ -24,56 +21,6 @@ MAX_QUERIES = 10
 pytestmark = pytest.mark.django_db
 
 _numbers = itertools.count(1)
-
-
-def in_days(days, hour=14):
-    moment = timezone.now() + timedelta(days=days)
-    return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
-
-
-@pytest.fixture
-def make_event(db):
-    def make(title=None, *, starts_at=None, hours=2, status=Status.PUBLISHED, **fields):
-        number = next(_numbers)
-        title = title or f"Event {number}"
-        starts_at = starts_at or in_days(30)
-        if status == Status.PUBLISHED:
-            fields.setdefault("published_at", timezone.now() - timedelta(days=1))
-        fields.setdefault("kind", EventKind.CONFERENCE)
-        return Event.objects.create(
-            title=title,
-            slug=f"{slugify(title)}-{number}",
-            summary=f"About {title}.",
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=hours),
-            status=status,
-            **fields,
-        )
-
-    return make
-
-
-@pytest.fixture
-def make_publication(db):
-    def make(title=None, *, year=2021, status=Status.PUBLISHED, publishers=(), **fields):
-        number = next(_numbers)
-        title = title or f"Publication {number}"
-        published_at = timezone.now() - timedelta(days=1) if status == Status.PUBLISHED else None
-        publication = Publication.objects.create(
-            title=title,
-            slug=f"{slugify(title)}-{number}",
-            summary=f"About {title}.",
-            kind=fields.pop("kind", PublicationKind.REPORT),
-            year=year,
-            status=status,
-            published_at=published_at,
-            document_note="Not shared.",
-            **fields,
-        )
-        publication.publishers.set(publishers)
-        return publication
-
-    return make
 
 
 @pytest.fixture
@@ -87,13 +34,6 @@ def make_key_figure(db):
         return figure
 
     return make
-
-
-def count_queries(client, url="/"):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response
 
 
 def test_the_home_page_shows_featured_published_case_studies_only(client, make_initiative):
@@ -127,7 +67,9 @@ def test_the_home_page_shows_the_next_three_published_events(client, make_event)
     assertContains(response, 'href="/events/"')
 
 
-def test_an_event_shows_its_time_in_its_own_zone_and_its_registration_status(client, make_event):
+def test_an_event_shows_its_time_in_its_own_zone_and_its_registration_status(
+    client, make_event, make_registration
+):
     starts_at = in_days(20, hour=13)  # 13:00 UTC is 22:00 in Tokyo (no daylight saving there)
     full = make_event(
         "Full forum",
@@ -138,13 +80,7 @@ def test_an_event_shows_its_time_in_its_own_zone_and_its_registration_status(cli
         capacity=1,
         waiting_list=False,
     )
-    Registration.objects.create(
-        event=full,
-        name="Amina Diallo",
-        email="amina@example.org",
-        consented_at=timezone.now(),
-        status=RegistrationStatus.CONFIRMED,
-    )
+    make_registration(full, RegistrationStatus.CONFIRMED)
     make_event("Open forum", starts_at=in_days(21), registration_enabled=True)
 
     response = client.get("/")
@@ -222,6 +158,7 @@ def test_the_home_page_makes_as_many_queries_for_1_record_of_each_kind_as_for_50
     client,
     make_initiative,
     make_event,
+    make_registration,
     make_publication,
     make_key_figure,
     countries,
@@ -250,23 +187,17 @@ def test_the_home_page_makes_as_many_queries_for_1_record_of_each_kind_as_for_50
                 capacity=10,
                 waiting_list=False,
             )
-            Registration.objects.create(
-                event=event,
-                name="Someone",
-                email=f"someone{next(_numbers)}@example.org",
-                consented_at=timezone.now(),
-                status=RegistrationStatus.CONFIRMED,
-            )
+            make_registration(event, RegistrationStatus.CONFIRMED)
             make_publication(publishers=[organisation])
             make_key_figure("A third", "of something.", year=2018, sources=[source])
 
     add(1)
     client.get("/")  # anything a process loads once is loaded
-    with_one, response = count_queries(client)
+    with_one, response = count_queries(client, "/", warm=False)
     assert len(response.context["key_figures"]) == 1
 
     add(49)
-    with_fifty, response = count_queries(client)
+    with_fifty, response = count_queries(client, "/", warm=False)
 
     assert with_one == with_fifty <= MAX_QUERIES
     assert len(response.context["featured"]) == 6

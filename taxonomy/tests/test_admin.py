@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from devtools.samples import autocomplete
 from taxonomy.models import Organisation, Source
 
 
@@ -111,26 +112,15 @@ def test_country_changelist_filters_by_group(admin_client, countries):
 
 
 def test_country_autocomplete_answers_for_an_organisation_country(admin_client, countries):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {
-            "app_label": "taxonomy",
-            "model_name": "organisation",
-            "field_name": "country",
-            "term": "col",
-        },
-    )
+    results = autocomplete(admin_client, "taxonomy", "organisation", "country", "col")
 
-    assert response.json()["results"] == [{"id": str(countries["colombia"].pk), "text": "Colombia"}]
+    assert results == [{"id": str(countries["colombia"].pk), "text": "Colombia"}]
 
 
 def test_region_autocomplete_answers_for_a_parent_region(admin_client, regions):
-    response = admin_client.get(
-        reverse("admin:autocomplete"),
-        {"app_label": "taxonomy", "model_name": "region", "field_name": "parent", "term": "asia"},
-    )
+    results = autocomplete(admin_client, "taxonomy", "region", "parent", "asia")
 
-    assert [result["text"] for result in response.json()["results"]] == [
+    assert [result["text"] for result in results] == [
         "Asia",
         "South-eastern Asia",
     ]

@@ -6,17 +6,10 @@ outbox, which the live server's thread shares with the test (`mailoutbox`)."""
 
 import re
 
-import pytest
-
 from events.models import Registration, RegistrationStatus
 
 from . import NEXT_UN_DAY
-
-expect = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright cannot be imported: pip install -r requirements-dev.txt",
-    exc_type=ImportError,
-).expect
+from .assertions import expect
 
 NAME, EMAIL = "Amina Diallo", "Amina.Diallo@example.org"
 ORGANISATION, COUNTRY = "Ministry of Foreign Affairs", "Senegal"

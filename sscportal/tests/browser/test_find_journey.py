@@ -10,7 +10,6 @@ the word)."""
 
 import re
 
-import pytest
 from django.db import connection
 from django.utils import translation
 
@@ -18,11 +17,7 @@ from initiatives.models import Initiative
 from publications.models import Publication
 from publishing.site_search import Search
 
-expect = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright cannot be imported: pip install -r requirements-dev.txt",
-    exc_type=ImportError,
-).expect
+from .assertions import expect
 
 PHONE = {"width": 360, "height": 740}
 WORD = "Africa"

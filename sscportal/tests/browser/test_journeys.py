@@ -6,18 +6,13 @@ control fails these tests as well."""
 
 import re
 
-import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.db.models import Q
 
 from initiatives.models import Initiative
 from publishing.models import Status
 
-expect = pytest.importorskip(
-    "playwright.sync_api",
-    reason="Playwright cannot be imported: pip install -r requirements-dev.txt",
-    exc_type=ImportError,
-).expect
+from .assertions import expect
 
 # Africa (with its sub-regions) and SDG 3: the starting content has two such case studies.
 REGION, REGION_NAME = "africa", "Africa"
