@@ -11,9 +11,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext_lazy as _
 
 from . import widgets
 from .choice_cache import cached_choices
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """One of fixed choices, offered as a <select> written in Python (widgets.Select), "Any"
+    when none is chosen."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Any"))
+        kwargs.setdefault("widget", widgets.Select)
+        super().__init__(*args, **kwargs)
 
 
 class PreloadedChoiceIterator(ModelChoiceIterator):

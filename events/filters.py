@@ -7,8 +7,8 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core import widgets
 from core.choice_cache import cached_choices
+from core.filters import ChoiceFilter
 from publishing.filters import linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country
@@ -34,24 +34,13 @@ def published_event_years():
 
 
 class EventFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind of event"),
-        choices=EventKind.choices,
-        empty_label=_("Any"),
-        widget=widgets.Select,
-    )
-    year = django_filters.ChoiceFilter(
+    kind = ChoiceFilter(label=_("Kind of event"), choices=EventKind.choices)
+    year = ChoiceFilter(
         label=_("Year"),
         method="filter_year",
         empty_label=_("Any year"),
-        widget=widgets.Select,
     )
-    format = django_filters.ChoiceFilter(
-        label=_("Format"),
-        choices=EventFormat.choices,
-        empty_label=_("Any"),
-        widget=widgets.Select,
-    )
+    format = ChoiceFilter(label=_("Format"), choices=EventFormat.choices)
     region = RegionFilter(field_name="country__region")
     country = CountryFilter(queryset=published_event_countries, cache_as="event-countries")
     theme = linked_to("themes")

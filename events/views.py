@@ -31,7 +31,6 @@ class EventListView(FilteredListView):
 
     model = Event
     filterset_class = EventFilter
-    template_name = "events/event_list.html"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -103,7 +102,6 @@ def country_events_url(event):
 
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
-    template_name = "events/event_detail.html"
     preview_messages = {
         "scheduled": gettext_lazy("This event is scheduled: it becomes public on %(date)s."),
         "unpublished": gettext_lazy("This event is not public yet (status: %(status)s)."),

@@ -5,7 +5,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core import widgets
+from core.filters import ChoiceFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country
@@ -33,7 +33,7 @@ class InitiativeFilter(django_filters.FilterSet):
         cache_as="initiative-countries",
         method="filter_country",
     )
-    group = django_filters.ChoiceFilter(
+    group = ChoiceFilter(
         label=_("Beneficiary group"),
         choices=[
             ("ldc", _("Least developed countries")),
@@ -41,24 +41,18 @@ class InitiativeFilter(django_filters.FilterSet):
             ("sids", _("Small island developing States")),
         ],
         method="filter_group",
-        empty_label=_("Any"),
-        widget=widgets.Select,
     )
-    modality = django_filters.ChoiceFilter(
-        label=_("Modality"), choices=Modality.choices, empty_label=_("Any")
-    )
+    modality = ChoiceFilter(label=_("Modality"), choices=Modality.choices)
     theme = linked_to("themes")
     sdg = linked_to("sdgs")
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         label=_("Project status"),
         field_name="project_status",
         choices=ProjectStatus.choices,
-        empty_label=_("Any"),
-        widget=widgets.Select,
     )
     year_from = YearFilter(label=_("Active from (year)"), method="filter_year_from")
     year_to = YearFilter(label=_("Active until (year)"), method="filter_year_to")
-    sort = django_filters.ChoiceFilter(
+    sort = ChoiceFilter(
         label=_("Sort by"),
         choices=[
             ("newest", _("Newest first")),
@@ -69,7 +63,6 @@ class InitiativeFilter(django_filters.FilterSet):
         method="sort_by",
         empty_label=None,
         null_label=None,
-        widget=widgets.Select,
     )
 
     class Meta:

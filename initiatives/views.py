@@ -11,7 +11,6 @@ from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_
 class InitiativeListView(FilteredListView):
     model = Initiative
     filterset_class = InitiativeFilter
-    template_name = "initiatives/initiative_list.html"
 
     def for_cards(self, queryset):
         return queryset.with_places().only(
@@ -28,7 +27,6 @@ class InitiativeListView(FilteredListView):
 
 class InitiativeDetailView(PublishedDetailMixin, DetailView):
     model = Initiative
-    template_name = "initiatives/initiative_detail.html"
     preview_messages = {
         "scheduled": _("This case study is scheduled: it becomes public on %(date)s."),
         "unpublished": _("This case study is not public yet (status: %(status)s)."),

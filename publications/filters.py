@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from core import widgets
-from core.filters import LinkedToFilter
+from core.filters import ChoiceFilter, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.models import Organisation
 
@@ -27,12 +26,7 @@ class PublicationFilter(django_filters.FilterSet):
     q = SearchFilter(
         help_text=_("Words in the title or description, or a symbol such as A/RES/58/220.")
     )
-    kind = django_filters.ChoiceFilter(
-        label=_("Kind of publication"),
-        choices=PublicationKind.choices,
-        empty_label=_("Any"),
-        widget=widgets.Select,
-    )
+    kind = ChoiceFilter(label=_("Kind of publication"), choices=PublicationKind.choices)
     year_from = YearFilter(label=_("Issued from (year)"), field_name="year", lookup_expr="gte")
     year_to = YearFilter(label=_("Issued until (year)"), field_name="year", lookup_expr="lte")
     publisher = LinkedToFilter(
@@ -45,12 +39,7 @@ class PublicationFilter(django_filters.FilterSet):
     )
     theme = linked_to("themes")
     sdg = linked_to("sdgs")
-    language = django_filters.ChoiceFilter(
-        label=_("Language"),
-        choices=Language.choices,
-        empty_label=_("Any"),
-        widget=widgets.Select,
-    )
+    language = ChoiceFilter(label=_("Language"), choices=Language.choices)
 
     class Meta:
         model = Publication

@@ -41,7 +41,6 @@ DOWNLOAD_NAME = re.compile(r"[^a-z0-9_-]+")
 class PublicationListView(FilteredListView):
     model = Publication
     filterset_class = PublicationFilter
-    template_name = "publications/publication_list.html"
 
     def for_cards(self, queryset):
         return queryset.prefetch_related(Prefetch("publishers", queryset=ORGANISATIONS)).only(
@@ -51,7 +50,6 @@ class PublicationListView(FilteredListView):
 
 class PublicationDetailView(PublishedDetailMixin, DetailView):
     model = Publication
-    template_name = "publications/publication_detail.html"
     preview_messages = {
         "scheduled": _("This publication is scheduled: it becomes public on %(date)s."),
         "unpublished": _("This publication is not public yet (status: %(status)s)."),

@@ -482,20 +482,17 @@ def page_weights(base, pages):
     return weights
 
 
-def start_gunicorn(port):
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "sscportal.wsgi",
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy())  # noqa: S603
+def start_gunicorn(port, *options, stdout=None):
+    """gunicorn serving the portal on loopback with `options` (default: 2 sync workers, as the
+    ceiling is measured); returns once /health/ answers."""
+    options = options or ("--workers", "2")
+    command = [str(VENV_BIN / "gunicorn"), "sscportal.wsgi", *options]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=stdout)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with status {server.returncode}")
         try:
             fetch(f"http://127.0.0.1:{port}/health/", compressed=False)
             return server

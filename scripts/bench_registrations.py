@@ -38,9 +38,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import (  # noqa: E402 - scripts/ is not a package
+import bench  # noqa: E402 - scripts/ is not a package
+from bench import (  # noqa: E402
     ROOT,
-    VENV_BIN,
     configure_environment,
     ensure_postgresql_database,
     fetch,
@@ -88,37 +88,13 @@ def free_port():
 
 def start_gunicorn(port):
     """gunicorn on loopback, gthread workers; returns once /health/ answers."""
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "sscportal.wsgi",
-        "--workers",
-        str(GUNICORN_WORKERS),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(GUNICORN_THREADS),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-    ]
     # stdout carries the console e-mail backend's messages: not wanted here.
-    server = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL
+    return bench.start_gunicorn(
+        port,
+        *("--workers", str(GUNICORN_WORKERS), "--worker-class", "gthread"),
+        *("--threads", str(GUNICORN_THREADS), "--timeout", "120"),
+        stdout=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn exited with status {server.returncode}")
-        try:
-            fetch(f"http://127.0.0.1:{port}/health/", compressed=False)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("gunicorn did not answer on /health/ within 30 s")
 
 
 class HTTPError(Exception):
