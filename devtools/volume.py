@@ -101,22 +101,20 @@ def missing_taxonomy():
     return [name for name, model in needed.items() if not model.objects.exists()]
 
 
-def clear(batch_size, say):
+def clear(batch_size):
     """Delete the generated case studies, a batch per transaction (Django's delete follows every
-    relation), then the generated organisations no case study uses. Returns the counts."""
-    pks = list(generated_initiatives().order_by("pk").values_list("pk", flat=True))
-    initiatives = links = 0
+    relation; only primary keys are read), then the generated organisations no case study uses.
+    Returns how many case studies, links and organisations went."""
+    pks, label = list(generated_initiatives().values_list("pk", flat=True)), Initiative._meta.label
+    cases = links = 0
     for start in range(0, len(pks), batch_size):
+        batch = Initiative.objects.filter(pk__in=pks[start : start + batch_size]).only("pk")
         with transaction.atomic():
-            batch = Initiative.objects.filter(pk__in=pks[start : start + batch_size])
-            deleted, per_model = batch.only("pk").delete()
-        initiatives += per_model.get(Initiative._meta.label, 0)
-        links += deleted - per_model.get(Initiative._meta.label, 0)
+            total, per_model = batch.delete()
+        cases, links = cases + per_model.get(label, 0), links + total - per_model.get(label, 0)
         reset_queries()  # with DEBUG on, the log of these big queries would pile up
-        if len(pks) > batch_size:
-            say(f"  deleted {initiatives:>9,} / {len(pks):,} case studies")
     used = InitiativeOrganisation.objects.filter(organisation=OuterRef("pk"))
-    return initiatives, links, generated_organisations().exclude(Exists(used)).delete()[0]
+    return cases, links, generated_organisations().exclude(Exists(used)).delete()[0]
 
 
 class Taxonomy:

@@ -25,14 +25,15 @@ class Command(BaseCommand):
         add("--no-search-index", action="store_true", help="Faster; the search will miss them.")
 
     def handle(self, *args, initiatives, seed, batch_size, clear, no_search_index, **options):
-        self.verbosity, started = options["verbosity"], time.monotonic()
+        say = self.stdout.write if options["verbosity"] else (lambda message: None)
         if initiatives < 0 or batch_size < 1:
             raise CommandError("--initiatives must be 0 or more and --batch-size 1 or more.")
         if not (initiatives or clear):
             raise CommandError("Give --initiatives N (or --clear to remove generated rows).")
+        started = time.monotonic()
         if clear:
-            cases, links, organisations = volume.clear(batch_size, self.say)
-            self.say(
+            cases, links, organisations = volume.clear(batch_size)
+            say(
                 f"Deleted {cases:,} generated case studies, {links:,} rows linking them and "
                 f"{organisations:,} generated organisations in {time.monotonic() - started:.1f}s."
             )
@@ -41,36 +42,25 @@ class Command(BaseCommand):
         if missing := volume.missing_taxonomy():
             raise CommandError(f"No {', '.join(missing)}: run `manage.py load_portal_content`.")
         seed = secrets.randbelow(2**31) if seed is None else seed
-        self.say(f"Seed {seed}.")
         generator, started = volume.Volume(seed), time.monotonic()
-        if generator.new_organisations:
-            self.say(f"Created {generator.new_organisations} organisations (vol-org-...).")
-        self.say(
-            f"Generating {initiatives:,} case studies from vol-{generator.number:07d}, "
-            f"{batch_size:,} per transaction, on {connection.vendor}."
+        say(
+            f"Seed {seed}; {generator.new_organisations} organisations created. Generating "
+            f"{initiatives:,} case studies from vol-{generator.number:07d}, {batch_size:,} per "
+            f"transaction, on {connection.vendor}."
         )
-        # A progress bar on stderr if it is a terminal and there are several batches; if not,
-        # a line per batch on stdout.
-        bar = self.verbosity > 0 and initiatives > batch_size and sys.stderr.isatty()
-        unit = " case studies"
-        with tqdm(total=initiatives, unit=unit, file=sys.stderr, disable=not bar) as progress:
+        # A progress bar on a terminal, for runs of several batches.
+        bar = options["verbosity"] and initiatives > batch_size and sys.stderr.isatty()
+        with tqdm(total=initiatives, unit=" case studies", disable=not bar) as progress:
             for done in range(0, initiatives, batch_size):
                 size = min(batch_size, initiatives - done)
                 generator.write(size, index=not no_search_index)
                 progress.update(size)
-                if not bar and initiatives > batch_size:
-                    rate = (done + size) / (time.monotonic() - started)
-                    self.say(f"  {done + size:>9,} / {initiatives:,} case studies  {rate:8,.0f}/s")
         send_content_changed()  # bulk_create sends no signal: caches built from content reload
         elapsed = time.monotonic() - started
         links = ", ".join(f"{total:,} {name}" for name, total in generator.totals.items())
-        self.say(
+        say(
             self.style.SUCCESS(
                 f"Generated {initiatives:,} case studies in {elapsed:.1f}s "
                 f"({initiatives / elapsed:,.0f}/s), with links: {links}."
             )
         )
-
-    def say(self, message):
-        if self.verbosity:
-            self.stdout.write(message)
