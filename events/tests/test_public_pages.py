@@ -541,3 +541,30 @@ def test_no_public_page_names_a_registrant(client, make_event, make_registration
             for secret in (name, email, name.split()[1], email.split("@")[0]):
                 assert secret not in content, (url, secret)
         assert "Zyx Ministry" not in content, url
+
+
+# --- Staff preview --------------------------------------------------------------------------
+
+
+def test_staff_preview_a_draft_event_with_a_banner_and_no_calendar_file(
+    client, staff_client, make_event
+):
+    draft = make_event("Planning meeting", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    response = staff_client("change_event").get(draft.get_absolute_url())
+
+    assertContains(response, "This event is not public yet (status: Draft).")
+    assertContains(response, f'href="/admin/events/event/{draft.pk}/change/"')
+    # The calendar file is served for published events only: no link to a 404.
+    assertNotContains(response, draft.get_ics_url())
+    assert client.get(draft.get_ics_url()).status_code == 404
+
+
+def test_staff_preview_of_a_scheduled_event_says_when_it_becomes_public(staff_client, make_event):
+    scheduled = make_event("Expo", published_at=timezone.now() + timedelta(days=30))
+
+    response = staff_client("change_event").get(scheduled.get_absolute_url())
+
+    assertContains(response, "This event is scheduled: it becomes public on")
+    assert "no-cache" in response["Cache-Control"]
