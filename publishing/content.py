@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.text import capfirst
 
 from core.signals import send_content_changed
@@ -159,9 +159,10 @@ def _connect_index(content):
         )
 
     for other, lookups in content.named.items():
+        pre_save.connect(_note_rename, sender=other, dispatch_uid=f"renaming-{other._meta.label}")
 
         def renamed(sender, instance, created, raw, using, lookups=lookups, **kwargs):
-            if raw or created:
+            if raw or created or not getattr(instance, "_renamed", True):
                 return
             matches = Q()
             for lookup in lookups:
@@ -172,6 +173,16 @@ def _connect_index(content):
         post_save.connect(
             renamed, sender=other, weak=False, dispatch_uid=f"index-{label}-{other._meta.label}"
         )
+
+
+def _note_rename(sender, instance, raw, using, **kwargs):
+    """Before a record named in an index is saved: whether its name (its str(), as the indexes
+    hold it) changes. Saving anything else about it (a theme's order, a country's groups)
+    leaves every index as it is, and thousands of case studies may name one theme."""
+    if raw or instance.pk is None:
+        return
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).first()
+    instance._renamed = stored is None or str(stored) != str(instance)
 
 
 def _links_changed(sender, action, **kwargs):

@@ -134,7 +134,7 @@ class PublishedDetailMixin:
         return context
 
     def preview_message(self, record):
-        if record.status == Status.PUBLISHED:  # published, but for a later date
+        if record.status == Status.PUBLISHED and record.published_at:  # for a later date
             date = format_date(timezone.localtime(record.published_at), "j F Y, H:i e")
             return self.preview_messages["scheduled"] % {"date": date}
         status = record.get_status_display()

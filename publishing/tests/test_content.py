@@ -4,7 +4,9 @@ its data, and `content_changed` is sent for every change the public could see, a
 import pytest
 from django.apps import apps
 from django.contrib.postgres.search import SearchVectorField
+from django.db import connection
 from django.db.migrations.state import ProjectState
+from django.test.utils import CaptureQueriesContext
 
 from core.signals import content_changed
 from events.models import Event
@@ -118,3 +120,21 @@ def test_saving_only_fields_outside_an_events_index_leaves_its_index_alone(
     event.capacity = 40
     with django_assert_num_queries(1):  # the UPDATE, and no index refresh
         event.save(update_fields=["capacity"])
+
+
+def test_saving_what_a_case_study_names_without_renaming_it_leaves_the_index_alone(
+    make_initiative, make_theme
+):
+    theme = make_theme("Health")
+    make_initiative("Clinics", themes=[theme])
+
+    theme.sort_order = 3
+    with CaptureQueriesContext(connection) as queries:
+        theme.save()
+
+    touched = [query["sql"] for query in queries if "initiatives_initiative" in query["sql"]]
+    assert touched == []
+
+    theme.name = "Health and well-being"
+    theme.save()
+    assert "Health and well-being" in Initiative.objects.get(title="Clinics").search_text
