@@ -1,0 +1,24 @@
+"""gunicorn's settings for the portal: `gunicorn -c gunicorn.conf.py sscportal.wsgi`.
+
+Every value can be changed through the environment, so one file serves every machine.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: each request holds one worker, so size them to the cores (2 per core plus one is
+# gunicorn's own advice) and let the proxy in front queue the rest.
+workers = int(os.environ.get("GUNICORN_WORKERS", str((os.cpu_count() or 1) * 2 + 1)))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# A worker that has served this many requests is replaced, so that a slow leak cannot grow.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Logs go to stdout and stderr, where the process manager collects them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# The proxy in front terminates TLS and says which scheme and client it saw.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
