@@ -6,6 +6,9 @@ received the request from to X-Forwarded-For. Only the entries the portal's own 
 be believed: anything to their left was sent by the client, who may write what it likes there.
 With TRUSTED_PROXY_COUNT proxies, the client is the entry that many places from the right; with
 none (the default), the header is ignored.
+
+Limits count an IPv6 client by its /64 network (`client_ip_for_limits`): one subscriber is
+usually given a whole /64, and could otherwise take a new address for every attempt.
 """
 
 import ipaddress
@@ -46,3 +49,18 @@ def client_ip(request):
         )
         return remote
     return _address(forwarded[-proxies]) or remote
+
+
+def client_ip_for_limits(request):
+    """What the sign-in lockout and the registration limits count by: the client's IPv4 address,
+    or the first address of its IPv6 /64 network (an address itself, so it can be stored, shown
+    to staff and unlocked like any other)."""
+    address = client_ip(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 4:
+        return address
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)

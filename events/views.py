@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from core.client import client_ip
+from core.client import client_ip_for_limits
 from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -186,11 +186,19 @@ def refuse_over_limit(request, event, email):
     window = settings.REGISTRATION_LIMIT_WINDOW
     domain = email.rsplit("@", 1)[-1]
     checks = [
-        ("client", Limit("registration-client", settings.REGISTRATION_LIMIT_PER_CLIENT, window)),
-        ("domain", Limit("registration-domain", settings.REGISTRATION_LIMIT_PER_DOMAIN, window)),
+        (
+            "client",
+            Limit("registration-client", settings.REGISTRATION_LIMIT_PER_CLIENT, window),
+            client_ip_for_limits(request) or "unknown",
+        ),
+        (
+            "domain",
+            Limit("registration-domain", settings.REGISTRATION_LIMIT_PER_DOMAIN, window),
+            domain,
+        ),
     ]
-    for reason, limit in checks:
-        retry_after = limit.hit(client_ip(request) if reason == "client" else domain)
+    for reason, limit, key in checks:
+        retry_after = limit.hit(key)
         if retry_after is not None:
             logger.warning("Registration for %s refused: over the %s limit", event.slug, reason)
             context = {

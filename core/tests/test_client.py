@@ -4,7 +4,7 @@ portal's own proxies vouch for."""
 import pytest
 from django.test import RequestFactory
 
-from core.client import client_ip
+from core.client import client_ip, client_ip_for_limits
 
 
 def request(remote="10.0.0.5", forwarded=None):
@@ -45,3 +45,21 @@ def test_behind_trusted_proxies_the_entry_they_added_is_the_client(
 
 def test_a_request_without_an_address_has_none():
     assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_limits_count_an_ipv6_client_by_its_64_network(remote, counted_as):
+    assert client_ip_for_limits(request(remote)) == counted_as
+
+
+def test_limits_count_nothing_for_a_request_without_an_address():
+    assert client_ip_for_limits(RequestFactory().get("/", REMOTE_ADDR="")) is None

@@ -114,6 +114,19 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, edito
     assert_locked_out(sign_in(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.200"))
 
 
+def test_new_ipv6_addresses_in_the_same_network_do_not_escape_the_lockout(client, editor):
+    limit = settings.AXES_FAILURE_LIMIT
+
+    answers = [
+        sign_in(client, "editor", "wrong", address=f"2001:db8:5:6::{n + 1:x}").status_code
+        for n in range(limit)
+    ]
+
+    assert answers[-1] == 429
+    assert_locked_out(sign_in(client, "editor", PASSWORD, address="2001:db8:5:6:ffff::1"))
+    assert signed_in(sign_in(client, "editor", PASSWORD, address="2001:db8:5:7::1"))
+
+
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_one_locked_out(
     client, editor, settings
 ):

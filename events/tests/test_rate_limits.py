@@ -77,6 +77,22 @@ def test_one_client_over_its_limit_gets_429_and_nothing_is_stored_or_sent(
     assert Registration.objects.filter(email="late@late.example").exists()
 
 
+def test_an_ipv6_client_counts_as_its_whole_network(
+    client, open_event, django_capture_on_commit_callbacks, at_window_start
+):
+    capture = django_capture_on_commit_callbacks
+    answers = [
+        register(
+            client, capture, open_event, f"p{n}@org{n}.example", f"2001:db8:7::{n + 1}"
+        ).status_code
+        for n in range(4)
+    ]
+
+    assert answers == [303, 303, 303, 429]
+    other_network = register(client, capture, open_event, "q@q.example", "2001:db8:8::1")
+    assert other_network.status_code == 303
+
+
 def test_one_domain_over_its_limit_gets_429_from_any_client(
     client, open_event, django_capture_on_commit_callbacks, at_window_start
 ):

@@ -233,6 +233,6 @@ AXES_FAILURE_LIMIT = 5
 SIGN_IN_FAILURE_LIMIT_PER_CLIENT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip_for_limits"
 AXES_LOCKOUT_CALLABLE = "core.sign_in.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
