@@ -164,8 +164,29 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploads go to MEDIA_ROOT, a local folder (a volume in production, served by the proxy at
+# MEDIA_URL), unless MEDIA_S3_BUCKET names a bucket of S3-compatible storage (AWS, MinIO, Ceph):
+# then through django-storages, with the credentials boto3 reads from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, and MEDIA_S3_ENDPOINT_URL for a provider other than AWS.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public files under stable addresses; an upload never replaces another's file.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Compressed, content-hashed names served by WhiteNoise with far-future caching. The dev
     # settings switch to the plain storage while DEBUG is on.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
