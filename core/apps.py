@@ -1,11 +1,19 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    default = True
     name = "core"
     verbose_name = _("Building blocks")
 
     def ready(self):
         # The choice cache connects its own invalidation to `content_changed`.
         from . import choice_cache  # noqa: F401
+
+
+class SignInAttemptsConfig(AxesAppConfig):
+    """django-axes, under a name staff recognise in the admin's index."""
+
+    verbose_name = _("Sign-in attempts and lockouts")

@@ -1,3 +1,5 @@
+import logging
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.client import client_ip_for_limits
+from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
 
@@ -20,6 +24,8 @@ from .calendar import event_calendar, events_calendar
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .models import Event, Registration, RegistrationState, RegistrationStatus
+
+logger = logging.getLogger(__name__)
 
 UPCOMING, PAST = "upcoming", "past"
 # The most events one calendar feed lists.
@@ -152,6 +158,11 @@ class RegisterView(EventDetailView):
             response.status_code = 400
             return response
         data = form.cleaned_data
+        # Counted once the form is valid (a mistake costs nothing: it sends no e-mail), and
+        # before anything is stored or sent.
+        refused = refuse_over_limit(request, event, data["email"])
+        if refused is not None:
+            return refused
         services.register(
             event=event,
             name=data["name"],
@@ -165,6 +176,41 @@ class RegisterView(EventDetailView):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         return HttpResponseNotAllowed(["POST"])
+
+
+def refuse_over_limit(request, event, email):
+    """The 429 page when this registration would pass one of the limits on registrations from
+    one client address or for one e-mail domain (settings), else None. Both stop a flood of
+    sign-ups, and of the e-mails they send, from one machine or at one organisation's mailboxes.
+    """
+    window = settings.REGISTRATION_LIMIT_WINDOW
+    domain = email.rsplit("@", 1)[-1]
+    checks = [
+        (
+            "client",
+            Limit("registration-client", settings.REGISTRATION_LIMIT_PER_CLIENT, window),
+            client_ip_for_limits(request) or "unknown",
+        ),
+        (
+            "domain",
+            Limit("registration-domain", settings.REGISTRATION_LIMIT_PER_DOMAIN, window),
+            domain,
+        ),
+    ]
+    for reason, limit, key in checks:
+        retry_after = limit.hit(key)
+        if retry_after is not None:
+            logger.warning("Registration for %s refused: over the %s limit", event.slug, reason)
+            context = {
+                "event": event,
+                "reason": reason,
+                "domain": domain,
+                "minutes": math.ceil(retry_after / 60),
+            }
+            response = render(request, "429.html", context, status=429)
+            response["Retry-After"] = str(retry_after)
+            return private(response)
+    return None
 
 
 def redirect_status(to, status, **kwargs):

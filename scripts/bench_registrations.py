@@ -225,6 +225,10 @@ def main():
 
     os.environ["BENCH_DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DB
     configure_environment()
+    # Every simulated person registers from this machine at bench.example.org: the limits
+    # per client address and per e-mail domain would turn nearly all of them away.
+    os.environ["REGISTRATION_LIMIT_PER_CLIENT"] = str(args.clients + 1)
+    os.environ["REGISTRATION_LIMIT_PER_DOMAIN"] = str(args.clients + 1)
     database = os.environ["DATABASE_URL"]
     if database.startswith(("postgres://", "postgresql://")):
         ensure_postgresql_database(database)

@@ -5,6 +5,7 @@ module derives from it.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "core",
+    "core.apps.SignInAttemptsConfig",
     "publishing",
     "taxonomy",
     "initiatives",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sscportal.urls"
@@ -255,3 +259,29 @@ EVENTS_EMAIL_RETRY_MAX_DELAY = int(os.environ.get("EVENTS_EMAIL_RETRY_MAX_DELAY"
 # Attempts in all (1, 2, 4 ... 32, 60, 60, 60 minutes apart: about 4 hours); after the last one
 # the failure is logged and stays on the registration for staff to resend.
 EVENTS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EVENTS_EMAIL_MAX_ATTEMPTS", "10"))
+
+# --- Client address and abuse limits ---------------------------------------------------------
+# How many proxies the portal's own infrastructure puts in front of it (load balancer, TLS
+# proxy), each adding the address it received from to X-Forwarded-For. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Registrations one client address, and one e-mail domain, may submit per window (seconds).
+REGISTRATION_LIMIT_PER_CLIENT = int(os.environ.get("REGISTRATION_LIMIT_PER_CLIENT", "10"))
+REGISTRATION_LIMIT_PER_DOMAIN = int(os.environ.get("REGISTRATION_LIMIT_PER_DOMAIN", "30"))
+REGISTRATION_LIMIT_WINDOW = int(os.environ.get("REGISTRATION_LIMIT_WINDOW", "600"))
+
+# Failed sign-ins (django-axes, core/sign_in.py): one account from one client is locked after
+# AXES_FAILURE_LIMIT failures, a client trying many accounts after SIGN_IN_FAILURE_LIMIT_PER_CLIENT,
+# each for AXES_COOLOFF_TIME after the last failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "core.sign_in.SignInAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+SIGN_IN_FAILURE_LIMIT_PER_CLIENT = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip_for_limits"
+AXES_LOCKOUT_CALLABLE = "core.sign_in.lockout_response"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import escape_leading_slashes
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,9 @@ register = template.Library()
 def language_links(context):
     """The current page in each of the portal's languages, for the language menu."""
     request = context["request"]
+    # A path such as //evil.example/ (a not-found page answers it) must not become a link that
+    # a browser reads as another host.
+    path = escape_leading_slashes(request.get_full_path())
     current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
@@ -21,7 +25,7 @@ def language_links(context):
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": translate_url(path, code),
                 "current": code == current,
             }
         )

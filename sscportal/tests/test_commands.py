@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpRequest
 from django.urls import reverse
 
 
@@ -21,7 +22,7 @@ def test_ensure_local_admin_creates_a_superuser_who_can_log_in(db, debug_on, cli
 
     user = get_user_model().objects.get(username="admin")
     assert (user.is_active, user.is_staff, user.is_superuser) == (True, True, True)
-    assert client.login(username="admin", password="admin")
+    assert client.login(request=HttpRequest(), username="admin", password="admin")
     assert client.get(reverse("admin:index")).status_code == 200
     assert "Admin: http://127.0.0.1:8000/admin/  user 'admin', password 'admin'" in (
         output.getvalue()
@@ -62,8 +63,8 @@ def test_ensure_local_admin_keeps_a_password_the_developer_changed(db, debug_on,
 
     call_command("ensure_local_admin", stdout=StringIO())
 
-    assert client.login(username="admin", password="something-else")
-    assert not client.login(username="admin", password="admin")
+    assert client.login(request=HttpRequest(), username="admin", password="something-else")
+    assert not client.login(request=HttpRequest(), username="admin", password="admin")
 
 
 def test_ensure_local_admin_restores_staff_rights_to_an_existing_admin_account(db, debug_on):
