@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.request_id.RequestIdMiddleware",  # first: every line logged below carries the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
@@ -210,12 +211,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging ---------------------------------------------------------------------------------
+# One stream, stdout, every line with the request's id ("-" outside a request). Django's own
+# loggers write through it too, instead of through Django's default handlers.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "portal": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "portal",
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
 
 # --- Portal ----------------------------------------------------------------------------------
@@ -256,3 +275,11 @@ EVENTS_EMAIL_RETRY_MAX_DELAY = int(os.environ.get("EVENTS_EMAIL_RETRY_MAX_DELAY"
 # Attempts in all (1, 2, 4 ... 32, 60, 60, 60 minutes apart: about 4 hours); after the last one
 # the failure is logged and stays on the registration for staff to resend.
 EVENTS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EVENTS_EMAIL_MAX_ATTEMPTS", "10"))
+
+# --- Faults ----------------------------------------------------------------------------------
+# Seconds a visitor is asked to wait (Retry-After of the 503 page) while the database is away.
+PORTAL_UNAVAILABLE_RETRY_AFTER = int(os.environ.get("PORTAL_UNAVAILABLE_RETRY_AFTER", "30"))
+# Seconds PostgreSQL has to accept a connection before the page answers 503 instead of waiting.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
