@@ -122,7 +122,12 @@ class Gunicorn:
     def start(self):
         gunicorn = REPOSITORY / ".venv" / "bin" / "gunicorn"
         self.process = subprocess.Popen(  # noqa: S603 - a fixed program and arguments
-            [str(gunicorn), "-c", str(REPOSITORY / "gunicorn.conf.py"), "sscportal.wsgi"],
+            [
+                str(gunicorn),
+                *("-c", str(REPOSITORY / "gunicorn.conf.py")),
+                "--no-control-socket",  # its default path is one per user, not per server
+                "sscportal.wsgi",
+            ],
             cwd=REPOSITORY,
             env=self.environment,
             stdout=subprocess.PIPE,
