@@ -60,16 +60,19 @@ def redacted(location):
 
 class CacheFaults:
     """A process's record of one cache's faults, shared by the cache objects of all its threads:
-    whether it is down, until when it is not asked, and what has been logged."""
+    whether it is down, until when it is not asked, and what has been reported. At most one
+    warning per LOG_INTERVAL, and one line when it is back after a warning, even when the
+    cache flaps (for instance a Redis out of memory that answers reads and refuses writes)."""
 
     def __init__(self, name):
         self.name = name
         self.lock = threading.Lock()
         self.down = False
         self.skip_until = 0.0
-        self.failed = 0  # operations answered as misses since the last log line
-        self.failed_total = 0  # ... since the fault began
-        self.logged_at = None
+        self.failed = 0  # operations answered as misses since the last warning
+        self.failed_total = 0  # ... since the cache last answered
+        self.reported_at = None  # when the last warning was written
+        self.warned = False  # a warning since the cache last answered
 
     def skipping(self):
         """True while Redis is left alone after a failed connection (a miss is counted)."""
@@ -87,29 +90,30 @@ class CacheFaults:
             self.failed_total += 1
             if isinstance(error, UNREACHABLE) and retry_after:
                 self.skip_until = now + retry_after
-            if not self.down:
-                self.down = True
-                self.logged_at = now
-                self.failed = 0
-                logger.warning(
-                    "Cache %s failed (%s: %s): answering misses until it is back; "
-                    "logged again at most every %g s",
-                    self.name,
-                    type(error).__name__,
-                    error,
-                    log_interval,
-                )
-            elif now - self.logged_at >= log_interval:
-                failed, self.failed, self.logged_at = self.failed, 0, now
-                logger.warning(
-                    "Cache %s still failing (%s: %s): %d operations answered as misses "
-                    "in the last %g s",
-                    self.name,
-                    type(error).__name__,
-                    error,
-                    failed,
-                    log_interval,
-                )
+            starting, self.down = not self.down, True
+            if self.reported_at is not None and now - self.reported_at < log_interval:
+                return
+            failed, since = self.failed, now - (self.reported_at or now)
+            self.failed, self.reported_at, self.warned = 0, now, True
+        if starting:
+            logger.warning(
+                "Cache %s failed (%s: %s): answering misses until it is back; "
+                "reported at most every %g s",
+                self.name,
+                type(error).__name__,
+                error,
+                log_interval,
+            )
+        else:
+            logger.warning(
+                "Cache %s still failing (%s: %s): %d operations answered as misses "
+                "in the last %.1f s",
+                self.name,
+                type(error).__name__,
+                error,
+                failed,
+                since,
+            )
 
     def success(self):
         if not self.down:  # the common case: no lock
@@ -117,13 +121,14 @@ class CacheFaults:
         with self.lock:
             if not self.down:
                 return
-            failed_total = self.failed_total
-            self.down = False
+            failed_total, warned = self.failed_total, self.warned
+            self.down, self.warned = False, False
             self.skip_until = 0.0
-            self.failed = self.failed_total = 0
-        logger.info(
-            "Cache %s is back after %d operations answered as misses", self.name, failed_total
-        )
+            self.failed_total = 0
+        if warned:
+            logger.info(
+                "Cache %s is back after %d operations answered as misses", self.name, failed_total
+            )
 
 
 _faults = {}

@@ -3,10 +3,12 @@ operation answers as a miss while Redis is away, quickly, the fault is logged on
 and the cache is used again once Redis is back."""
 
 import logging
+import re
 import socket
 import time
 
 import pytest
+import redis
 
 from core.cache import FailsafeRedisCache, forget_faults, redacted
 
@@ -92,7 +94,11 @@ def test_the_fault_is_logged_once_per_interval_with_the_count_and_its_end_once(
         cache.get("colour")
     first, second = warnings_of(caplog)
     assert "still failing" in second.getMessage()
-    assert "50 operations answered as misses in the last 0.5 s" in second.getMessage()
+    assert re.search(
+        r"still failing \(ConnectionError: .*\): 50 operations answered as misses in the last "
+        r"\d+\.\d s",
+        second.getMessage(),
+    ), second.getMessage()
 
     redis_server.start()
     assert cache.get("colour") is None  # started again empty
@@ -102,6 +108,27 @@ def test_the_fault_is_logged_once_per_interval_with_the_count_and_its_end_once(
     assert back == [
         f"Cache {redacted(redis_server.url)} is back after 57 operations answered as misses"
     ]
+
+
+def test_a_redis_out_of_memory_answers_reads_misses_writes_and_is_reported_once(
+    redis_server, caplog
+):
+    """Writes refused, reads answered: the cache flaps between failing and answering, and the log
+    says so once, not on every request."""
+    caplog.set_level(logging.INFO, logger="core.cache")
+    cache = failsafe_cache(redis_server.url)
+    cache.set("colour", "teal")
+    redis.Redis.from_url(redis_server.url).config_set("maxmemory", 1)
+
+    for _ in range(20):
+        assert cache.set("colour", "red") is False
+        assert cache.add("size", 3) is False
+        assert cache.get("colour") == "teal"  # not left alone: only writes fail
+
+    [warning] = warnings_of(caplog)
+    assert "failed (OutOfMemoryError: command not allowed when used memory" in warning.getMessage()
+    back = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert len(back) == 1
 
 
 def test_every_cache_object_of_a_process_shares_one_record_of_the_fault(redis_server, caplog):
