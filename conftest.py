@@ -8,7 +8,7 @@ from django.utils import translation
 
 from core.choice_cache import forget_choices
 
-pytest_plugins = ["devtools.factories"]
+pytest_plugins = ["devtools.factories", "devtools.servers"]
 
 
 @pytest.fixture(autouse=True)

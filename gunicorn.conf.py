@@ -19,6 +19,11 @@ max_requests_jitter = 200
 # Logs go to stdout and stderr, where the process manager collects them.
 accesslog = "-"
 errorlog = "-"
+# gunicorn's usual line, then the time taken and the portal's X-Request-ID (the id on the
+# portal's own lines for that request).
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
+)
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front terminates TLS and says which scheme and client it saw.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from sscportal.urls import urlpatterns as portal_urlpatterns
+from sscportal import urls as portal_urls
 
 
 def ceiling(request):
@@ -12,4 +12,5 @@ def ceiling(request):
     return HttpResponse(b"ceiling\n", content_type="text/plain")
 
 
-urlpatterns = [path("bench/ceiling/", ceiling), *portal_urlpatterns]
+urlpatterns = [path("bench/ceiling/", ceiling), *portal_urls.urlpatterns]
+handler500 = portal_urls.handler500

@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
@@ -11,15 +11,20 @@ from events.feeds import EventAtomFeed, EventFeed
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
-from . import countries, views
+from . import countries, health, views
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("SSC Portal administration")
 admin.site.site_title = _("SSC Portal")
 admin.site.index_title = _("Content and reference data")
 
+# 503 while the database is out of reach, the 500 page for any other failure.
+handler500 = "sscportal.errors.server_error"
+
 urlpatterns = [
     path("health/", views.health, name="health"),
+    re_path(r"^health/live/?$", health.live, name="health_live"),
+    re_path(r"^health/ready/?$", health.ready, name="health_ready"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # An index of one sitemap per section (sitemaps.py); robots.txt gives its address.
     path(

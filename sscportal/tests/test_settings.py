@@ -116,12 +116,14 @@ def test_database_url_selects_postgresql():
     assert values["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert (values["DATABASE_NAME"], values["DATABASE_HOST"]) == ("db", "h")
     assert values["DATABASE_OPTIONS"]["options"] == "-c jit=off"
+    # An unreachable database costs seconds, then the page answers 503.
+    assert values["DATABASE_OPTIONS"]["connect_timeout"] == 5
 
 
-def test_redis_url_selects_the_redis_cache():
+def test_redis_url_selects_the_redis_cache_that_never_fails_a_request():
     values = report(run_settings(REDIS_URL="redis://127.0.0.1:6379/0", **CONFIGURED))
 
-    assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE_BACKEND"] == "core.cache.FailsafeRedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/0"
 
 
