@@ -40,6 +40,7 @@ def registration_links(registration, base_url=None):
         "manage_url": base_url
         + reverse("events:manage", args=[tokens.make_token(registration, tokens.MANAGE)]),
         "event_url": base_url + registration.event.get_absolute_url(),
+        "privacy_url": base_url + reverse("privacy"),
     }
 
 
@@ -51,6 +52,7 @@ def build_message(registration, kind):
         "kind": kind,
         "when": event_when(event),
         "confirm_hours": settings.EVENTS_CONFIRM_LINK_MAX_AGE // 3600,
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
         **registration_links(registration),
     }
     subject = str(SUBJECTS[kind]) % {"event": event.title}
@@ -77,6 +79,9 @@ def send_registration_email(registration_id, kind):
     )
     if registration is None:  # deleted before the e-mail went
         logger.warning("Registration %s no longer exists; no %s e-mail sent", registration_id, kind)
+        return False
+    if registration.is_erased:  # the registrant's data, address included, is gone
+        logger.info("Registration %s is erased; no %s e-mail sent", registration_id, kind)
         return False
     try:
         build_message(registration, kind).send(fail_silently=False)

@@ -206,3 +206,10 @@ PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
 # The portal's public address, for links in e-mails and calendar files (no request there).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Personal data ---------------------------------------------------------------------------
+# Days after an event ends that its registrants' personal data is kept before
+# `manage.py erase_expired_registrations` (run daily) erases it.
+REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", "180"))
+# Where people write about their data, as the privacy notice says.
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
