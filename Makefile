@@ -9,8 +9,12 @@ PORT ?= 8000
 
 .PHONY: run test install node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
 
+# Links in e-mails and calendar files point at the address served here, unless PORTAL_BASE_URL
+# says otherwise (an IPv6 host goes in brackets).
+RUN_BASE_URL = $(or $(PORTAL_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT))
+
 run: install migrate content admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	PORTAL_BASE_URL='$(RUN_BASE_URL)' $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install node-tools
 	$(BIN)/pytest

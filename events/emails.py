@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
-from .calendar import event_calendar
+from .calendar import registration_calendar
 from .models import Registration
 from .times import event_when
 
@@ -66,7 +66,7 @@ def build_message(registration, kind):
     message.attach_alternative(
         render_to_string("events/email/registration.html", context), "text/html"
     )
-    message.attach(f"{event.slug}.ics", event_calendar(event), "text/calendar")
+    message.attach(f"{event.slug}.ics", registration_calendar(registration), "text/calendar")
     return message
 
 

@@ -261,6 +261,8 @@ def manage(request, token):
         and event.online_url
         and not event.is_cancelled,
         "can_cancel": registration.is_active and not event.has_ended(),
+        # A cancelled registration is no appointment to put in a calendar.
+        "show_calendar": registration.is_active and not event.is_cancelled,
         "confirm_token": tokens.make_token(registration, tokens.CONFIRM)
         if registration.status == RegistrationStatus.PENDING
         else None,
