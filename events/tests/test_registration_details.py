@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -131,11 +132,11 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_for(url, process, seconds=60):
+def wait_for(url, process, lines, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"the server stopped: {process.stdout.read()}")
+            pytest.fail("the server stopped: " + "".join(lines))
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -155,10 +156,18 @@ Event.objects.create(title="Port check", slug="port-check", kind="webinar", summ
 """
 
 
+def read_lines(stream, lines):
+    for line in stream:
+        lines.append(line)
+
+
+REGISTRATION_LINK = re.compile(r"https?://[^\s\"<>]+/events/registration/[^\s\"<>]+")
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="`make` is not installed")
 def test_make_run_links_emails_to_the_port_it_serves(tmp_path):
     """`make run PORT=...` (its set-up steps taken as done), a registration through the real
-    server, and the e-mail it prints: its links point at that port."""
+    server, and the e-mail its worker prints: its links point at that port."""
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))},
@@ -182,19 +191,25 @@ def test_make_run_links_emails_to_the_port_it_serves(tmp_path):
         text=True,
         start_new_session=True,
     )
+    lines = []
+    threading.Thread(target=read_lines, args=(server.stdout, lines), daemon=True).start()
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/health/", server)
+        wait_for(f"{base}/health/", server, lines)
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         page = opener.open(f"{base}/events/port-check/").read().decode()
         (token,) = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         data = urllib.parse.urlencode({**form_data(), "csrfmiddlewaretoken": token}).encode()
         opener.open(urllib.request.Request(f"{base}/events/port-check/register/", data=data))
+        deadline = time.monotonic() + 60
+        while not REGISTRATION_LINK.search("".join(lines)) and time.monotonic() < deadline:
+            time.sleep(0.3)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
 
-    links = re.findall(r"https?://[^\s\"<>]+/events/registration/[^\s\"<>]+", output)
+    output = "".join(lines)
+    links = REGISTRATION_LINK.findall(output)
     assert links, output
     assert {link.split("/events/")[0] for link in links} == {base}
