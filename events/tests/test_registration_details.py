@@ -31,7 +31,7 @@ BUTTON = re.compile(r'<button type="submit" class="button">([^<]+)</button>')
 
 def button(response):
     (label,) = BUTTON.findall(response.content.decode())
-    return label
+    return " ".join(label.split())
 
 
 def test_a_full_event_with_a_waiting_list_says_join_the_waiting_list(
