@@ -9,11 +9,16 @@ PORT ?= 8000
 
 .PHONY: run test install node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
 
+# Links in e-mails and calendar files point at the address served here, unless PORTAL_BASE_URL
+# says otherwise (an IPv6 host goes in brackets).
+RUN_BASE_URL = $(or $(PORTAL_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT))
+
 # The development server, and beside it the worker that sends registration e-mails (printed in
 # this terminal); the worker stops with the server. TASKS_BACKEND=immediate sends them in the
 # request instead, without a worker.
 run: install migrate content admin
-	@if [ "$${TASKS_BACKEND:-database}" = database ]; then \
+	@export PORTAL_BASE_URL='$(RUN_BASE_URL)'; \
+	if [ "$${TASKS_BACKEND:-database}" = database ]; then \
 	  $(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	fi; \

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
-from . import services
+from . import privacy, services
 from .models import (
     DatePrecision,
     Event,
@@ -61,7 +61,15 @@ class RegistrationInline(admin.TabularInline):
     Shown only to staff who may see registrations (the inline's own permission checks)."""
 
     model = Registration
-    fields = ["name", "email", "organisation", "country", "status", "created_at", "confirmed_at"]
+    fields = [
+        "registrant",
+        "email",
+        "organisation",
+        "country",
+        "status",
+        "created_at",
+        "confirmed_at",
+    ]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -77,6 +85,10 @@ class RegistrationInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("country")
+
+    @admin.display(description=_("name"))
+    def registrant(self, obj):
+        return obj.registrant
 
 
 @admin.register(Event)
@@ -245,7 +257,7 @@ class EventAdmin(PublishableAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = [
-        "name",
+        "registrant",
         "email",
         "organisation",
         "country",
@@ -259,10 +271,11 @@ class RegistrationAdmin(admin.ModelAdmin):
         "status",
         ("event", admin.RelatedOnlyFieldListFilter),
         ("country", admin.RelatedOnlyFieldListFilter),
+        ("erased_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["name", "email", "organisation"]
     list_select_related = ["event", "country"]
-    actions = ["resend_email", "cancel_registrations", "export_csv"]
+    actions = ["resend_email", "cancel_registrations", "erase_personal_data", "export_csv"]
     fieldsets = [
         (
             None,
@@ -272,7 +285,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "registrations (resend the e-mail, cancel), so that places and the waiting "
                     "list stay right."
                 ),
-                "fields": ["event", "name", "email", "organisation", "country", "status"],
+                "fields": ["event", "registrant", "email", "organisation", "country", "status"],
             },
         ),
         (
@@ -284,6 +297,7 @@ class RegistrationAdmin(admin.ModelAdmin):
                     "confirmed_at",
                     "waitlisted_at",
                     "cancelled_at",
+                    "erased_at",
                 ]
             },
         ),
@@ -321,6 +335,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    @admin.display(description=_("name"), ordering="name")
+    def registrant(self, obj):
+        return obj.registrant
+
     @admin.display(description=_("e-mail delivered"), boolean=True)
     def email_delivered(self, obj):
         if obj.last_email_error:
@@ -330,6 +348,19 @@ class RegistrationAdmin(admin.ModelAdmin):
     # --- Actions ------------------------------------------------------------------------------
     @admin.action(description=_("Resend the e-mail"), permissions=["change"])
     def resend_email(self, request, queryset):
+        erased = queryset.filter(erased_at__isnull=False).count()
+        if erased:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d registration is erased: it has no address to write to.",
+                    "%(count)d registrations are erased: they have no address to write to.",
+                    erased,
+                )
+                % {"count": erased},
+                messages.WARNING,
+            )
+        queryset = queryset.filter(erased_at__isnull=True)
         results = [services.resend(registration) for registration in queryset]
         sent, failed = results.count(True), results.count(False)
         self.message_user(
@@ -373,6 +404,27 @@ class RegistrationAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
+    @admin.action(
+        description=_("Erase personal data (cancels, promotes from the waiting list)"),
+        permissions=["change"],
+    )
+    def erase_personal_data(self, request, queryset):
+        """For a request made by letter or e-mail: as the registrant's own "delete my data"."""
+        erased = 0
+        for pk in queryset.filter(erased_at__isnull=True).values_list("pk", flat=True):
+            privacy.delete_my_data(pk)
+            erased += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The personal data of %(count)d registration was erased.",
+                "The personal data of %(count)d registrations was erased.",
+                erased,
+            )
+            % {"count": erased},
+            messages.SUCCESS,
+        )
+
     @admin.action(description=_("Export to CSV"), permissions=["export"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -390,6 +442,8 @@ class RegistrationAdmin(admin.ModelAdmin):
                 _("status"),
                 _("registered (UTC)"),
                 _("confirmed (UTC)"),
+                _("agreed to the privacy notice (UTC, ISO 8601)"),
+                _("personal data erased (UTC, ISO 8601)"),
             ]
         )
         registrations = queryset.select_related("event", "country").order_by(
@@ -398,13 +452,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in registrations:
             row = [
                 registration.event.title,
-                registration.name,
+                registration.registrant,
                 registration.email,
                 registration.organisation,
                 registration.country.name if registration.country else "",
                 registration.get_status_display(),
                 utc_text(registration.created_at),
                 utc_text(registration.confirmed_at),
+                utc_iso(registration.consented_at),
+                utc_iso(registration.erased_at),
             ]
             writer.writerow([neutralise_csv_cell(cell) for cell in row])
         return response
@@ -412,3 +468,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 def utc_text(moment):
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def utc_iso(moment):
+    """ISO 8601 in UTC to the second, e.g. 2026-12-02T09:30:05Z."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}" if moment else ""

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
-from .calendar import event_calendar
+from .calendar import registration_calendar
 from .models import Registration
 from .times import event_when
 
@@ -40,6 +40,7 @@ def registration_links(registration, base_url=None):
         "manage_url": base_url
         + reverse("events:manage", args=[tokens.make_token(registration, tokens.MANAGE)]),
         "event_url": base_url + registration.event.get_absolute_url(),
+        "privacy_url": base_url + reverse("privacy"),
     }
 
 
@@ -51,6 +52,7 @@ def build_message(registration, kind):
         "kind": kind,
         "when": event_when(event),
         "confirm_hours": settings.EVENTS_CONFIRM_LINK_MAX_AGE // 3600,
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
         **registration_links(registration),
     }
     subject = str(SUBJECTS[kind]) % {"event": event.title}
@@ -64,7 +66,7 @@ def build_message(registration, kind):
     message.attach_alternative(
         render_to_string("events/email/registration.html", context), "text/html"
     )
-    message.attach(f"{event.slug}.ics", event_calendar(event), "text/calendar")
+    message.attach(f"{event.slug}.ics", registration_calendar(registration), "text/calendar")
     return message
 
 

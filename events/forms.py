@@ -56,10 +56,12 @@ class RegistrationForm(forms.Form):
     consent = forms.BooleanField(
         label=_(
             "I agree that the portal keeps my name, e-mail, organisation and country to manage "
-            "my registration, and shares them only with the event's organisers."
+            "my registration, and shares them only with the event's organisers, as the privacy "
+            "notice says."
         ),
         error_messages={"required": _("Agree to the privacy notice to register.")},
-        widget=widgets.CheckboxInput,
+        # The page links the notice in the help under the box (events/event_detail.html).
+        widget=widgets.CheckboxInput(attrs={"aria-describedby": "id_consent_helptext"}),
     )
     # A field people never see (hidden by the stylesheet, skipped by keyboard and screen
     # readers); form-filling robots fill it in.

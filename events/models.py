@@ -387,6 +387,15 @@ class Registration(models.Model):
         blank=True,
         help_text=_("Why the last e-mail could not be sent; empty when it was."),
     )
+    erased_at = models.DateTimeField(
+        _("personal data erased"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the registrant's name, e-mail, organisation and country were erased, at their "
+            "request or once the retention period was over. The row stays, so the counts hold."
+        ),
+    )
 
     class Meta:
         ordering = ["event", "created_at", "pk"]
@@ -400,10 +409,11 @@ class Registration(models.Model):
         ]
         constraints = [
             # One active registration per address and event; a cancelled one may be followed
-            # by a new one. E-mail addresses are stored lower-cased (see forms.py).
+            # by a new one. E-mail addresses are stored lower-cased (see forms.py). Erased
+            # registrations have no address left and keep their status.
             models.UniqueConstraint(
                 fields=["event", "email"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status="cancelled") & Q(erased_at__isnull=True),
                 name="registration_one_active_per_email",
             ),
             models.CheckConstraint(
@@ -413,8 +423,17 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} – {self.event}"
+        return f"{self.registrant} – {self.event}"
 
     @property
     def is_active(self):
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
+
+    @property
+    def registrant(self):
+        """The registrant's name, or what stands in for it once their data is erased."""
+        return _("(erased)") if self.is_erased else self.name

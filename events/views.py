@@ -19,7 +19,7 @@ from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
 
-from . import services, tokens
+from . import privacy, services, tokens
 from .calendar import event_calendar, events_calendar
 from .filters import EventFilter
 from .forms import RegistrationForm
@@ -254,6 +254,8 @@ def confirm(request, token):
             status=410 if expired else 404,
         )
         return private(response)
+    if registration.is_erased:
+        return erased_page(request, registration)
     if request.method == "POST":
         result = services.confirm(registration.pk)
         messages.add_message(
@@ -278,6 +280,12 @@ def manage(request, token):
     registration = registration_from_token(token, tokens.MANAGE)
     if registration is None:
         return private(render(request, "events/link_invalid.html", {"expired": False}, status=404))
+    if registration.is_erased:
+        # Nothing is left to see or change; a repeated request changes nothing either.
+        return erased_page(request, registration)
+    if request.method == "POST" and request.POST.get("action") == "erase":
+        privacy.delete_my_data(registration.pk)
+        return private(redirect_status(request.path, 303))
     if request.method == "POST":
         if request.POST.get("action") != "cancel":
             return private(
@@ -299,11 +307,18 @@ def manage(request, token):
         and event.online_url
         and not event.is_cancelled,
         "can_cancel": registration.is_active and not event.has_ended(),
+        # A cancelled registration is no appointment to put in a calendar.
+        "show_calendar": registration.is_active and not event.is_cancelled,
         "confirm_token": tokens.make_token(registration, tokens.CONFIRM)
         if registration.status == RegistrationStatus.PENDING
         else None,
     }
     return private(render(request, "events/manage.html", context))
+
+
+def erased_page(request, registration):
+    context = {"event": registration.event, "privacy_url": reverse("privacy")}
+    return private(render(request, "events/erased.html", context))
 
 
 FAILED_CONFIRMATIONS = {

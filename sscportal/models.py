@@ -134,3 +134,24 @@ class AboutSection(Shown):
             else:
                 blocks.append({"kind": "p", "text": "\n".join(lines)})
         return blocks
+
+
+class SeededRecord(models.Model):
+    """A record of the starting content (fixtures/) that `load_portal_content` has created once.
+
+    Loading the content again creates only what it has never created: a record staff have
+    deleted stays deleted, and one staff have edited stays as they left it."""
+
+    model = models.CharField(_("model"), max_length=100)
+    natural_key = models.CharField(_("natural key"), max_length=255)
+    seeded_at = models.DateTimeField(_("first loaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("starting-content record")
+        verbose_name_plural = _("starting-content records")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "natural_key"], name="seeded_record_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

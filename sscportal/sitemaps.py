@@ -18,7 +18,14 @@ from taxonomy.models import Country
 
 
 class PagesSitemap(Sitemap):
-    url_names = ["home", "about", "initiatives:list", "events:list", "publications:list"]
+    url_names = [
+        "home",
+        "about",
+        "privacy",
+        "initiatives:list",
+        "events:list",
+        "publications:list",
+    ]
 
     def items(self):
         return self.url_names

@@ -1,6 +1,7 @@
 """Pages that compose several apps, and the health endpoint."""
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F
@@ -68,6 +69,24 @@ class AboutView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sections"] = list(AboutSection.objects.shown().prefetch_related("sources"))
+        return context
+
+
+class PrivacyView(TemplateView):
+    """The privacy notice: what registering for an event keeps about a person, and for how long."""
+
+    template_name = "privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            retention_days=settings.REGISTRATION_RETENTION_DAYS,
+            contact_email=settings.PRIVACY_CONTACT_EMAIL,
+            language_cookie=settings.LANGUAGE_COOKIE_NAME,
+            csrf_cookie=settings.CSRF_COOKIE_NAME,
+            messages_cookie=CookieStorage.cookie_name,
+            session_cookie=settings.SESSION_COOKIE_NAME,
+        )
         return context
 
 

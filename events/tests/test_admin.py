@@ -422,6 +422,8 @@ def test_export_action_writes_a_csv_that_spreadsheets_do_not_evaluate(admin_clie
         "status",
         "registered (UTC)",
         "confirmed (UTC)",
+        "agreed to the privacy notice (UTC, ISO 8601)",
+        "personal data erased (UTC, ISO 8601)",
     ]
     assert [row[1] for row in rows[1:]] == [
         '\'=HYPERLINK("x")',

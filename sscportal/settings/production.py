@@ -30,3 +30,6 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Links in e-mails and calendar files: the first host name over HTTPS unless set explicitly.
 if not os.environ.get("PORTAL_BASE_URL"):
     PORTAL_BASE_URL = f"https://{ALLOWED_HOSTS[0]}"
+# Where people write about their data: the portal's own domain unless set explicitly.
+if not os.environ.get("PRIVACY_CONTACT_EMAIL"):
+    PRIVACY_CONTACT_EMAIL = f"privacy@{ALLOWED_HOSTS[0].lstrip('.')}"

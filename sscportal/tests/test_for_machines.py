@@ -154,6 +154,7 @@ def test_the_sitemap_lists_the_fixed_pages_in_english_whatever_the_visitors_lang
     assert list(entries) == [
         f"{BASE}/",
         f"{BASE}/about/",
+        f"{BASE}/privacy/",
         f"{BASE}/initiatives/",
         f"{BASE}/events/",
         f"{BASE}/publications/",

@@ -37,8 +37,8 @@ PUBLICATION = "/publications/good-practices-made-in-africa-solutions/"
 class RegistrationLink:
     """The signed link (events.tokens) of a new registration for the next UN Day, in a status."""
 
-    def __init__(self, purpose, status):
-        self.purpose, self.status = purpose, status
+    def __init__(self, purpose, status, erased=False):
+        self.purpose, self.status, self.erased = purpose, status, erased
 
     def __str__(self):
         return f"/events/registration/<{self.purpose} token, {self.status}>/"
@@ -60,6 +60,10 @@ class RegistrationLink:
             status=self.status,
             confirmed_at=now if self.status == "confirmed" else None,
         )
+        if self.erased:  # as "Delete my data" leaves it
+            Registration.objects.filter(pk=registration.pk).update(
+                name="", email="", organisation="", erased_at=now
+            )
         name = "events:confirm" if self.purpose == tokens.CONFIRM else "events:manage"
         return reverse(name, args=[tokens.make_token(registration, self.purpose)])
 
@@ -73,6 +77,8 @@ def page_url(url):
 PAGE_TYPES = {
     "home": ("/", 200),
     "about": ("/about/", 200),
+    "privacy": ("/privacy/", 200),
+    "ar-privacy": ("/ar/privacy/", 200),
     "list": ("/initiatives/", 200),
     "list-filtered": ("/initiatives/?region=africa&sdg=3", 200),
     "list-form-error": ("/initiatives/?sdg=99&year_to=1800", 200),
@@ -92,6 +98,8 @@ PAGE_TYPES = {
     "event-registered": (f"{NEXT_UN_DAY}registered/", 200),
     "registration-confirm": (RegistrationLink("confirm", "pending"), 200),
     "registration-manage": (RegistrationLink("manage", "confirmed"), 200),
+    "registration-manage-cancelled": (RegistrationLink("manage", "cancelled"), 200),
+    "registration-erased": (RegistrationLink("manage", "cancelled", erased=True), 200),
     "publications": ("/publications/", 200),
     "publications-filtered": ("/publications/?kind=compendium", 200),
     "publications-form-error": ("/publications/?year_from=abc", 200),
