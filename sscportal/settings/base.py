@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that static files and the redirect to HTTPS carry these headers too.
+    "core.middleware.SecurityHeadersMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
@@ -206,3 +209,60 @@ PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
 # The portal's public address, for links in e-mails and calendar files (no request there).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Content Security Policy and cross-origin headers ----------------------------------------
+# django-csp's policy for every response outside the admin (core.middleware): the pages run no
+# script and load only the stylesheet, the favicon and images from the portal itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Django admin's policy: its own scripts, styles and images, and the autocomplete requests.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+    }
+}
+# Other sites may link to the portal's pages, files and images but not embed them.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+# Browser features the portal never uses, denied to it and to anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+# Cookies go with a cross-site link (a bookmark, a link in an e-mail) but not with requests
+# another site makes; the production settings add Secure. No script reads the language cookie.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
