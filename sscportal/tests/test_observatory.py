@@ -294,3 +294,12 @@ def test_the_language_cookie_is_secure_http_only_and_same_site(served_portal):
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert cookie["path"] == "/"
+
+
+def test_without_the_tools_the_scan_skips_here_and_fails_in_ci(monkeypatch):
+    monkeypatch.delenv("NODE_TOOLS_REQUIRED", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="openssl not found"):
+        unavailable("openssl not found")
+    monkeypatch.setenv("NODE_TOOLS_REQUIRED", "1")
+    with pytest.raises(pytest.fail.Exception, match="openssl not found"):
+        unavailable("openssl not found")
