@@ -1,7 +1,7 @@
 """The Content Security Policy blocks nothing the portal itself needs: in Chromium, every public
 page type and every kind of admin screen (list with filters and actions, change form with inlines,
 date and time widgets, autocomplete fields, the delete confirmation) loads and works without a
-single violation, and the browser logs no error about the security headers.
+single violation, and Chromium knows and denies every feature the Permissions-Policy names.
 
 Violations are caught two ways: the `securitypolicyviolation` events the page fires (recorded by
 a script Playwright adds before the page's own) and Chromium's console messages."""
@@ -9,6 +9,7 @@ a script Playwright adds before the page's own) and Chromium's console messages.
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from initiatives.models import Initiative
@@ -141,6 +142,21 @@ def test_public_pages_load_without_a_policy_violation(watched, portal_content):
     assert favicon > 0
     watched.check("favicon")
     watched.assert_clean()
+
+
+def test_the_browser_denies_every_feature_the_permissions_policy_names(watched, transactional_db):
+    page = watched.page
+    page.goto("/no-such-page/")
+    known = set(page.evaluate("document.featurePolicy.features()"))
+    denied = sorted(settings.PERMISSIONS_POLICY)
+    assert set(denied) - known == set(), "features this Chromium does not know"
+    allowed = page.evaluate(
+        "features => features.filter(feature => document.featurePolicy.allowsFeature(feature))",
+        denied,
+    )
+    assert allowed == []
+    # A feature the policy does not name keeps the browser's default.
+    assert page.evaluate("document.featurePolicy.allowsFeature('fullscreen')") is True
 
 
 def test_the_admin_works_without_a_policy_violation(watched, portal_content):
