@@ -42,6 +42,8 @@ case "$1" in
   config) echo https://registry.npmjs.org/ ;;
   ping) exit 0 ;;
   ci) mkdir -p node_modules/axe-core && echo "axe" > node_modules/axe-core/axe.min.js
+      mkdir -p node_modules/@mdn/mdn-http-observatory/conf
+      echo "$@" > npm-ci-arguments
       echo "added 1 package" ;;
 esac
 """
@@ -82,7 +84,9 @@ def test_without_the_packages_one_line_says_why_and_the_checks_skip_with_it(tmp_
     finished = run_script(tmp_path, npm)
 
     assert finished.returncode == 0
-    assert finished.stdout == f"{reason}: the accessibility and HTML validity checks will skip.\n"
+    assert finished.stdout == (
+        f"{reason}: the accessibility, HTML validity and security header checks will skip.\n"
+    )
     # Nothing half installed is left behind, only the reason.
     assert sorted(os.listdir(tmp_path / "node_modules")) == [".unavailable"]
     with pytest.raises(NodeToolMissing) as missing:
@@ -102,6 +106,17 @@ def test_a_finished_install_is_used(tmp_path):
     assert finished.returncode == 0
     node_modules = tmp_path / "node_modules"
     assert node_tool("axe-core/axe.min.js", node_modules) == node_modules / "axe-core/axe.min.js"
+
+
+def test_no_install_script_runs_and_the_scanner_gets_an_hsts_list_without_the_network(tmp_path):
+    # No node on this PATH: the scanner's download of the preload list cannot run.
+    finished = run_script(tmp_path, WORKING_NPM)
+
+    assert finished.returncode == 0
+    assert "--ignore-scripts" in (tmp_path / "npm-ci-arguments").read_text().split()
+    assert "HSTS preload list could not be downloaded" in finished.stdout
+    scanner_conf = tmp_path / "node_modules" / "@mdn" / "mdn-http-observatory" / "conf"
+    assert (scanner_conf / "hsts-preload.json").read_text() == "{}\n"
 
 
 def test_package_files_without_a_finished_install_are_not_used(tmp_path):
