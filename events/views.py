@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.page_cache import public_page
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
 
@@ -133,6 +134,7 @@ class RegisterView(EventDetailView):
     """POST only: the registration form on an event's page."""
 
     http_method_names = ["post"]
+    page_cache = False
 
     def can_preview(self):
         return False  # nobody registers for a draft, staff included
@@ -289,6 +291,7 @@ def calendar_response(content, filename):
     return response
 
 
+@public_page
 @require_safe
 def event_ics(request, slug):
     event = get_object_or_404(Event.objects.published().select_related("country"), slug=slug)
@@ -297,6 +300,7 @@ def event_ics(request, slug):
     )
 
 
+@public_page
 @require_safe
 def upcoming_ics(request):
     events = Event.objects.published().upcoming().select_related("country")[:FEED_LIMIT]

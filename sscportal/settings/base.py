@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: inside CsrfViewMiddleware and every middleware that adds headers per request.
+    "core.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sscportal.urls"
@@ -206,3 +208,11 @@ PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
 # The portal's public address, for links in e-mails and calendar files (no request there).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Page cache ------------------------------------------------------------------------------
+# Seconds a public page is kept for visitors without a session (core/page_cache.py); 0 turns
+# the page cache off. Saved changes show at once; a change no signal reports (a scheduled
+# publication coming due, registration opening, an event passing) shows within this time, so 5
+# minutes keeps such delays short while a page asked for more than once in 5 minutes is
+# rendered only once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
