@@ -150,7 +150,7 @@ class PageCacheMiddleware:
         except Exception as error:  # noqa: BLE001 - a cache failure must not fail the page
             _warn("read", error)
             return self.mark(self.get_response(request), BYPASS)
-        if entry is not None:
+        if isinstance(entry, tuple) and len(entry) == 3:  # else none, or of another release
             return self.answer(request, entry)
         response = self.get_response(request)
         entry = self.entry(request, response)
