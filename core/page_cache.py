@@ -141,11 +141,12 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not self.may_answer_from_cache(request):
             return self.mark(self.get_response(request), BYPASS)
+        page = self.page_key(request)
         try:
             version = content_version()
             if version is None:
                 raise LookupError("no content version")
-            key = self.key(request, version)
+            key = f"page:{version}:{page}"
             entry = cache.get(key)
         except Exception as error:  # noqa: BLE001 - a cache failure must not fail the page
             _warn("read", error)
@@ -173,9 +174,10 @@ class PageCacheMiddleware:
         return "HTTP_AUTHORIZATION" not in request.META
 
     @staticmethod
-    def key(request, version):
+    def page_key(request):
+        """The language and a hash of the full address (scheme, host, path, query string)."""
         address = request.build_absolute_uri().encode("utf-8", "surrogateescape")
-        return f"page:{version}:{get_language()}:{hashlib.sha256(address).hexdigest()}"
+        return f"{get_language()}:{hashlib.sha256(address).hexdigest()}"
 
     @staticmethod
     def mark(response, outcome):
