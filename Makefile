@@ -9,7 +9,14 @@ PORT ?= 8000
 
 .PHONY: run test install node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
 
+# The development server, and beside it the worker that sends registration e-mails (printed in
+# this terminal); the worker stops with the server. TASKS_BACKEND=immediate sends them in the
+# request instead, without a worker.
 run: install migrate content admin
+	@if [ "$${TASKS_BACKEND:-database}" = database ]; then \
+	  $(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install node-tools

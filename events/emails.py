@@ -1,9 +1,9 @@
 """The e-mails registrants receive: plain text and HTML, the event's time in its own zone, the
 calendar file attached, and their signed links.
 
-`send_registration_email` runs after the transaction that changed the registration has
-committed (services.py). It never raises: a failure is logged and recorded on the registration,
-where staff see it and can resend.
+`send_registration_email` runs in the background task that a change to a registration queues
+once its transaction has committed (tasks.py), and when staff resend. A failure is recorded on
+the registration, where staff see it and can resend.
 """
 
 import logging
@@ -68,23 +68,30 @@ def build_message(registration, kind):
     return message
 
 
-def send_registration_email(registration_id, kind):
-    """Send one e-mail; True if it went. Failures are logged and kept on the registration."""
+def send_registration_email(registration_id, kind, *, raise_errors=False):
+    """Send one e-mail: True if it went, False if it failed, None if there is nobody to send it
+    to (the registration was deleted, or its personal data erased).
+
+    A failure is kept on the registration, where staff see it and can resend. It is logged, or
+    with `raise_errors` raised for the caller to decide what follows (the background task tries
+    again later)."""
     registration = (
         Registration.objects.select_related("event", "event__country")
         .filter(pk=registration_id)
         .first()
     )
-    if registration is None:  # deleted before the e-mail went
-        logger.warning("Registration %s no longer exists; no %s e-mail sent", registration_id, kind)
-        return False
+    if registration is None or not registration.email:  # deleted or erased before it went
+        logger.warning("Registration %s gone or erased; no %s e-mail sent", registration_id, kind)
+        return None
     try:
         build_message(registration, kind).send(fail_silently=False)
     except Exception as error:  # noqa: BLE001 - any failure to send must not lose the registration
-        logger.exception("Could not send the %s e-mail for registration %s", kind, registration_id)
         Registration.objects.filter(pk=registration_id).update(
             last_email_error=f"{timezone.now():%Y-%m-%d %H:%M} UTC, {kind}: {error}"[:1000]
         )
+        if raise_errors:
+            raise
+        logger.exception("Could not send the %s e-mail for registration %s", kind, registration_id)
         return False
     Registration.objects.filter(pk=registration_id).update(
         last_email_at=timezone.now(), last_email_error=""

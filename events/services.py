@@ -8,9 +8,10 @@ but the portal opens every SQLite transaction with BEGIN IMMEDIATE (settings/bas
 transaction holds the database's single write lock from its start, so the same changes queue
 there too.
 
-E-mails are sent only once the transaction has committed (a rolled-back registration never
-sends one), and a failure to send is logged and kept on the registration for staff to see and
-resend; it never undoes the registration.
+E-mails are queued only once the transaction has committed (a rolled-back registration never
+sends one) and sent in the background (tasks.py), tried again while the mail server is down; a
+failure is logged and kept on the registration for staff to see and resend. It never undoes the
+registration.
 """
 
 import enum
@@ -77,10 +78,11 @@ def confirmed_count(event):
 
 
 def send_after_commit(registration, kind):
-    from .emails import send_registration_email  # emails.py renders templates; import lazily
+    """Queue the e-mail once the transaction has committed; a worker sends it (tasks.py)."""
+    from .tasks import queue_registration_email  # tasks.py renders templates; import lazily
 
     pk = registration.pk
-    transaction.on_commit(lambda: send_registration_email(pk, kind))
+    transaction.on_commit(lambda: queue_registration_email(pk, kind))
 
 
 def places_changed(event):

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "publishing",
     "taxonomy",
@@ -166,8 +168,29 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
+# Uploads go to MEDIA_ROOT, a local folder (a volume in production, served by the proxy at
+# MEDIA_URL), unless MEDIA_S3_BUCKET names a bucket of S3-compatible storage (AWS, MinIO, Ceph):
+# then through django-storages, with the credentials boto3 reads from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, and MEDIA_S3_ENDPOINT_URL for a provider other than AWS.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            # Public files under stable addresses; an upload never replaces another's file.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Compressed, content-hashed names served by WhiteNoise with far-future caching. The dev
     # settings switch to the plain storage while DEBUG is on.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -208,6 +231,32 @@ PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
 # The portal's public address, for links in e-mails and calendar files (no request there).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Background tasks ------------------------------------------------------------------------
+# Where registration e-mails are sent from. "database": queued in the database and sent by
+# `manage.py db_worker` (production; `make run` starts one); "immediate": sent in the request once
+# its transaction has committed, with no worker and no retries.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND is {TASKS_BACKEND!r}: set it to one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# Seconds an SMTP connection may wait for the mail server before the attempt fails.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# A registration e-mail that fails is tried again after EVENTS_EMAIL_RETRY_DELAY seconds, then after
+# twice as long each time, waiting at most EVENTS_EMAIL_RETRY_MAX_DELAY seconds between attempts.
+EVENTS_EMAIL_RETRY_DELAY = int(os.environ.get("EVENTS_EMAIL_RETRY_DELAY", "60"))
+EVENTS_EMAIL_RETRY_MAX_DELAY = int(os.environ.get("EVENTS_EMAIL_RETRY_MAX_DELAY", "3600"))
+# Attempts in all (1, 2, 4 ... 32, 60, 60, 60 minutes apart: about 4 hours); after the last one
+# the failure is logged and stays on the registration for staff to resend.
+EVENTS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("EVENTS_EMAIL_MAX_ATTEMPTS", "10"))
 
 # --- Page cache ------------------------------------------------------------------------------
 # Seconds a public page is kept for visitors without a session (core/page_cache.py); 0 turns

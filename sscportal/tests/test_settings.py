@@ -25,6 +25,7 @@ print(json.dumps({{
     "DATABASE_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {{}}),
     "CACHE_BACKEND": settings.CACHES["default"]["BACKEND"],
     "CACHE_LOCATION": settings.CACHES["default"].get("LOCATION", ""),
+    "MEDIA_STORAGE": settings.STORAGES["default"],
 }}))
 """
 
@@ -40,6 +41,8 @@ def run_settings(module="sscportal.settings.production", **environment):
         "REDIS_URL",
         "DEBUG",
         "VAR_DIR",
+        "MEDIA_S3_BUCKET",
+        "MEDIA_S3_ENDPOINT_URL",
     ):
         env.pop(name, None)
     env.update(environment)
@@ -178,3 +181,31 @@ def test_the_readme_lists_every_environment_variable_the_settings_read():
 
     assert "DATABASE_URL" in read
     assert read - listed == set()
+
+
+def test_media_stay_on_the_local_disk_unless_a_bucket_is_named():
+    local = report(run_settings(**CONFIGURED))
+    assert local["MEDIA_STORAGE"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    s3 = report(
+        run_settings(
+            **CONFIGURED,
+            MEDIA_S3_BUCKET="portal-media",
+            MEDIA_S3_ENDPOINT_URL="https://s3.example.org",
+        )
+    )
+    assert s3["MEDIA_STORAGE"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = s3["MEDIA_STORAGE"]["OPTIONS"]
+    assert options["bucket_name"] == "portal-media"
+    assert options["endpoint_url"] == "https://s3.example.org"
+    assert options["file_overwrite"] is False
+
+
+def test_the_s3_storage_class_named_in_the_settings_imports():
+    """django-storages is installed with the S3 extra (boto3), so naming a bucket is enough."""
+    from django.utils.module_loading import import_string
+
+    storage_class = import_string("storages.backends.s3.S3Storage")
+    storage = storage_class(
+        bucket_name="portal-media", endpoint_url="https://s3.example.org", querystring_auth=False
+    )
+    assert storage.url("publications/report.pdf").startswith("https://s3.example.org/")
