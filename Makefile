@@ -68,8 +68,9 @@ check: install
 # var/bench.sqlite3), its case studies made by devtools' `manage.py generate_volume`; for the
 # production-like figures use PostgreSQL and 100,000 case studies:
 #   make bench BENCH_DATABASE_URL=postgres://root@127.0.0.1:5432/sscportal_bench BENCH_CASES=100000
+# BENCH_REDIS_URL: the page cache in Redis, as in production (default: each worker's memory).
 BENCH_CASES ?= 1000
-export BENCH_DATABASE_URL BENCH_CASES
+export BENCH_DATABASE_URL BENCH_CASES BENCH_REDIS_URL
 
 bench: install
 	scripts/ensure-debian-packages wrk

@@ -16,8 +16,9 @@ keepalive = 5
 # A worker that has served this many requests is replaced, so that a slow leak cannot grow.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
-# Logs go to stdout and stderr, where the process manager collects them.
-accesslog = "-"
+# Logs go to stdout and stderr, where the process manager collects them; GUNICORN_ACCESS_LOG
+# set empty turns the access log off (the benchmarks do, so as not to measure the logging).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 # gunicorn's usual line, then the time taken and the portal's X-Request-ID (the id on the
 # portal's own lines for that request).

@@ -9,8 +9,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Building blocks")
 
     def ready(self):
-        # The choice cache connects its own invalidation to `content_changed`.
-        from . import choice_cache  # noqa: F401
+        # The choice cache and the page cache connect their invalidation to `content_changed`.
+        from . import choice_cache, page_cache  # noqa: F401
 
 
 class SignInAttemptsConfig(AxesAppConfig):

@@ -23,6 +23,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.signals import send_content_changed
+
 from .models import ACTIVE_STATUSES, Event, Registration, RegistrationStatus
 
 logger = logging.getLogger(__name__)
@@ -81,6 +83,13 @@ def send_after_commit(registration, kind):
 
     pk = registration.pk
     transaction.on_commit(lambda: queue_registration_email(pk, kind))
+
+
+def places_changed(event):
+    """An event with a limit shows its free places on its page and cards: once the transaction
+    commits, cached pages (core/page_cache.py) must be rendered again."""
+    if event.capacity is not None:
+        transaction.on_commit(lambda: send_content_changed(Registration), robust=True)
 
 
 def register(*, event, name, email, organisation="", country=None):
@@ -149,6 +158,8 @@ def confirm(registration_id):
             return Result(registration, Outcome.FULL)
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
         send_after_commit(registration, outcome.value)
+        if outcome == Outcome.CONFIRMED:
+            places_changed(event)
         return Result(registration, outcome)
 
 
@@ -167,6 +178,8 @@ def cancel(registration_id, *, notify=True):
         if notify:
             send_after_commit(registration, "cancelled")
         promoted = fill_free_places(event) if held_a_place else []
+        if held_a_place:
+            places_changed(event)
         return Result(registration, Outcome.CANCELLED, promoted)
 
 

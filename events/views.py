@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.client import client_ip_for_limits
+from core.page_cache import public_page
 from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -139,6 +140,7 @@ class RegisterView(EventDetailView):
     """POST only: the registration form on an event's page."""
 
     http_method_names = ["post"]
+    page_cache = False
 
     def can_preview(self):
         return False  # nobody registers for a draft, staff included
@@ -350,6 +352,7 @@ def calendar_response(content, filename):
     return response
 
 
+@public_page
 @require_safe
 def event_ics(request, slug):
     event = get_object_or_404(Event.objects.published().select_related("country"), slug=slug)
@@ -358,6 +361,7 @@ def event_ics(request, slug):
     )
 
 
+@public_page
 @require_safe
 def upcoming_ics(request):
     events = Event.objects.published().upcoming().select_related("country")[:FEED_LIMIT]

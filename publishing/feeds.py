@@ -14,6 +14,7 @@ class PublishedFeed(Feed):
 
     model = None
     list_url_name = None
+    page_cache = True  # the same for every reader (core/page_cache.py)
     # The columns the items need; the search index and the long texts stay in the database.
     fields = ("title", "slug", "summary", "published_at", "updated_at")
 

@@ -23,6 +23,8 @@ class FilteredListView(ListView):
 
     filterset_class = None
     paginate_by = 20
+    # Visitors without a session all see the same list at the same address (core/page_cache.py).
+    page_cache = True
     leading_filters = ("q",)
     trailing_filters = ("sort",)
 
@@ -104,6 +106,9 @@ class PublishedDetailMixin:
     """
 
     preview_messages = {}
+    # Published pages are cached for visitors without a session; previews, never cached, are
+    # left out by their Cache-Control (core/page_cache.py).
+    page_cache = True
 
     def can_preview(self):
         model = self.model

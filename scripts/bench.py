@@ -1,7 +1,8 @@
 """Benchmark the portal as it is served in production, against a ceiling.
 
     .venv/bin/python scripts/bench.py [--cases N] [--events N] [--publications N]
-                                      [--rounds R] [--duration S] [--profile PAGE]
+                                      [--rounds R] [--duration S] [--cached PAGES]
+                                      [--profile PAGE]
 
 What it does:
 1. Prepares the benchmark database named by BENCH_DATABASE_URL (default: SQLite in
@@ -13,17 +14,28 @@ What it does:
    registrations in every status) and the publications up to --publications with
    `generate_publications` (every kind, 1978 to now, linked to case studies and events), and
    keeps the search index of what it loads and generates up to date.
-2. Serves the portal with gunicorn (2 sync workers, devtools.bench_settings: production settings,
-   DEBUG off, plus /bench/ceiling/, a view that touches neither database nor templates).
+2. Serves, each with gunicorn and 2 sync workers on a loopback port the system chooses:
+   - the portal without its page cache (PAGE_CACHE_SECONDS=0), devtools.bench_settings:
+     production settings, DEBUG off, plus /bench/ceiling/, a view that touches neither database
+     nor templates but passes the portal's whole middleware stack: the "ceiling";
+   - the portal with its page cache (PAGE_CACHE_SECONDS from the environment, else 300), for the
+     pages named by --cached (the "-cached" rows: anonymous visitors answered from the cache);
+   - a default Django project (`startproject`'s settings and middleware) with one constant view,
+     devtools.bench_bare: the "bare" ceiling, what Django itself can serve on this machine.
+   The cache is Redis when BENCH_REDIS_URL names one (as in production, shared by the workers),
+   else each worker's local memory.
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
-   median of the rounds for every figure: requests/s, its ratio to the ceiling, p50 and p99
-   latency under load, p95 latency of one client alone (the server time of a request).
-4. Counts SQL queries per request (Django test client, same settings) and the bytes of each
-   page: HTML raw and gzip-compressed, and with its stylesheets and scripts as served.
+   median of the rounds for every figure: requests/s, its ratio to the portal's ceiling and to
+   the bare Django ceiling, p50 and p99 latency under load, p95 latency of one client alone (the
+   server time of a request).
+4. Counts SQL queries per request (Django test client, same settings; a cached page after its
+   first request) and the bytes of each page: HTML raw and gzip-compressed, and with its
+   stylesheets and scripts as served.
 
 --profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
-detail, events, event, publications, publication, country, site-search, ceiling). Needs wrk
-(Debian package; `make bench` installs it).
+detail, events, event, publications, publication, country, site-search, ceiling, or one of them
+with -cached, e.g. home-cached: the request answered from the page cache). Needs wrk (Debian
+package; `make bench` installs it).
 """
 
 import argparse
@@ -35,6 +47,7 @@ import pstats
 import re
 import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +64,14 @@ DEFAULT_DB = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
 DEFAULT_CASES = int(os.environ.get("BENCH_CASES", "1000"))
 DEFAULT_EVENTS = int(os.environ.get("BENCH_EVENTS", "300"))
 DEFAULT_PUBLICATIONS = int(os.environ.get("BENCH_PUBLICATIONS", "300"))
+# The pages also measured from the page cache, and its lifetime there.
+DEFAULT_CACHED = "home,list,detail,event"
+CACHE_SECONDS = os.environ.get("PAGE_CACHE_SECONDS") or "300"
+CACHED_SUFFIX = "-cached"
+# The bare Django ceiling: devtools/bench_bare.py, served by gunicorn.
+BARE = "bare-django"
+BARE_APP = "django.core.wsgi:get_wsgi_application()"
+BARE_PATH = "/bench/ceiling/"
 
 
 def configure_environment():
@@ -59,6 +80,8 @@ def configure_environment():
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
+    if os.environ.get("BENCH_REDIS_URL"):
+        os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     sys.path.insert(0, str(ROOT))
 
 
@@ -438,17 +461,23 @@ def choose_pages():
     }
 
 
+def cache_seconds(name):
+    """PAGE_CACHE_SECONDS of the server a page's row is measured on."""
+    return int(CACHE_SECONDS) if name.endswith(CACHED_SUFFIX) else 0
+
+
 def count_queries(pages):
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     counts = {}
     for name, url in pages.items():
-        client.get(url)  # warm caches the way a running server has them
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
+        with override_settings(PAGE_CACHE_SECONDS=cache_seconds(name)):
+            client.get(url)  # warm caches the way a running server has them
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
         if response.status_code != 200:
             sys.exit(f"{url} answered {response.status_code}")
         counts[name] = len(queries)
@@ -462,10 +491,11 @@ def fetch(url, compressed):
         return response.read()
 
 
-def page_weights(base, pages):
+def page_weights(bases, pages):
     """HTML bytes raw and compressed, and compressed with the page's own CSS and JS."""
     weights = {}
     for name, path in pages.items():
+        base = bases[name]
         raw = fetch(base + path, compressed=False)
         packed = fetch(base + path, compressed=True)
         assets = re.findall(
@@ -482,24 +512,40 @@ def page_weights(base, pages):
     return weights
 
 
-def start_gunicorn(port, *options, stdout=None):
-    """gunicorn serving the portal on loopback with `options` (default: 2 sync workers, as the
-    ceiling is measured); returns once /health/ answers."""
+def free_port():
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(port, *options, stdout=None, env=None, app="sscportal.wsgi", probe="/health/"):
+    """gunicorn (gunicorn.conf.py) serving `app` (the portal unless told otherwise) on loopback
+    with `options` (default: 2 sync workers, as the ceiling is measured) and the environment
+    changed by `env`; returns once `probe` answers."""
     options = options or ("--workers", "2")
-    command = [str(VENV_BIN / "gunicorn"), "sscportal.wsgi", *options]
+    command = [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app, *options]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=stdout)  # noqa: S603
+    # The portal's gunicorn settings, without the access log and without replacing workers
+    # half-way through a measurement.
+    environment = {
+        **os.environ,
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_MAX_REQUESTS": "0",
+        **(env or {}),
+    }
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=stdout)  # noqa: S603
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
             sys.exit(f"gunicorn exited with status {server.returncode}")
         try:
-            fetch(f"http://127.0.0.1:{port}/health/", compressed=False)
+            fetch(f"http://127.0.0.1:{port}{probe}", compressed=False)
             return server
         except OSError:
             time.sleep(0.3)
     server.terminate()
-    sys.exit("gunicorn did not answer on /health/ within 30 s")
+    sys.exit(f"gunicorn did not answer on {probe} within 30 s")
 
 
 def wrk(url, duration, threads, connections):
@@ -522,19 +568,29 @@ def wrk(url, duration, threads, connections):
     return summary
 
 
-def measure(base, pages, rounds, duration, connections):
-    load = {name: [] for name in pages}
-    alone = {name: [] for name in pages}
-    names = list(pages)
-    for name in names:  # warm-up: every worker has imported, compiled and connected
-        wrk(base + pages[name], 1, 1, 2)
+def measure(urls, rounds, duration, connections):
+    """wrk on each of `urls` (name: full address), in turn within each round."""
+    load = {name: [] for name in urls}
+    alone = {name: [] for name in urls}
+    names = list(urls)
+    for name in names:  # warm-up: every worker has imported, compiled, connected and cached
+        wrk(urls[name], 1, 1, 2)
     for round_number in range(rounds):
         order = names[round_number % len(names) :] + names[: round_number % len(names)]
         print(f"round {round_number + 1}/{rounds}: {', '.join(order)}", flush=True)
         for name in order:
-            load[name].append(wrk(base + pages[name], duration, 2, connections))
-            alone[name].append(wrk(base + pages[name], max(1, duration // 2), 1, 1))
+            load[name].append(wrk(urls[name], duration, 2, connections))
+            settle(load[name][-1])
+            alone[name].append(wrk(urls[name], max(1, duration // 2), 1, 1))
+            settle(alone[name][-1])
     return load, alone
+
+
+def settle(summary):
+    """Wait while the server finishes the requests wrk left queued when it stopped (a sync
+    worker only notices a closed connection when it answers), so that they do not slow the
+    next measurement: at most about the slowest request's time."""
+    time.sleep(min(summary["p99_us"] / 1e6, 10))
 
 
 def median(runs, key):
@@ -555,13 +611,15 @@ def machine_description():
 
 def report(pages, load, alone, queries, weights, database, connections):
     import django
+    from django.conf import settings
 
     from events.models import Event
     from initiatives.models import Initiative
     from publications.models import Publication
 
     ceiling = median(load["ceiling"], "rps")
-    width = max(len(name) for name in pages)
+    bare = median(load[BARE], "rps")
+    width = max(len(name) for name in load)
     print()
     print(f"SSC Portal benchmark, {date.today().isoformat()}")
     print(f"Machine: {machine_description()}, Django {django.get_version()}")
@@ -572,24 +630,33 @@ def report(pages, load, alone, queries, weights, database, connections):
         f"{Event.objects.published().upcoming().count()} upcoming; "
         f"{Publication.objects.published().count()} publications"
     )
-    print("gunicorn: 2 sync workers, devtools.bench_settings (DEBUG off); wrk on loopback")
+    backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(
+        "gunicorn: 2 sync workers per server, devtools.bench_settings (DEBUG off); "
+        f"cache {backend}; wrk on loopback"
+    )
     print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
     print()
     header = (
-        f"{'page':<{width}} {'req/s':>7} {'ceiling':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'page':<{width}} {'req/s':>7} {'ceiling':>8} {'bare':>7} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'alone p95':>9} {'SQL':>4} {'HTML':>8} {'gzip':>7} {'+CSS/JS':>8}"
     )
     print(header)
     print("-" * len(header))
-    for name in pages:
+    for name in load:
         rps = median(load[name], "rps")
+        if name in weights:
+            sizes = (
+                f"{queries[name]:>4} {weights[name]['raw']:>8} {weights[name]['gzip']:>7} "
+                f"{weights[name]['with_assets']:>8}"
+            )
+        else:
+            sizes = f"{'-':>4} {'-':>8} {'-':>7} {'-':>8}"
         print(
-            f"{name:<{width}} {rps:>7.0f} {rps / ceiling:>7.1%} "
+            f"{name:<{width}} {rps:>7.0f} {rps / ceiling:>7.1%} {rps / bare:>7.1%} "
             f"{median(load[name], 'p50_us') / 1000:>7.1f} "
             f"{median(load[name], 'p99_us') / 1000:>7.1f} "
-            f"{median(alone[name], 'p95_us') / 1000:>9.1f} "
-            f"{queries[name]:>4} {weights[name]['raw']:>8} {weights[name]['gzip']:>7} "
-            f"{weights[name]['with_assets']:>8}"
+            f"{median(alone[name], 'p95_us') / 1000:>9.1f} {sizes}"
         )
     print()
     print("Addresses:")
@@ -599,21 +666,30 @@ def report(pages, load, alone, queries, weights, database, connections):
         f"req/s and p50/p99 under load (wrk -t2 -c{connections}); 'alone p95' with one client "
         "(wrk -t1 -c1): the server time of a request; bytes are of the response body."
     )
+    print(
+        "'ceiling': share of the portal's /bench/ceiling/ (its whole middleware stack, no "
+        "database or template); 'bare': share of a default Django project's constant view "
+        f"({BARE}). Rows ending in {CACHED_SUFFIX}: anonymous requests answered from the page "
+        f"cache (PAGE_CACHE_SECONDS={CACHE_SECONDS}); the others without it (PAGE_CACHE_SECONDS=0)."
+    )
 
 
 def profile(page_name, pages, repeat=200):
-    from django.test import Client
+    from django.test import Client, override_settings
 
+    if page_name not in pages:
+        sys.exit(f"No page {page_name!r}: choose one of {', '.join(pages)}")
     client = Client()
     url = pages[page_name]
-    for _ in range(20):
-        client.get(url)
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    for _ in range(repeat):
-        client.get(url)
-    profiler.disable()
+    with override_settings(PAGE_CACHE_SECONDS=cache_seconds(page_name)):
+        for _ in range(20):
+            client.get(url)
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(url)
+        profiler.disable()
     elapsed = (time.perf_counter() - started) / repeat
     print(f"{page_name} {url}: {elapsed * 1000:.2f} ms per request in-process (with profiler)")
     stats = pstats.Stats(profiler)
@@ -629,7 +705,11 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--cached",
+        default=DEFAULT_CACHED,
+        help=f"pages also measured from the page cache, comma-separated (default {DEFAULT_CACHED})",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="print a profile of one page instead")
     parser.add_argument("--skip-prepare", action="store_true", help="use the database as it is")
     args = parser.parse_args()
@@ -647,19 +727,37 @@ def main():
     if not args.skip_prepare:
         prepare_database(args.cases, args.events, args.publications)
     pages = choose_pages()
+    cached = [name.strip() for name in args.cached.split(",") if name.strip()]
+    unknown = [name for name in cached if name not in pages or name == "ceiling"]
+    if unknown:
+        sys.exit(f"--cached: no page {', '.join(unknown)}")
+    pages.update({f"{name}{CACHED_SUFFIX}": pages[name] for name in cached})
     if args.profile:
         profile(args.profile, pages)
         return
 
     queries = count_queries(pages)
-    server = start_gunicorn(args.port)
-    base = f"http://127.0.0.1:{args.port}"
+    servers = {}
     try:
-        weights = page_weights(base, pages)
-        load, alone = measure(base, pages, args.rounds, args.duration, args.connections)
+        for kind, env, app, probe in (
+            ("uncached", {"PAGE_CACHE_SECONDS": "0"}, "sscportal.wsgi", "/health/"),
+            ("cached", {"PAGE_CACHE_SECONDS": CACHE_SECONDS}, "sscportal.wsgi", "/health/"),
+            (BARE, {"DJANGO_SETTINGS_MODULE": "devtools.bench_bare"}, BARE_APP, BARE_PATH),
+        ):
+            port = free_port()
+            servers[kind] = (start_gunicorn(port, env=env, app=app, probe=probe), port)
+        bases = {
+            name: f"http://127.0.0.1:{servers['cached' if cache_seconds(name) else 'uncached'][1]}"
+            for name in pages
+        }
+        weights = page_weights(bases, pages)
+        urls = {BARE: f"http://127.0.0.1:{servers[BARE][1]}{BARE_PATH}"}
+        urls.update({name: bases[name] + path for name, path in pages.items()})
+        load, alone = measure(urls, args.rounds, args.duration, args.connections)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server, _port in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
     label = database.split("@")[-1].split("?")[0]
     report(pages, load, alone, queries, weights, label, args.connections)
 

@@ -61,6 +61,7 @@ def region_path(region):
 
 class CountryView(TemplateView):
     template_name = "countries/country_detail.html"
+    page_cache = True
 
     def get(self, request, *args, **kwargs):
         code = kwargs["code"]

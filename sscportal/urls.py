@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from core.page_cache import public_page
 from events.feeds import EventAtomFeed, EventFeed
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
@@ -29,13 +30,13 @@ urlpatterns = [
     # An index of one sitemap per section (sitemaps.py); robots.txt gives its address.
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        public_page(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

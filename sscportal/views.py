@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from core.page_cache import public_page
 from events.models import Event
 from initiatives.models import Initiative
 from publications.models import Publication
@@ -29,6 +30,7 @@ class HomeView(TemplateView):
     """A few of everything: a fixed number of queries (about eight), whatever the amount."""
 
     template_name = "home.html"
+    page_cache = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -65,6 +67,7 @@ class HomeView(TemplateView):
 
 class AboutView(TemplateView):
     template_name = "about.html"
+    page_cache = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -102,6 +105,7 @@ def health(request):
     return JsonResponse({"status": "ok"})
 
 
+@public_page
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
@@ -115,6 +119,7 @@ def robots_txt(request):
 
 class SiteSearchView(TemplateView):
     template_name = "search.html"
+    page_cache = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

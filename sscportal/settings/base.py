@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.request_id.RequestIdMiddleware",  # first: every line logged below carries the id
-    # First, so that static files and the redirect to HTTPS carry these headers too.
+    # Next, so that static files and the redirect to HTTPS carry these headers too.
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -83,8 +83,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last: turns a sign-in refused for too many failures into the lockout page.
+    # Turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # Last: inside CsrfViewMiddleware and every middleware that adds headers per request.
+    "core.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "sscportal.urls"
@@ -380,3 +382,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
+
+# --- Page cache ------------------------------------------------------------------------------
+# Seconds a public page is kept for visitors without a session (core/page_cache.py); 0 turns
+# the page cache off. Saved changes show at once; a change no signal reports (a scheduled
+# publication coming due, registration opening, an event passing) shows within this time, so 5
+# minutes keeps such delays short while a page asked for more than once in 5 minutes is
+# rendered only once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

@@ -24,3 +24,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Filter choices expire with the content version only, never halfway through a test.
 PORTAL_CHOICE_CACHE_SECONDS = None
+
+# No page cache: a test that changes records without a signal and asks for a page again, or
+# counts a page's queries, needs it rendered. The page cache's own tests turn it on.
+PAGE_CACHE_SECONDS = 0
