@@ -1,9 +1,15 @@
-"""How pages are served: robots.txt, compression, and the benchmark ceiling."""
+"""How pages are served: robots.txt, compression, static files, and the benchmark ceiling."""
 
 import gzip
+import re
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.test import RequestFactory
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 
 def test_robots_txt_keeps_crawlers_out_of_the_admin_in_every_language(client):
@@ -51,3 +57,33 @@ def test_the_benchmark_addresses_are_the_portals_plus_a_bare_ceiling(
     assert response.status_code == 200
     assert response.content == b"ceiling\n"
     assert client.get("/about/").status_code == 200
+
+
+def test_static_files_are_served_hashed_compressed_and_cached_for_good(settings, tmp_path):
+    """As in production: collectstatic writes content-hashed names with gzip and Brotli copies,
+    and WhiteNoise answers them compressed with far-future cache headers."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    url = staticfiles_storage.url("css/site.css")
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", url)
+    hashed = settings.STATIC_ROOT / url.removeprefix("/static/")
+    assert hashed.with_name(hashed.name + ".gz").exists()
+    assert hashed.with_name(hashed.name + ".br").exists()
+
+    serve = WhiteNoiseMiddleware(get_response=lambda request: HttpResponse(status=404))
+    for accepted, encoding in (("br, gzip", "br"), ("gzip", "gzip")):
+        response = serve(RequestFactory().get(url, HTTP_ACCEPT_ENCODING=accepted))
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == encoding
+        assert "max-age=315360000" in response["Cache-Control"]
+        assert "immutable" in response["Cache-Control"]
+        response.close()
+    plain = serve(RequestFactory().get("/static/css/site.css"))
+    assert plain.status_code == 200  # the unhashed name too, but only briefly cached
+    assert "max-age=315360000" not in plain["Cache-Control"]
+    plain.close()
