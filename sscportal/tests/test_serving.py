@@ -59,7 +59,7 @@ def test_the_benchmark_addresses_are_the_portals_plus_a_bare_ceiling(
     assert client.get("/about/").status_code == 200
 
 
-def test_static_files_are_served_hashed_compressed_and_cached_for_good(settings, tmp_path):
+def test_static_files_are_served_hashed_compressed_and_cached_for_good(db, settings, tmp_path):
     """As in production: collectstatic writes content-hashed names with gzip and Brotli copies,
     and WhiteNoise answers them compressed with far-future cache headers."""
     settings.STATIC_ROOT = tmp_path / "static"
