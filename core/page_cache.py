@@ -14,10 +14,11 @@ What is stored, and when:
 - never for a request with a session cookie (staff, anyone logged in) or a messages cookie (a
   message is waiting to be shown), or with an Authorization header.
 
-The key holds the content version (core/choice_cache.py), the active language and a hash of the
-full address (scheme, host, path and query string). Every `content_changed` replaces the version,
-so a change saved on one server retires the pages of all servers at once; the old entries are
-never read again and expire by themselves. A scheduled publication coming due, a registration
+The key holds the active language and a hash of the full address (scheme, host, path and query
+string); the entry holds the content version (core/choice_cache.py) it was rendered under, and
+one round trip to the cache (`get_many`) reads both the entry and the current version. Every
+`content_changed` replaces the version, so a change saved on one server retires the pages of all
+servers at once: an entry of an older version is rendered anew and replaced. A scheduled publication coming due, a registration
 opening or an event passing sends no signal: PAGE_CACHE_SECONDS (the lifetime of an entry) bounds
 how late such a change shows.
 
@@ -49,7 +50,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils.translation import get_language
 
-from .choice_cache import content_version, new_content_version
+from .choice_cache import VERSION_KEY, content_version, new_content_version
 from .signals import content_changed
 
 logger = logging.getLogger(__name__)
@@ -141,24 +142,26 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not self.may_answer_from_cache(request):
             return self.mark(self.get_response(request), BYPASS)
-        page = self.page_key(request)
+        key = f"page:{self.page_key(request)}"
         try:
-            version = content_version()
+            # The entry and the current content version in one round trip.
+            found = cache.get_many([key, VERSION_KEY])
+            version = found.get(VERSION_KEY) or content_version()
             if version is None:
                 raise LookupError("no content version")
-            key = f"page:{version}:{page}"
-            entry = cache.get(key)
         except Exception as error:  # noqa: BLE001 - a cache failure must not fail the page
             _warn("read", error)
             return self.mark(self.get_response(request), BYPASS)
-        if isinstance(entry, tuple) and len(entry) == 3:  # else none, or of another release
-            return self.answer(request, entry)
+        entry = found.get(key)
+        # Else none, one of an older content version, or one stored by another release.
+        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version:
+            return self.answer(request, entry[1:])
         response = self.get_response(request)
         entry = self.entry(request, response)
         if entry is None:
             return self.mark(response, BYPASS)
         try:
-            cache.set(key, entry, seconds)
+            cache.set(key, (version, *entry), seconds)
         except Exception as error:  # noqa: BLE001
             _warn("write", error)
             return self.mark(response, BYPASS)
