@@ -27,7 +27,7 @@ import time
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -149,6 +149,25 @@ def faults_of(location):
         return _faults[key]
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client maker, keeping one redis-py client per connection pool instead of
+    building a new one for every operation (building one costs about as much as a round trip to
+    Redis; a client is safe to share between threads, its pool hands out the connections)."""
+
+    def __init__(self, servers, **options):
+        super().__init__(servers, **options)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(index)
+            )
+        return client
+
+
 class FailsafeRedisCache(RedisCache):
     """Django's Redis cache whose operations answer as misses while Redis fails (module
     docstring)."""
@@ -160,6 +179,7 @@ class FailsafeRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", SOCKET_CONNECT_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClients
         self.faults = faults_of(server)
 
     def _guarded(self, operation, miss, *args, **kwargs):

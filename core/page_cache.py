@@ -18,9 +18,9 @@ The key holds the active language and a hash of the full address (scheme, host, 
 string); the entry holds the content version (core/choice_cache.py) it was rendered under, and
 one round trip to the cache (`get_many`) reads both the entry and the current version. Every
 `content_changed` replaces the version, so a change saved on one server retires the pages of all
-servers at once: an entry of an older version is rendered anew and replaced. A scheduled publication coming due, a registration
-opening or an event passing sends no signal: PAGE_CACHE_SECONDS (the lifetime of an entry) bounds
-how late such a change shows.
+servers at once: an entry of an older version is rendered anew and replaced. A scheduled
+publication coming due, a registration opening or an event passing sends no signal:
+PAGE_CACHE_SECONDS (the lifetime of an entry) bounds how late such a change shows.
 
 A form's CSRF token belongs to one visitor: it is stored as a placeholder and every answer from
 the cache carries a fresh token of the visitor's own (`get_token`), for which CsrfViewMiddleware,
