@@ -310,6 +310,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.client.client_ip_for_limits"
 AXES_LOCKOUT_CALLABLE = "core.sign_in.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# No banner in the log at every start of a process.
+AXES_VERBOSE = False
 
 # --- Faults ----------------------------------------------------------------------------------
 # Seconds a visitor is asked to wait (Retry-After of the 503 page) while the database is away.

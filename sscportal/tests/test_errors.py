@@ -1,5 +1,6 @@
-"""Error pages: a friendly 404 that helps the visitor on, and a 500 that renders with the
-database down and without a template context."""
+"""Error pages: a friendly 404 that helps the visitor on, a 500 that renders with the database
+down and without a template context, and the 503 the portal's handler answers instead of a 500
+when the database is out of reach."""
 
 from unittest import mock
 
@@ -19,8 +20,13 @@ def broken_view(request):
     Initiative.objects.count()
 
 
-# For @pytest.mark.urls below: a page that fails, on the portal's default error handlers.
-urlpatterns = [path("broken/", broken_view)]
+def failing_view(request):
+    raise ValueError("a fault of the page itself")
+
+
+# For @pytest.mark.urls below: pages that fail, under the portal's own 500 handler.
+urlpatterns = [path("broken/", broken_view), path("failing/", failing_view)]
+handler500 = "sscportal.errors.server_error"
 
 DATABASE_DOWN = mock.patch(
     "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
@@ -72,11 +78,23 @@ def test_the_500_page_renders_with_the_database_down_and_no_context():
 
 
 @pytest.mark.urls(__name__)
-def test_a_page_that_fails_on_a_dead_database_answers_with_the_500_page():
+def test_a_page_that_fails_on_a_dead_database_answers_503_and_asks_to_come_back():
     client = Client(raise_request_exception=False)
 
     with DATABASE_DOWN:
         response = client.get("/broken/")
 
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "no-store" in response["Cache-Control"]
+    assert b"Traceback" not in response.content
+    assert b"server error (500)" not in response.content
+
+
+@pytest.mark.urls(__name__)
+def test_a_page_that_fails_for_another_reason_answers_with_the_500_page():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/failing/")
+
     assertContains(response, "This is a server error (500)", status_code=500)
