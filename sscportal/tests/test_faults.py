@@ -327,10 +327,12 @@ def database_url(port=None):
     return f"postgres://{user}{password}@{host}:{port or db['PORT'] or 5432}/{db['NAME']}"
 
 
-def serve(directory, database, redis_url=None):
+def serve(directory, database, redis_url=None, page_cache_seconds=0):
     """The portal under gunicorn (one worker, so that the same process is seen before and after
-    an outage), production settings with DEBUG off."""
+    an outage), production settings with DEBUG off; without the page cache unless asked, so that
+    every page is rendered from the database."""
     environment = {
+        "PAGE_CACHE_SECONDS": str(page_cache_seconds),
         "DJANGO_SETTINGS_MODULE": "devtools.serving_settings",
         "SECRET_KEY": "test-only-not-secret-for-the-served-portal",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -461,3 +463,25 @@ def test_served_with_the_database_unreachable_pages_answer_503_and_recover_by_th
     )
     [access] = lines_with(server, f"ms {request_id}")
     assert '"GET /events/open-forum/ HTTP/1.1" 503' in access
+
+
+@needs_postgresql_for_gunicorn
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_unreachable_pages_kept_in_the_page_cache_are_still_answered(
+    content, tmp_path
+):
+    with TcpProxy((connection.settings_dict["HOST"] or "127.0.0.1", 5432)) as proxy:
+        server = serve(tmp_path, database_url(proxy.port), page_cache_seconds=300)
+        try:
+            kept, not_kept = PAGES[0], PAGES[1]
+            assert server.get(kept)[0] == 200  # rendered and kept
+            proxy.stop()
+            during_kept = server.get(kept)
+            during_not_kept = server.get(not_kept)
+            proxy.start()
+        finally:
+            server.stop()
+
+    status, headers, _body = during_kept
+    assert (status, headers["X-Page-Cache"]) == (200, "hit")
+    assert_the_unavailable_page(*during_not_kept)
