@@ -39,8 +39,10 @@
   }
 
   // Formatters for what the visitor reads, in the page's language (the browser's if unknown).
+  // The portal's English writes dates the British way, "Saturday 11 September", as its pages do.
+  const pageLanguage = document.documentElement.lang;
+  const language = pageLanguage === "en" ? "en-GB" : pageLanguage || undefined;
   function formatter(options) {
-    const language = document.documentElement.lang || undefined;
     try {
       return new Intl.DateTimeFormat(language, Object.assign({timeZone: visitorZone}, options));
     } catch (error) {
