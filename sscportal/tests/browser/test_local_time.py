@@ -155,3 +155,22 @@ def test_the_date_is_written_in_the_pages_language(new_context, events):
     expect(note).to_contain_text(f"{start.day} ")
     weekday = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
     expect(note).to_contain_text(weekday[start.weekday()])
+
+
+def test_a_script_changed_on_the_way_is_not_run(new_context, events):
+    """The integrity hash is enforced: bytes other than the portal's are refused, and the page
+    reads as it does without JavaScript."""
+    watched = Watched(new_context(timezone_id="Asia/Jakarta", locale="en-GB"))
+    page = watched.page
+
+    def tampered(route):
+        original = route.fetch()
+        route.fulfill(response=original, body=original.body() + b"\n// changed\n")
+
+    page.route("**/static/js/local-time.js", tampered)
+    page.goto(events["new_york"].get_absolute_url())
+    page.wait_for_load_state("load")
+
+    expect(page.locator(".local-time")).to_have_count(0)
+    watched.check("event page with a changed script")
+    assert any("integrity" in problem for problem in watched.problems), watched.problems
