@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from .. import times
 from ..models import DatePrecision
@@ -52,3 +53,18 @@ def event_place(event, country_url=None):
         country = format_html('<a href="{}">{}</a>', country_url, country)
     parts = (conditional_escape(part) for part in (event.venue, event.city, country) if part)
     return mark_safe(", ".join(parts))
+
+
+@register.filter
+def local_time(event):
+    """The attributes that let the page's script add a timed event's start and end in the
+    visitor's own zone, for the <time> element whose datetime is the start; nothing for events
+    known by date or month only: `<time datetime="..."{{ event|local_time }}>`."""
+    if event.date_precision != DatePrecision.TIME:
+        return ""
+    return format_html(
+        ' data-local-time data-end="{}" data-zone="{}" data-label="{}"',
+        event.local_end.isoformat(),
+        event.time_zone,
+        _("your time"),
+    )

@@ -358,6 +358,58 @@ def test_an_event_known_only_by_its_days_shows_no_time(client, make_event):
     assertNotContains(response, "UTC-4")
 
 
+def test_a_timed_event_gives_the_script_its_start_end_and_zone(client, make_event):
+    """The page's script may add the time in the visitor's zone; the page says the same without
+    it."""
+    event = make_event(
+        "Panel", starts_at=utc(2021, 9, 10, 13), hours=2, time_zone="America/New_York"
+    )
+    make_event("Side panel", starts_at=utc(2021, 9, 10, 22), hours=1, parent=event, time_zone="UTC")
+
+    response = client.get(event.get_absolute_url())
+
+    assertContains(
+        response,
+        '<time datetime="2021-09-10T13:00:00+00:00" data-local-time'
+        ' data-end="2021-09-10T11:00:00-04:00" data-zone="America/New_York"'
+        ' data-label="your time">09:00\u201311:00 New York time (UTC-4)</time>',
+        html=False,
+    )
+    assertContains(
+        response,
+        '<time datetime="2021-09-10T22:00:00+00:00" data-local-time'
+        ' data-end="2021-09-10T23:00:00+00:00" data-zone="UTC" data-label="your time">'
+        "Friday 10 September 2021, 22:00\u201323:00 UTC (UTC+0)</time>",
+    )
+    assert " ".join(event_when_text(response).split()) == (
+        "Friday 10 September 2021 09:00\u201311:00 New York time (UTC-4)"
+    )
+
+
+def test_events_without_times_give_the_script_nothing(client, make_event):
+    conference = make_event(
+        "Buenos Aires conference",
+        starts_at=in_days(10),
+        time_zone="America/New_York",
+        date_precision=DatePrecision.DAY,
+    )
+    make_event("Month of solidarity", starts_at=in_days(20), date_precision=DatePrecision.MONTH)
+
+    for url in ["/", "/events/", conference.get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assertNotContains(response, "data-local-time")
+
+
+def test_an_event_card_gives_the_script_its_start_end_and_zone(client, make_event):
+    make_event("Evening panel", starts_at=in_days(10), hours=2, time_zone="America/New_York")
+
+    for url in ["/", "/events/"]:
+        response = client.get(url)
+        assert response.content.decode().count("data-local-time") == 1, url
+        assertContains(response, 'data-zone="America/New_York"')
+
+
 # --- Where ----------------------------------------------------------------------------------
 
 

@@ -1,11 +1,14 @@
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+
+from core.static_integrity import static_integrity
 
 register = template.Library()
 
@@ -90,4 +93,13 @@ def text_section(section_id, heading, text):
         section_id,
         heading,
         linebreaks_filter(text, autoescape=True),
+    )
+
+
+@register.simple_tag
+def script(path):
+    """A deferred <script> for the static file at `path`, with its Subresource Integrity hash:
+    `{% script "js/local-time.js" %}`."""
+    return format_html(
+        '<script src="{}" integrity="{}" defer></script>', static(path), static_integrity(path)
     )

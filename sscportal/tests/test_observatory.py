@@ -13,7 +13,10 @@ it fails instead. The scanner runs from its own module (src/scan.js): the packag
 would replace NODE_EXTRA_CA_CERTS with a bundle that `npm ci --ignore-scripts` does not build.
 """
 
+import base64
 import contextlib
+import gzip
+import hashlib
 import http.client
 import json
 import os
@@ -223,20 +226,27 @@ def scan(tools, address, certificate):
     return json.loads(finished.stdout)
 
 
-# The page scanned, the least score it must reach and what the cookie test must find. The home
-# page sets no cookie, so it gets no credit for its cookies: 130 is everything else there is
-# (CSP with default-src 'none', CORP, Referrer-Policy, frame-ancestors). The admin's login page
-# sets the CSRF cookie, whose Secure and SameSite flags add the last 5 points. The scanner's
-# argument is a host name that it puts between the scheme and the path, so a path after it
-# scans that page.
+# The page scanned, the least score it must reach and what the cookie and Subresource Integrity
+# tests must find. The home page sets no cookie, so it gets no credit for its cookies; its score
+# is 130 for the rest (CSP with default-src 'none', CORP, Referrer-Policy, frame-ancestors) and 5
+# for its script, loaded with its integrity hash. The admin's login page sets the CSRF cookie,
+# whose Secure and SameSite flags add 5 points; its scripts carry no hash. The scanner's argument
+# is a host name that it puts between the scheme and the path, so a path after it scans that page.
 PAGES = {
-    "home": ("/", 130, "cookies-not-found"),
-    "admin login": ("/admin/login/", 135, "cookies-secure-with-httponly-sessions-and-samesite"),
+    "home": ("/", 135, "cookies-not-found", "sri-implemented-and-all-scripts-loaded-securely"),
+    "admin login": (
+        "/admin/login/",
+        135,
+        "cookies-secure-with-httponly-sessions-and-samesite",
+        None,
+    ),
 }
 
 
-@pytest.mark.parametrize(("path", "least_score", "cookies"), PAGES.values(), ids=PAGES)
-def test_the_observatory_grades_the_portal_a_plus(tools, served_portal, path, least_score, cookies):
+@pytest.mark.parametrize(("path", "least_score", "cookies", "sri"), PAGES.values(), ids=PAGES)
+def test_the_observatory_grades_the_portal_a_plus(
+    tools, served_portal, path, least_score, cookies, sri
+):
     host, certificate, log_path = served_portal
     result = scan(tools, host if path == "/" else host + path, certificate)
     summary = describe(result)
@@ -249,12 +259,37 @@ def test_the_observatory_grades_the_portal_a_plus(tools, served_portal, path, le
         "csp-implemented-with-no-unsafe-default-src-none"
     ), summary
     assert tests["cookies"]["result"] == cookies, summary
+    if sri:
+        assert tests["subresource-integrity"]["result"] == sri, summary
     # The certificate was trusted, and plain HTTP was sent on to HTTPS on the same host.
     assert tests["redirection"]["result"] == "redirection-to-https", summary
     assert tests["redirection"]["route"] == [f"http://{host}{path}", f"https://{host}{path}"]
     assert tests["strict-transport-security"]["result"] == (
         "hsts-implemented-max-age-at-least-six-months"
     ), summary
+
+
+def test_the_scripts_integrity_hash_matches_what_the_production_server_serves(served_portal):
+    """The home page's script, at its content-hashed address, is the bytes its hash names, as
+    WhiteNoise serves them plain and compressed."""
+    host, certificate, _log_path = served_portal
+    context = ssl.create_default_context(cafile=str(certificate))
+    connection = http.client.HTTPSConnection(host, context=context, timeout=30)
+    connection.request("GET", "/")
+    home = connection.getresponse().read().decode()
+    scripts = re.findall(r'<script src="([^"]+)" integrity="sha384-([^"]+)" defer></script>', home)
+    assert len(scripts) == 1, home
+    (url, digest) = scripts[0]
+    assert re.fullmatch(r"/static/js/local-time\.[0-9a-f]{12}\.js", url)
+    for encoding in ["identity", "gzip"]:
+        connection.request("GET", url, headers={"Accept-Encoding": encoding})
+        answer = connection.getresponse()
+        body = answer.read()
+        assert answer.status == 200
+        if answer.getheader("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        assert base64.b64encode(hashlib.sha384(body).digest()).decode() == digest, encoding
+    connection.close()
 
 
 def test_the_language_cookie_is_secure_http_only_and_same_site(served_portal):

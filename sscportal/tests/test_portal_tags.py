@@ -1,6 +1,12 @@
 """The portal's own template tags and filters (sscportal/templatetags/portal.py)."""
 
+import base64
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
 from django.template import Context, Template
+from django.test import Client, override_settings
 from django.utils import translation
 
 from sscportal.templatetags.portal import source_citations, website_link
@@ -69,3 +75,28 @@ def test_no_text_no_section():
         Context()
     )
     assert rendered == ""
+
+
+@override_settings(WHITENOISE_USE_FINDERS=True)
+def test_the_script_tag_loads_the_file_deferred_with_its_integrity_hash():
+    content = (Path(settings.BASE_DIR) / "static" / "js" / "local-time.js").read_bytes()
+    digest = base64.b64encode(hashlib.sha384(content).digest()).decode()
+
+    rendered = Template('{% load portal %}{% script "js/local-time.js" %}').render(Context())
+
+    assert rendered == (
+        f'<script src="/static/js/local-time.js" integrity="sha384-{digest}" defer></script>'
+    )
+    # WhiteNoise serves exactly the bytes hashed (it reads its settings when a new client first
+    # loads the middleware).
+    response = Client().get("/static/js/local-time.js")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/javascript")
+    assert b"".join(response.streaming_content) == content
+
+
+def test_every_public_page_loads_the_script(client, db):
+    script = Template('{% load portal %}{% script "js/local-time.js" %}').render(Context())
+    for url in ["/", "/fr/", "/about/", "/events/", "/no-such-page/"]:
+        response = client.get(url)
+        assert script in response.content.decode(), url

@@ -20,6 +20,7 @@ from sscportal.tests.browser import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
 PUBLIC_POLICY = {
     "default-src": "'none'",
+    "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self'",
     "form-action": "'self'",
@@ -27,7 +28,7 @@ PUBLIC_POLICY = {
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
 }
-ADMIN_POLICY = {**PUBLIC_POLICY, "script-src": "'self'", "connect-src": "'self'"}
+ADMIN_POLICY = {**PUBLIC_POLICY, "connect-src": "'self'"}
 EVERY_RESPONSE = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -82,7 +83,8 @@ def test_every_public_page_sends_the_strict_policy(client, portal_content):
 def test_the_policy_allows_no_inline_code_and_no_eval(client, portal_content):
     header = client.get("/").headers["Content-Security-Policy"]
     assert "unsafe" not in header
-    assert "script-src" not in header  # falls back to default-src 'none'
+    # The portal's own script files only: no inline script, no other site, no eval.
+    assert policy(client.get("/"))["script-src"] == "'self'"
     header = client.get("/admin/login/").headers["Content-Security-Policy"]
     assert "unsafe" not in header
 
@@ -119,14 +121,19 @@ def test_the_admin_login_page_sends_the_admins_policy(client, db):
     response = client.get("/admin/login/")
     assert response.status_code == 200
     assert policy(response) == ADMIN_POLICY
-    # Not the admin: the public policy runs no script even at a similar address.
+    # Not the admin: the public policy, without the admin's requests, even at a similar address.
     assert policy(client.get("/administration/")) == PUBLIC_POLICY
 
 
 @override_settings(WHITENOISE_USE_FINDERS=True)
 def test_static_files_from_whitenoise_carry_the_headers():
     client = Client()  # WhiteNoise reads its settings when the client first loads the middleware
-    for url in ["/static/css/site.css", "/static/favicon.svg", "/static/admin/js/core.js"]:
+    for url in [
+        "/static/css/site.css",
+        "/static/favicon.svg",
+        "/static/js/local-time.js",
+        "/static/admin/js/core.js",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert policy(response) == PUBLIC_POLICY, url

@@ -1,7 +1,8 @@
 """The Content Security Policy blocks nothing the portal itself needs: in Chromium, every public
-page type and every kind of admin screen (list with filters and actions, change form with inlines,
-date and time widgets, autocomplete fields, the delete confirmation) loads and works without a
-single violation, and Chromium knows and denies every feature the Permissions-Policy names.
+page type (with its one script) and every kind of admin screen (list with filters and actions,
+change form with inlines, date and time widgets, autocomplete fields, the delete confirmation)
+loads and works without a single violation, and Chromium knows and denies every feature the
+Permissions-Policy names.
 
 Violations are caught two ways: the `securitypolicyviolation` events the page fires (recorded by
 a script Playwright adds before the page's own) and Chromium's console messages."""
@@ -28,10 +29,11 @@ document.addEventListener("securitypolicyviolation", event => {
     });
 });
 """
-# What Chromium writes to the console about a blocked resource or an unknown header value.
+# What Chromium writes to the console about a blocked resource, an unknown header value or a
+# script whose integrity hash does not match.
 SECURITY_CONSOLE = re.compile(
     r"Content Security Policy|Content-Security-Policy|Permissions-Policy|"
-    r"Cross-Origin-Resource-Policy|Refused to",
+    r"Cross-Origin-Resource-Policy|Refused to|integrity",
     re.IGNORECASE,
 )
 
@@ -108,6 +110,8 @@ def test_public_pages_load_without_a_policy_violation(watched, portal_content):
         response = page.goto(url)
         assert response.status == status, f"{name}: {url} answered {response.status}"
         assert "default-src 'none'" in response.headers["content-security-policy"], name
+        policy = response.headers["content-security-policy"]
+        assert re.search(r"(^|; )script-src 'self'(;|$)", policy), name
         # The stylesheet applied: the header's background comes from site.css only.
         header_background = page.locator(".site-header").evaluate(
             "element => getComputedStyle(element).backgroundColor"
