@@ -554,7 +554,12 @@ def test_a_title_cannot_break_out_of_the_json_ld(
         head = Head(content)
 
         assert "<script>alert(1)" not in content
-        assert [script["attrs"] for script in head.scripts] == [{"type": "application/ld+json"}]
+        # The JSON-LD and the portal's own script file, nothing else.
+        scripts = [script["attrs"] for script in head.scripts]
+        assert [attrs for attrs in scripts if "src" not in attrs] == [
+            {"type": "application/ld+json"}
+        ]
+        assert [attrs["src"] for attrs in scripts if "src" in attrs] == ["/static/js/local-time.js"]
         (data,) = head.json_ld()
         assert data["name"] == data["description"] == HOSTILE_TITLE
         assert head.og()["og:title"] == HOSTILE_TITLE
