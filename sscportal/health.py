@@ -1,13 +1,14 @@
-"""Health endpoints for load balancers, orchestrators and monitoring, beside /health/ (the
-database alone, in views.py). Outside the language prefixes, never cached, GET or HEAD.
+"""Health endpoints for load balancers, orchestrators and monitoring. Outside the language
+prefixes, never cached.
 
+- /health/: the database answers (200) or not (503).
 - /health/live: the process answers; nothing else is asked. A failure means "restart it".
 - /health/ready: the database and the cache both answer. A failure means "send no traffic for
   now"; it passes by itself when they are back. The JSON says which one failed:
   {"status": "unavailable", "database": "up", "cache": "down"}.
 
-Both addresses answer with and without the trailing slash, without a redirect: probes are
-written either way, and some do not follow redirects.
+/health/live and /health/ready answer with and without the trailing slash, without a redirect:
+probes are written either way, and some do not follow redirects.
 """
 
 import uuid
@@ -20,6 +21,14 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+
+@never_cache
+def health(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    if database_state() == "down":
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache

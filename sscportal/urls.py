@@ -23,7 +23,7 @@ admin.site.index_title = _("Content and reference data")
 handler500 = "sscportal.errors.server_error"
 
 urlpatterns = [
-    path("health/", views.health, name="health"),
+    path("health/", health.health, name="health"),
     re_path(r"^health/live/?$", health.live, name="health_live"),
     re_path(r"^health/ready/?$", health.ready, name="health_ready"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -1,12 +1,11 @@
-"""Pages that compose several apps, and the health endpoint."""
+"""Pages that compose several apps."""
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse
-from django.views.decorators.cache import cache_control, never_cache
+from django.http import HttpResponse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
@@ -91,18 +90,6 @@ class PrivacyView(TemplateView):
             session_cookie=settings.SESSION_COOKIE_NAME,
         )
         return context
-
-
-@never_cache
-def health(request):
-    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 @public_page
