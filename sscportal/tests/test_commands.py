@@ -100,7 +100,7 @@ def test_health_answers_503_when_the_database_does_not(client, monkeypatch):
         def cursor(self):
             raise ConnectionError("database unreachable")
 
-    monkeypatch.setattr("sscportal.views.connection", BrokenConnection())
+    monkeypatch.setattr("sscportal.health.connection", BrokenConnection())
 
     response = client.get("/health/")
 
