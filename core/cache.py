@@ -28,9 +28,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.connection import parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +208,41 @@ class FailsafeRedisCache(RedisCache):
         if answered:
             self.faults.success()
         return answered
+
+    def channel(self, name):
+        """A channel of this cache's own: its key prefix and database in the name (channels are
+        shared by all the databases of a Redis server)."""
+        database = self._options.get("db", parse_url(self._servers[0]).get("db", 0))
+        return f"{self.make_key(name)}@{database}"
+
+    def announce(self, name):
+        """Publish a message on the channel `name` (core/version_watch.py); False if it failed."""
+        return self._guarded(
+            lambda: self._cache.get_client(write=True).publish(self.channel(name), b"1") >= 0,
+            False,
+        )
+
+    def subscribe(self, name):
+        """A redis-py PubSub subscribed to the channel `name`, the subscription confirmed. Its
+        connection is its own, without retries: an error reaches the caller, which starts
+        afresh rather than resubscribe behind its back and miss what came in between. Raises
+        RedisError when Redis cannot be reached."""
+        client = Redis.from_url(
+            self._servers[0],
+            socket_connect_timeout=SOCKET_CONNECT_TIMEOUT,
+            socket_timeout=SOCKET_TIMEOUT,
+            retry=Retry(NoBackoff(), 0),
+        )
+        subscription = client.pubsub()
+        try:
+            subscription.subscribe(self.channel(name))
+            confirmed = subscription.get_message(timeout=SOCKET_TIMEOUT)
+            if not confirmed or confirmed.get("type") != "subscribe":
+                raise RedisConnectionError(f"subscription to {name} not confirmed")
+        except BaseException:
+            subscription.close()
+            raise
+        return subscription
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guarded(super().add, False, key, value, timeout, version)

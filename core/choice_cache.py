@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 
 from .signals import content_changed
+from .version_watch import CHANNEL, VersionWatcher
 
 VERSION_KEY = "portal:content-version"
 _lock = threading.Lock()
@@ -34,14 +35,23 @@ def content_version():
 
 @receiver(content_changed, dispatch_uid="choice-cache-new-version")
 def new_content_version(**kwargs):
-    """Every process reloads its choices on its next request."""
+    """Every process reloads its choices on its next request, and renders its cached pages
+    anew: the version is replaced, then the change announced (core/version_watch.py)."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    announce = getattr(cache, "announce", None)
+    if announce is not None:
+        announce(CHANNEL)
+
+
+# The version as this process knows it (None: ask the cache), for what is read on every request.
+watcher = VersionWatcher(content_version)
 
 
 def cached_choices(name, load):
     """The list `load()` returns, loaded at most once per content version and period."""
     period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
-    slot = (name, content_version(), int(time.time() // period) if period else 0)
+    version = watcher.current() or content_version()
+    slot = (name, version, int(time.time() // period) if period else 0)
     objects = _loaded.get(slot)
     if objects is None:
         objects = list(load())

@@ -9,9 +9,17 @@ first in MIDDLEWARE, so static files (WhiteNoise), error pages and the redirect 
 headers too.
 """
 
-from csp.middleware import CSPMiddleware
-from csp.utils import default_config
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy, default_config
 from django.conf import settings
+
+# Attributes by which a view's csp decorators change the policy of its response.
+VIEW_POLICY_ATTRIBUTES = tuple(
+    f"_csp_{name}{suffix}"
+    for name in ("config", "update", "replace", "exempt")
+    for suffix in ("", "_ro")
+)
 
 
 def is_admin(request):
@@ -23,6 +31,39 @@ def is_admin(request):
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """CONTENT_SECURITY_POLICY everywhere except in the admin, which answers with
     ADMIN_CONTENT_SECURITY_POLICY. A view's own csp decorators still take precedence."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.built = {}
+
+    def process_response(self, request, response):
+        """The policy of the settings, built once per setting value, on a response whose view
+        changed nothing and whose request used no nonce: every public page and most admin
+        pages. Anything else goes through django-csp's own building."""
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or HEADER in response
+            or any(hasattr(response, name) for name in VIEW_POLICY_ATTRIBUTES)
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES")
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return super().process_response(request, response)
+        response[HEADER] = self.settings_policy(is_admin(request))
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    def settings_policy(self, admin):
+        source = (
+            settings.ADMIN_CONTENT_SECURITY_POLICY if admin else settings.CONTENT_SECURITY_POLICY
+        )
+        built = self.built.get(admin)
+        if built is None or built[0] is not source:  # first time, or the settings changed
+            config = default_config(source["DIRECTIVES"]) if admin else None
+            built = (source, build_policy(config=config))
+            self.built[admin] = built
+        return built[1]
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)

@@ -15,18 +15,30 @@ What is stored, and when:
   message is waiting to be shown), or with an Authorization header.
 
 The key holds the active language and a hash of the full address (scheme, host, path and query
-string); the entry holds the content version (core/choice_cache.py) it was rendered under, and
-one round trip to the cache (`get_many`) reads both the entry and the current version. Every
-`content_changed` replaces the version, so a change saved on one server retires the pages of all
-servers at once: an entry of an older version is rendered anew and replaced. A scheduled
-publication coming due, a registration opening or an event passing sends no signal:
+string); the entry holds the content version (core/choice_cache.py) it was rendered under and
+when. Every `content_changed` replaces the version, so a change saved on one server retires the
+pages of all servers at once: an entry of an older version is rendered anew and replaced. A
+scheduled publication coming due, a registration opening or an event passing sends no signal:
 PAGE_CACHE_SECONDS (the lifetime of an entry) bounds how late such a change shows.
 
-A form's CSRF token belongs to one visitor: it is stored as a placeholder and every answer from
-the cache carries a fresh token of the visitor's own (`get_token`), for which CsrfViewMiddleware,
-outside this one, sets the visitor's cookie. Outer middleware (security headers, compression,
-Vary, Content-Language, ...) works on every answer as usual: only the body, the content type and
-the view's own headers are stored.
+Where the pages are read from. With Redis, each process learns of every new version from the
+announcements core/version_watch.py receives, and keeps the pages it answered lately in its own
+memory as well (LocalPages, PAGE_CACHE_LOCAL_BYTES): a page kept there, under the current
+version, is answered without a round trip to Redis. Else the entry is read from Redis; and while
+announcements are not received (no subscription: Redis was away, or the cache is local memory),
+one round trip (`get_many`) reads both the entry and the current version.
+
+Two middleware share the work. PageCacheEntryMiddleware, last in MIDDLEWARE, sees the view's
+own answer and judges whether it may be kept. PageCacheMiddleware, early in MIDDLEWARE (inside the
+request id, the security headers and compression, outside the session, language, CSRF,
+authentication, messages and clickjacking middleware), answers from the cache and stores a page
+with the headers those inner layers gave it (Content-Language, Vary, X-Frame-Options): for a
+visitor without a session their work is the same every time, and an answer from the cache skips
+it. The outer layers work on every answer as usual.
+
+A form's CSRF token belongs to one visitor: it is stored as a placeholder, and every answer from
+the cache carries a fresh token of the visitor's own (core/csrf_token.py), whose cookie is set by
+CsrfViewMiddleware's own code, as it would have been had the page been rendered.
 
 Every answer says what happened in its X-Page-Cache header: `hit` (from the cache), `miss`
 (rendered and stored) or `bypass` (rendered and not stored: not cacheable, or the cache failed).
@@ -37,20 +49,29 @@ never fails a page: the page is rendered as if there were no cache.
 import hashlib
 import logging
 import re
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+from django.middleware.csrf import (
+    CSRF_TOKEN_LENGTH,
+    CsrfViewMiddleware,
+    _unmask_cipher_token,
+)
+from django.utils import translation
 from django.utils.translation import get_language
 
-from .choice_cache import VERSION_KEY, content_version, new_content_version
+from .choice_cache import VERSION_KEY, content_version, new_content_version, watcher
+from .csrf_token import token_for
 from .signals import content_changed
 
 logger = logging.getLogger(__name__)
@@ -81,6 +102,74 @@ TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOK
 WARNING_INTERVAL = 60
 
 _last_warning = 0.0
+
+# (content version, time stored, body, headers, CSRF placeholder or None)
+ENTRY_LENGTH = 5
+
+
+class LocalPages:
+    """The pages of the shared cache this process answered lately, kept in its own memory (at
+    most PAGE_CACHE_LOCAL_BYTES of bodies, the least recently answered dropped first) so that
+    an answer from the cache needs no round trip to Redis. An entry is good only under the
+    version the announcements say is current (core/version_watch.py) and for PAGE_CACHE_SECONDS
+    after it was rendered, as in the shared cache; a new version empties the whole store."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = OrderedDict()
+        self.size = 0
+        self.version = None
+
+    def get(self, key, version, seconds):
+        with self.lock:
+            if version != self.version:
+                self._clear()
+                self.version = version
+                return None
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry[1] + seconds <= time.time():
+                self._remove(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        budget = settings.PAGE_CACHE_LOCAL_BYTES
+        size = len(entry[2])
+        with self.lock:
+            if entry[0] != self.version or size > budget:
+                return
+            if key in self.entries:
+                self._remove(key)
+            self.entries[key] = entry
+            self.size += size
+            while self.size > budget:
+                self._remove(next(iter(self.entries)))
+
+    def _remove(self, key):
+        self.size -= len(self.entries.pop(key)[2])
+
+    def _clear(self):
+        self.entries.clear()
+        self.size = 0
+
+    def clear(self):
+        with self.lock:
+            self._clear()
+            self.version = None
+
+
+local_pages = LocalPages()
+
+
+@receiver(setting_changed, dispatch_uid="page-cache-forget-on-new-cache")
+def forget_on_new_cache(setting, **kwargs):
+    """Another cache (tests): what this process knew of the last one no longer holds."""
+    if setting in ("CACHES", "PAGE_CACHE_SECONDS"):
+        local_pages.clear()
+        watcher.forget()
 
 
 def public_page(view):
@@ -129,12 +218,19 @@ def _warn(action, error):
 
 
 class PageCacheMiddleware:
-    """Answers visitors without a session from the shared cache (see the module's docstring).
-    Its place is last in MIDDLEWARE: inside CsrfViewMiddleware, which sets the cookie of the
-    token put into a cached page, and inside everything that adds headers per request."""
+    """Answers visitors without a session from the shared cache, and stores the pages that
+    PageCacheEntryMiddleware found fit to keep (see the module's docstring).
+
+    Its place in MIDDLEWARE is early: after the middleware that adds headers to every answer
+    (request id, security headers, compression) and before the session, language, CSRF,
+    authentication, messages and clickjacking middleware, whose work on a page for a visitor
+    without a session is the same every time and is stored with the page: the answer from the
+    cache skips it all."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # Reads the visitor's CSRF cookie and sets it when a page from the cache holds a token.
+        self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
@@ -142,29 +238,47 @@ class PageCacheMiddleware:
             return self.get_response(request)
         if not self.may_answer_from_cache(request):
             return self.mark(self.get_response(request), BYPASS)
-        key = f"page:{self.page_key(request)}"
+        language = self.language_of(request)
+        key = f"page:{language}:{self.address_hash(request)}"
+        # The version this process knows from the announcements, else the shared cache's.
+        version = watcher.current()
+        if version is not None:
+            entry = local_pages.get(key, version, seconds)
+            if entry is not None:
+                return self.answer(request, *entry[2:])
         try:
-            # The entry and the current content version in one round trip.
-            found = cache.get_many([key, VERSION_KEY])
-            version = found.get(VERSION_KEY) or content_version()
+            if version is None:
+                # The entry and the current content version in one round trip.
+                found = cache.get_many([key, VERSION_KEY])
+                version = found.get(VERSION_KEY) or content_version()
+                entry = found.get(key)
+            else:
+                entry = cache.get(key)
             if version is None:
                 raise LookupError("no content version")
         except Exception as error:  # noqa: BLE001 - a cache failure must not fail the page
             _warn("read", error)
             return self.mark(self.get_response(request), BYPASS)
-        entry = found.get(key)
         # Else none, one of an older content version, or one stored by another release.
-        if isinstance(entry, tuple) and len(entry) == 4 and entry[0] == version:
-            return self.answer(request, entry[1:])
+        if (
+            isinstance(entry, tuple)
+            and len(entry) == ENTRY_LENGTH
+            and entry[0] == version
+            and entry[1] + seconds > time.time()
+        ):
+            local_pages.put(key, entry)
+            return self.answer(request, *entry[2:])
         response = self.get_response(request)
-        entry = self.entry(request, response)
+        entry = self.entry(request, response, language)
         if entry is None:
             return self.mark(response, BYPASS)
+        entry = (version, time.time(), *entry)
         try:
-            cache.set(key, (version, *entry), seconds)
+            cache.set(key, entry, seconds)
         except Exception as error:  # noqa: BLE001
             _warn("write", error)
             return self.mark(response, BYPASS)
+        local_pages.put(key, entry)
         return self.mark(response, MISS)
 
     @staticmethod
@@ -177,29 +291,81 @@ class PageCacheMiddleware:
         return "HTTP_AUTHORIZATION" not in request.META
 
     @staticmethod
-    def page_key(request):
-        """The language and a hash of the full address (scheme, host, path, query string)."""
-        address = request.build_absolute_uri().encode("utf-8", "surrogateescape")
-        return f"{get_language()}:{hashlib.sha256(address).hexdigest()}"
+    def language_of(request):
+        """The language LocaleMiddleware will activate: the address's prefix, and the default
+        language for an address without one (i18n_patterns with prefix_default_language off)."""
+        return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+    @staticmethod
+    def address_hash(request):
+        """A hash of the full address: scheme, host, path and query string."""
+        address = (
+            f"{request.scheme}://{request.get_host()}{request.path}"
+            f"?{request.META.get('QUERY_STRING', '')}"
+        )
+        return hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
 
     @staticmethod
     def mark(response, outcome):
         response[HEADER] = outcome
         return response
 
-    def answer(self, request, entry):
-        body, headers, placeholder = entry
-        if placeholder is not None:
-            body = body.replace(placeholder, get_token(request).encode())
-        response = HttpResponse(body)
+    def answer(self, request, body, headers, placeholder):
+        response = HttpResponse()
         for name, value in headers:
             response[name] = value
+        if placeholder is not None:
+            self.csrf.process_request(request)  # the visitor's own secret, if they have one
+            body = body.replace(placeholder, token_for(request).encode())
+            self.csrf.process_response(request, response)  # sets the cookie of that secret
+        response.content = body
+        response["Content-Length"] = str(len(body))
         return self.mark(response, HIT)
 
-    def entry(self, request, response):
-        """(body, the view's headers, the CSRF placeholder or None) when the page may be kept."""
+    @staticmethod
+    def entry(request, response, language):
+        """(body, headers, CSRF placeholder) to store for the response that left the inner
+        middleware, or None. PageCacheEntryMiddleware left the body and placeholder on the
+        request when the view's answer was fit to keep; the inner middleware may since have
+        replaced the response, changed its status or set a cookie other than the CSRF one."""
+        found = getattr(request, "_page_cache_entry", None)
+        if found is None:
+            return None
+        view_response, view_language, body, placeholder = found
         if (
-            response.status_code != 200
+            response is not view_response
+            or response.status_code != 200
+            or view_language != language
+            or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+        ):
+            return None
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
+        ]
+        return body, headers, placeholder
+
+
+class PageCacheEntryMiddleware:
+    """Judges whether the view's answer may be kept, and leaves what to keep on the request for
+    PageCacheMiddleware. Its place is last in MIDDLEWARE, where the answer is still the view's
+    own: its headers, cookies and Vary tell apart a page that is the same for every visitor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PAGE_CACHE_SECONDS and settings.PAGE_CACHE_SECONDS > 0:
+            kept = self.kept(request, response)
+            if kept is not None:
+                request._page_cache_entry = (response, get_language(), *kept)
+        return response
+
+    def kept(self, request, response):
+        """(body, CSRF placeholder or None) when the page may be kept."""
+        if (
+            request.method not in ("GET", "HEAD")
+            or response.status_code != 200
             or response.streaming
             or response.cookies
             or not view_opted_in(request)
@@ -224,11 +390,10 @@ class PageCacheMiddleware:
         placeholder = None
         secret = request.META.get("CSRF_COOKIE")
         if secret:
+            if settings.CSRF_USE_SESSIONS:
+                return None  # the token belongs to a session
             body, placeholder = self.without_tokens(body, secret)
-        headers = [
-            (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
-        ]
-        return body, headers, placeholder
+        return body, placeholder
 
     @staticmethod
     def without_tokens(body, secret):

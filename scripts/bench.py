@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench.py [--cases N] [--events N] [--publications N]
                                       [--rounds R] [--duration S] [--cached PAGES]
-                                      [--profile PAGE]
+                                      [--only PAGES] [--profile PAGE] [--skip-prepare]
 
 What it does:
 1. Prepares the benchmark database named by BENCH_DATABASE_URL (default: SQLite in
@@ -710,6 +710,11 @@ def main():
         default=DEFAULT_CACHED,
         help=f"pages also measured from the page cache, comma-separated (default {DEFAULT_CACHED})",
     )
+    parser.add_argument(
+        "--only",
+        metavar="PAGES",
+        help="measure only these pages (comma-separated, e.g. home-cached,event), the ceilings too",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="print a profile of one page instead")
     parser.add_argument("--skip-prepare", action="store_true", help="use the database as it is")
     args = parser.parse_args()
@@ -735,6 +740,11 @@ def main():
     if args.profile:
         profile(args.profile, pages)
         return
+    if args.only:
+        only = {name.strip() for name in args.only.split(",") if name.strip()}
+        if only - set(pages):
+            sys.exit(f"--only: no page {', '.join(sorted(only - set(pages)))}")
+        pages = {name: path for name, path in pages.items() if name in only | {"ceiling"}}
 
     queries = count_queries(pages)
     servers = {}

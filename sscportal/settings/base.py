@@ -76,6 +76,8 @@ MIDDLEWARE = [
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
     # answers before this). Django pads the gzip output against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # Pages for visitors without a session, answered from the cache before the layers below.
+    "core.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,8 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
-    # Last: inside CsrfViewMiddleware and every middleware that adds headers per request.
-    "core.page_cache.PageCacheMiddleware",
+    # Last, where the answer is still the view's own: judges whether the page may be cached.
+    "core.page_cache.PageCacheEntryMiddleware",
 ]
 
 ROOT_URLCONF = "sscportal.urls"
@@ -394,3 +396,6 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # minutes keeps such delays short while a page asked for more than once in 5 minutes is
 # rendered only once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Bytes of cached pages each process also keeps in its own memory, answered without a round trip
+# to Redis while the content version announcements are received (core/version_watch.py).
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024

@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 
 import core.page_cache
+import core.version_watch
 from core.page_cache import public_page
 from devtools.samples import form_data
 from events import tokens
@@ -63,21 +64,46 @@ def test_a_page_is_rendered_once_then_answered_from_the_cache_without_the_databa
     assert second["Content-Type"] == "text/html; charset=utf-8"
 
 
-def test_headers_of_the_outer_middleware_are_added_to_each_answer_not_stored(
-    page_cache, client, settings
-):
-    assert client.get("/about/")[HEADER] == "miss"
-    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+def test_an_answer_from_the_cache_has_the_headers_of_the_rendered_page(page_cache, client):
+    """The inner layers' headers (language, clickjacking, Vary) are stored with the page; the
+    outer layers (request id, security headers, compression) work on every answer."""
+    miss = client.get("/about/", headers={"accept-encoding": "gzip"})
+    assert miss[HEADER] == "miss"
 
     hit = client.get("/about/", headers={"accept-encoding": "gzip"})
 
     assert hit[HEADER] == "hit"
-    assert hit["X-Frame-Options"] == "SAMEORIGIN"
+    for name in (
+        "Content-Type",
+        "Content-Language",
+        "X-Frame-Options",
+        "Vary",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Security-Policy",
+        "Content-Encoding",
+    ):
+        assert hit[name] == miss[name], name
     assert hit["Content-Language"] == "en"
-    assert hit["X-Content-Type-Options"] == "nosniff"
-    assert hit["Referrer-Policy"] == "same-origin"
+    assert hit["X-Frame-Options"] == "DENY"
     assert hit["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in hit["Vary"]
+    assert hit["X-Request-ID"] != miss["X-Request-ID"]
+    plain = client.get("/about/")
+    assert plain[HEADER] == "hit"
+    assert "Content-Encoding" not in plain
+    assert int(plain["Content-Length"]) == len(plain.content)
+
+
+def test_a_french_page_from_the_cache_says_it_is_french(page_cache, client):
+    client.get("/fr/about/")
+
+    hit = client.get("/fr/about/", headers={"accept-language": "es"})
+
+    assert hit[HEADER] == "hit"
+    assert hit["Content-Language"] == "fr"
+    assert b'<html lang="fr"' in hit.content
 
 
 def test_each_language_has_its_own_page(page_cache, client):
@@ -420,3 +446,122 @@ def test_a_page_breaking_a_rule_is_rendered_every_time(page_cache, client, url):
     for _ in range(2):
         response = Client().get(url)
         assert response[HEADER] == "bypass"
+
+
+def test_a_visitor_who_has_a_csrf_cookie_keeps_it_on_a_page_from_the_cache(page_cache, make_event):
+    event = make_event("Forum on food security", registration_enabled=True)
+    url = event.get_absolute_url()
+    assert Client().get(url)[HEADER] == "miss"
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.get("/about/")
+    first = visitor.get(url)
+    secret = visitor.cookies[settings.CSRF_COOKIE_NAME].value
+
+    again = visitor.get(url)
+
+    assert (first[HEADER], again[HEADER]) == ("hit", "hit")
+    assert visitor.cookies[settings.CSRF_COOKIE_NAME].value == secret
+    assert _unmask_cipher_token(token_of(again)) == secret
+    assert "Cookie" in again["Vary"]
+    assert settings.SESSION_COOKIE_NAME not in again.cookies
+
+
+@pytest.fixture
+def redis_page_cache(settings, redis_server):
+    """The page cache on, in the test's own redis-server, as in production."""
+    from core.cache import forget_faults
+
+    forget_faults()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailsafeRedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": {"RETRY_AFTER": 0},
+        }
+    }
+    settings.PAGE_CACHE_SECONDS = 300
+    yield redis_server
+    forget_faults()
+
+
+def redis_calls(url):
+    """Commands Redis has answered, by name, leaving out those the counting itself sends."""
+    import redis
+
+    stats = redis.Redis.from_url(url).info("commandstats")
+    counting = ("cmdstat_info", "cmdstat_hello", "cmdstat_client")
+    return {name: stat["calls"] for name, stat in stats.items() if not name.startswith(counting)}
+
+
+def test_with_redis_a_page_is_answered_from_the_process_without_a_round_trip(
+    redis_page_cache, client, make_initiative
+):
+    url = make_initiative("Solar pumps for smallholders").get_absolute_url()
+    assert client.get(url)[HEADER] == "miss"
+    before = redis_calls(redis_page_cache.url)
+
+    answers = [client.get(url) for _ in range(20)]
+
+    assert {answer[HEADER] for answer in answers} == {"hit"}
+    assert redis_calls(redis_page_cache.url) == before
+
+
+def test_with_redis_a_change_saved_by_another_server_retires_the_page_at_once(
+    redis_page_cache, client, make_initiative
+):
+    from core.cache import FailsafeRedisCache
+    from core.choice_cache import VERSION_KEY
+    from core.version_watch import CHANNEL
+
+    url = make_initiative("Solar pumps for smallholders").get_absolute_url()
+    client.get(url)
+    assert client.get(url)[HEADER] == "hit"
+    other_server = FailsafeRedisCache(redis_page_cache.url, {"KEY_PREFIX": "pages"})
+
+    other_server.set(VERSION_KEY, "a-change-on-another-server", timeout=None)
+    other_server.announce(CHANNEL)
+
+    assert client.get(url)[HEADER] == "miss"
+    assert client.get(url)[HEADER] == "hit"
+
+
+def test_a_page_larger_than_the_process_keeps_is_still_answered_from_redis(
+    redis_page_cache, client, settings
+):
+    settings.PAGE_CACHE_LOCAL_BYTES = 1000
+    client.get("/about/")
+    before = redis_calls(redis_page_cache.url)
+
+    hit = client.get("/about/")
+
+    assert hit[HEADER] == "hit"
+    after = redis_calls(redis_page_cache.url)
+    assert after["cmdstat_get"] == before["cmdstat_get"] + 1
+
+
+def test_a_page_kept_by_the_process_expires_with_page_cache_seconds(
+    redis_page_cache, client, settings, monkeypatch
+):
+    client.get("/about/")
+    assert client.get("/about/")[HEADER] == "hit"
+    later = core.page_cache.time.time() + 301
+    monkeypatch.setattr(core.page_cache.time, "time", lambda: later)
+
+    assert client.get("/about/")[HEADER] == "miss"
+
+
+def test_with_redis_killed_pages_are_rendered_and_cached_again_once_it_is_back(
+    redis_page_cache, client, monkeypatch
+):
+    monkeypatch.setattr(core.version_watch, "RESUBSCRIBE_AFTER", 0)
+    client.get("/about/")
+    assert client.get("/about/")[HEADER] == "hit"
+
+    redis_page_cache.kill()
+    down = client.get("/about/")
+    assert (down.status_code, down[HEADER]) == (200, "bypass")
+
+    redis_page_cache.start()
+    assert client.get("/about/")[HEADER] == "miss"
+    assert client.get("/about/")[HEADER] == "hit"

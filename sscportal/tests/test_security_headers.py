@@ -180,6 +180,37 @@ def test_a_views_own_policy_is_kept(rf):
     assert "img-src 'self' data:" in response["Content-Security-Policy"]
 
 
+def test_a_nonce_asked_for_by_the_page_is_in_its_policy(rf):
+    from csp.constants import NONCE
+    from django.http import HttpResponse
+
+    def view(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    middleware = ContentSecurityPolicyMiddleware(view)
+    request = rf.get("/")
+    with_nonce = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'", NONCE]}}
+    with override_settings(CONTENT_SECURITY_POLICY=with_nonce):
+        response = middleware(request)
+        plain = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))(rf.get("/"))
+
+    assert f"'nonce-{request.csp_nonce}'" in response["Content-Security-Policy"]
+    assert policy(plain) == {"default-src": "'none'", "script-src": "'self'"}
+
+
+def test_a_policy_built_once_follows_a_change_of_the_settings(rf):
+    from django.http import HttpResponse
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("ok"))
+    assert "img-src 'self'" in middleware(rf.get("/"))["Content-Security-Policy"]
+    changed = {"DIRECTIVES": {"default-src": ["'none'"], "img-src": ["'self'", "data:"]}}
+
+    with override_settings(CONTENT_SECURITY_POLICY=changed):
+        response = middleware(rf.get("/"))
+
+    assert policy(response) == {"default-src": "'none'", "img-src": "'self' data:"}
+
+
 def test_permissions_policy_header_syntax():
     header = permissions_policy({"camera": [], "fullscreen": ["self"], "usb": []})
     assert header == "camera=(), fullscreen=(self), usb=()"
