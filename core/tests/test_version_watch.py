@@ -77,7 +77,8 @@ def test_announcements_of_another_database_or_prefix_are_not_heard(redis_cache):
     watcher = VersionWatcher(content_version)
     watcher.current()
     reads = calls(redis_cache.url, "get")
-    elsewhere = FailsafeRedisCache(redis_cache.url.rsplit("/", 1)[0] + "/3", {"KEY_PREFIX": "watch"})
+    another_database = redis_cache.url.rsplit("/", 1)[0] + "/3"
+    elsewhere = FailsafeRedisCache(another_database, {"KEY_PREFIX": "watch"})
     other_prefix = FailsafeRedisCache(redis_cache.url, {"KEY_PREFIX": "another-portal"})
 
     assert elsewhere.announce(CHANNEL) and other_prefix.announce(CHANNEL)
