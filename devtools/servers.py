@@ -197,6 +197,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def redis_caches(url, prefix, **options):
+    """CACHES with the default cache in the Redis at `url`, as in production."""
+    default = {"BACKEND": "core.cache.FailsafeRedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    if options:
+        default["OPTIONS"] = options
+    return {"default": default}
+
+
 @pytest.fixture
 def redis_server(tmp_path):
     """A redis-server of the test's own, killed at its end (skips without redis-server)."""

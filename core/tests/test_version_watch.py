@@ -12,19 +12,14 @@ import core.version_watch
 from core.cache import FailsafeRedisCache, forget_faults
 from core.choice_cache import VERSION_KEY, content_version
 from core.version_watch import CHANNEL, VersionWatcher
+from devtools.servers import redis_caches
 
 
 @pytest.fixture
 def redis_cache(settings, redis_server):
     """The default cache is the test's own redis-server, as in production."""
     forget_faults()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailsafeRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "watch",
-        }
-    }
+    settings.CACHES = redis_caches(redis_server.url, "watch")
     yield redis_server
     forget_faults()
 

@@ -31,7 +31,7 @@ from django.urls import path
 
 from core.cache import forget_faults
 from devtools.samples import form_data
-from devtools.servers import Gunicorn
+from devtools.servers import Gunicorn, redis_caches
 from devtools.tcp_proxy import TcpProxy
 from events.models import Registration
 from initiatives.models import CountryRole, Initiative
@@ -113,14 +113,7 @@ def assert_the_unavailable_page(status, headers, body):
 def test_with_redis_killed_pages_and_registrations_answer_and_the_fault_is_logged_once(
     client, settings, redis_server, content, caplog, django_capture_on_commit_callbacks
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailsafeRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "faults",
-            "OPTIONS": {"RETRY_AFTER": 0.1},
-        }
-    }
+    settings.CACHES = redis_caches(redis_server.url, "faults", RETRY_AFTER=0.1)
     raw = redis.Redis.from_url(redis_server.url)
     for url in PAGES:
         assert client.get(url).status_code == 200, url

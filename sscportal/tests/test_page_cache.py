@@ -25,6 +25,7 @@ import core.page_cache
 import core.version_watch
 from core.page_cache import public_page
 from devtools.samples import form_data
+from devtools.servers import redis_caches
 from events import tokens
 from events.models import Registration, RegistrationStatus
 from publishing.models import Status
@@ -472,14 +473,7 @@ def redis_page_cache(settings, redis_server):
     from core.cache import forget_faults
 
     forget_faults()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "core.cache.FailsafeRedisCache",
-            "LOCATION": redis_server.url,
-            "KEY_PREFIX": "pages",
-            "OPTIONS": {"RETRY_AFTER": 0},
-        }
-    }
+    settings.CACHES = redis_caches(redis_server.url, "pages", RETRY_AFTER=0)
     settings.PAGE_CACHE_SECONDS = 300
     yield redis_server
     forget_faults()
