@@ -10,8 +10,9 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -300,6 +301,38 @@ def staff_client(client, django_user_model):
         )
         user.user_permissions.set(permissions)
         client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def role_user(db, django_user_model):
+    """role_user("Editors" or "Publishers", username=..., email=...): an active staff member in
+    that group, as the roles migration (sscportal/migrations/0004_staff_roles.py) made it."""
+
+    def make(group, username=None, *, email=None, **fields):
+        username = username or f"{group.lower().removesuffix('s')}{next(_counter)}"
+        email = f"{username}@example.org" if email is None else email
+        user = django_user_model.objects.create_user(
+            username, email, "not-used", is_staff=True, **fields
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_client(role_user):
+    """role_client("Editors" or "Publishers", ...): a client of its own, logged in as a new
+    member of that group (arguments as role_user's); the user is `client.user`."""
+
+    def login(group, *args, **kwargs):
+        user = role_user(group, *args, **kwargs)
+        client = Client()
+        client.force_login(user)
+        client.user = user
         return client
 
     return login
