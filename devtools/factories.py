@@ -6,10 +6,12 @@ Each factory fills in what a test does not name with plausible values, and publi
 get a publication date a little in the past, so that they are on the public pages at once.
 """
 
+import importlib
 import itertools
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -307,7 +309,16 @@ def staff_client(client, django_user_model):
 
 
 @pytest.fixture
-def role_user(db, django_user_model):
+def staff_roles(db):
+    """The Editors and Publishers groups as the roles migration leaves them. A test on a
+    transactional database (the browser tests, the concurrency tests) empties every table
+    afterwards, groups included, so the migration's own function puts them back."""
+    migration = importlib.import_module("sscportal.migrations.0004_staff_roles")
+    migration.create_roles(django_apps, None)
+
+
+@pytest.fixture
+def role_user(staff_roles, django_user_model):
     """role_user("Editors" or "Publishers", username=..., email=...): an active staff member in
     that group, as the roles migration (sscportal/migrations/0004_staff_roles.py) made it."""
 

@@ -303,6 +303,11 @@ def awaiting_review(contents):
                         f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
                     ),
                     "preview_url": record.get_absolute_url(),
+                    # The list's steps (publish, send back) start from a post to the list.
+                    "changelist_url": reverse(
+                        f"admin:{meta.app_label}_{meta.model_name}_changelist"
+                    ),
+                    "pk": record.pk,
                 }
             )
     return sorted(rows, key=lambda row: row["submitted_at"])
@@ -344,6 +349,9 @@ class AwaitingReviewAdmin(admin.ModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "rows": awaiting_review(contents),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            # Each asks for the comment on the next page before anything changes.
+            "review_steps": [("publish", _("Publish…")), ("send_back", _("Send back…"))],
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name

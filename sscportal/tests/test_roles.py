@@ -1,7 +1,10 @@
 """The staff roles (migration 0004_staff_roles): exactly these permissions, and what each role
 can and cannot open in the admin."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -56,18 +59,15 @@ def permissions_of(name):
     }
 
 
-@pytest.mark.django_db
-def test_editors_hold_exactly_the_editing_permissions():
+def test_editors_hold_exactly_the_editing_permissions(staff_roles):
     assert permissions_of("Editors") == EDITORS
 
 
-@pytest.mark.django_db
-def test_publishers_hold_the_editors_permissions_publishing_and_registrations():
+def test_publishers_hold_the_editors_permissions_publishing_and_registrations(staff_roles):
     assert permissions_of("Publishers") == PUBLISHERS
 
 
-@pytest.mark.django_db
-def test_the_publish_permissions_have_names_staff_can_read():
+def test_the_publish_permissions_have_names_staff_can_read(staff_roles):
     group = Group.objects.get(name="Publishers")
     names = set(group.permissions.filter(codename__startswith="publish_").values_list("name"))
     assert names == {
@@ -77,7 +77,6 @@ def test_the_publish_permissions_have_names_staff_can_read():
     }
 
 
-@pytest.mark.django_db
 def test_the_role_users_hold_their_groups_permissions(role_user):
     editor, publisher = role_user("Editors"), role_user("Publishers")
 
@@ -174,3 +173,13 @@ def test_a_publisher_is_offered_every_step(role_client, make_initiative):
 
     choices = [value for value, _label in response.context["action_form"].fields["action"].choices]
     assert {"submit_for_review", "publish", "send_back", "unpublish"} <= set(choices)
+
+
+def test_the_roles_migration_sets_the_groups_back_to_exactly_their_permissions(staff_roles):
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.add(*Group.objects.get(name="Publishers").permissions.all())
+    migration = importlib.import_module("sscportal.migrations.0004_staff_roles")
+
+    migration.create_roles(django_apps, None)
+
+    assert permissions_of("Editors") == EDITORS
