@@ -60,7 +60,7 @@ class WorkflowCommentForm(forms.ModelForm):
     submitting = False  # set by PublishableAdmin.get_form from the button pressed
 
     workflow_comment = forms.CharField(
-        label=_("comment for the review"),
+        label=_("Comment for the review"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
@@ -87,7 +87,7 @@ class PublishableAdmin(admin.ModelAdmin):
     change_form_template = "admin/publishing/change_form.html"
     change_list_template = "admin/publishing/change_list.html"
     # Shown beside the status, in the fieldset that has it.
-    workflow_fields = ["publication_state", "review_history"]
+    workflow_fields = ["public_state", "review_history"]
 
     # --- Who may publish ----------------------------------------------------------------------
     def has_publish_permission(self, request):
@@ -165,11 +165,17 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, obj):
-        if obj.pk is None:
-            return Status.DRAFT.label
         if is_scheduled(obj):
             return _("Scheduled for %(when)s") % {"when": utc_text(obj.published_at)}
         return obj.get_status_display()
+
+    @admin.display(description=_("on the public site"))
+    def public_state(self, obj):
+        if obj is None or obj.pk is None or obj.status != Status.PUBLISHED:
+            return _("No: not published.")
+        if is_scheduled(obj):
+            return _("Scheduled for %(when)s") % {"when": utc_text(obj.published_at)}
+        return _("Yes, since %(when)s") % {"when": utc_text(obj.published_at)}
 
     @admin.display(description=_("review history"))
     def review_history(self, obj):

@@ -367,3 +367,14 @@ def test_scheduled_records_say_so_in_the_list_and_on_the_form(admin_client, cont
     assert f"Scheduled for {when}" in listing
     assert f"Scheduled for {when}" in form
     assert not type(record).objects.published().exists()
+
+
+def test_the_change_form_says_whether_the_public_sees_the_record(admin_client, content):
+    out = content["make"]("Out")
+    draft = content["make"]("Draft", status=Status.DRAFT)
+
+    out_page = admin_client.get(content["change"](out)).content.decode()
+    draft_page = admin_client.get(content["change"](draft)).content.decode()
+
+    assert f"Yes, since {out.published_at:%Y-%m-%d %H:%M} UTC" in out_page
+    assert "No: not published." in draft_page
