@@ -6,12 +6,15 @@ Each factory fills in what a test does not name with plausible values, and publi
 get a publication date a little in the past, so that they are on the public pages at once.
 """
 
+import importlib
 import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -300,6 +303,47 @@ def staff_client(client, django_user_model):
         )
         user.user_permissions.set(permissions)
         client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def staff_roles(db):
+    """The Editors and Publishers groups as the roles migration leaves them. A test on a
+    transactional database (the browser tests, the concurrency tests) empties every table
+    afterwards, groups included, so the migration's own function puts them back."""
+    migration = importlib.import_module("sscportal.migrations.0004_staff_roles")
+    migration.create_roles(django_apps, None)
+
+
+@pytest.fixture
+def role_user(staff_roles, django_user_model):
+    """role_user("Editors" or "Publishers", username=..., email=...): an active staff member in
+    that group, as the roles migration (sscportal/migrations/0004_staff_roles.py) made it."""
+
+    def make(group, username=None, *, email=None, **fields):
+        username = username or f"{group.lower().removesuffix('s')}{next(_counter)}"
+        email = f"{username}@example.org" if email is None else email
+        user = django_user_model.objects.create_user(
+            username, email, "not-used", is_staff=True, **fields
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_client(role_user):
+    """role_client("Editors" or "Publishers", ...): a client of its own, logged in as a new
+    member of that group (arguments as role_user's); the user is `client.user`."""
+
+    def login(group, *args, **kwargs):
+        user = role_user(group, *args, **kwargs)
+        client = Client()
+        client.force_login(user)
+        client.user = user
         return client
 
     return login

@@ -243,6 +243,7 @@ class Event(Illustrated, Publishable):
         ordering = ["starts_at", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [("publish_event", _("Can publish, unpublish and schedule events"))]
         indexes = [
             models.Index(fields=["status", "published_at", "ends_at"], name="event_pub_idx"),
             models.Index(fields=["starts_at"], name="event_starts_idx"),

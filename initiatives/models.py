@@ -158,6 +158,9 @@ class Initiative(Illustrated, Publishable):
         ordering = ["-published_at", "title"]
         verbose_name = _("case study")
         verbose_name_plural = _("case studies")
+        permissions = [
+            ("publish_initiative", _("Can publish, unpublish and schedule case studies"))
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="initiative_pub_idx"),
             # Published case studies' ids from the index alone, for the filters' semi-joins:

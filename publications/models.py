@@ -140,6 +140,9 @@ class Publication(Illustrated, Publishable):
         ordering = ["-year", "-issued_on", "title"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+        permissions = [
+            ("publish_publication", _("Can publish, unpublish and schedule publications"))
+        ]
         indexes = [
             models.Index(fields=["status", "published_at", "year"], name="publication_pub_idx"),
             # Created on PostgreSQL only (see the migration): SQLite searches without it.

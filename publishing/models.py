@@ -1,5 +1,8 @@
 """What every public content type shares: the publishing workflow and its single visibility rule."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -16,6 +19,12 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     IN_REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
+
+
+def publish_permission(model):
+    """The permission that lets a user publish, unpublish and schedule records of `model`
+    (declared in each content model's Meta, given to the Publishers group)."""
+    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -77,6 +86,60 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class Transition(models.Model):
+    """One step of a record's review workflow (publishing/workflow.py): from which status to
+    which, who took it, when and why. Never changed once written."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    # The record of who did what outlives the staff account.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "-created_at"], name="transition_record_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    @property
+    def user_name(self):
+        if self.user is None:
+            return _("(a former staff member)")
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class AwaitingReview(Transition):
+    """The publishers' queue in the admin ("Awaiting review", publishing/admin.py): a proxy so
+    that the queue has its place in the admin's index; it stores nothing of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("awaiting review")
+        verbose_name_plural = _("awaiting review")
+        default_permissions = ()
 
 
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "webp", "gif"}

@@ -26,6 +26,8 @@ from publishing.models import Status
 
 from .admin_forms import case_study_form, country_row
 
+# The action's confirmation page, answered: the step is taken with this comment.
+CONFIRMED = {"post": "yes", "comment": "Checked against the sources."}
 CHANGELIST = "admin:initiatives_initiative_changelist"
 ADD = "admin:initiatives_initiative_add"
 
@@ -84,7 +86,7 @@ def test_changelist_shows_title_modality_countries_status_and_publication_date(
     assert "Colombian experts in Kenya" in html
     assert '<td class="field-modality">Triangular</td>' in html
     assert '<td class="field-country_list">Colombia, Kenya</td>' in html
-    assert '<td class="field-status">Published</td>' in html
+    assert '<td class="field-publication_state">Published</td>' in html
     shown_date = formats.localize(timezone.template_localtime(published_at))
     assert f'<td class="field-published_at nowrap">{shown_date}</td>' in html
 
@@ -450,7 +452,7 @@ def test_publish_action_publishes_drafts_and_dates_them_now(admin_client, make_i
 
     response = admin_client.post(
         reverse(CHANGELIST),
-        {"action": "publish", "_selected_action": [draft.pk, in_review.pk]},
+        {"action": "publish", "_selected_action": [draft.pk, in_review.pk], **CONFIRMED},
         follow=True,
     )
 
@@ -475,10 +477,14 @@ def test_publish_and_unpublish_actions_update_the_public_country_filter(
     option = '<option value="ML">Mali</option>'
     assert option not in client.get("/initiatives/").content.decode()
 
-    admin_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]})
+    admin_client.post(
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk], **CONFIRMED}
+    )
     assert option in client.get("/initiatives/").content.decode()
 
-    admin_client.post(reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [draft.pk]})
+    admin_client.post(
+        reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [draft.pk], **CONFIRMED}
+    )
     assert option not in client.get("/initiatives/").content.decode()
 
 
@@ -489,7 +495,7 @@ def test_publish_action_keeps_a_future_publication_date_so_the_case_is_scheduled
     scheduled = make_initiative("Scheduled", status=Status.DRAFT, published_at=later)
 
     admin_client.post(
-        reverse(CHANGELIST), {"action": "publish", "_selected_action": [scheduled.pk]}
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [scheduled.pk], **CONFIRMED}
     )
 
     scheduled.refresh_from_db()
@@ -505,7 +511,7 @@ def test_publish_action_leaves_published_cases_as_they_were(admin_client, make_i
 
     response = admin_client.post(
         reverse(CHANGELIST),
-        {"action": "publish", "_selected_action": [published.pk]},
+        {"action": "publish", "_selected_action": [published.pk], **CONFIRMED},
         follow=True,
     )
 
@@ -520,7 +526,7 @@ def test_unpublish_action_returns_published_cases_to_draft(admin_client, make_in
 
     response = admin_client.post(
         reverse(CHANGELIST),
-        {"action": "unpublish", "_selected_action": [published.pk]},
+        {"action": "unpublish", "_selected_action": [published.pk], **CONFIRMED},
         follow=True,
     )
 
@@ -531,11 +537,26 @@ def test_unpublish_action_returns_published_cases_to_draft(admin_client, make_in
     assert list(Initiative.objects.published()) == [other]
 
 
-def test_an_editor_with_the_change_permission_can_publish(staff_client, make_initiative):
+def test_an_editor_with_the_change_permission_cannot_publish(staff_client, make_initiative):
     client = staff_client("view_initiative", "change_initiative")
     draft = make_initiative(status=Status.DRAFT)
 
-    client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]})
+    response = client.post(
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk], **CONFIRMED}
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Status.DRAFT, None)
+
+
+def test_a_publisher_with_the_publish_permission_can_publish(staff_client, make_initiative):
+    client = staff_client("view_initiative", "change_initiative", "publish_initiative")
+    draft = make_initiative(status=Status.DRAFT)
+
+    client.post(
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk], **CONFIRMED}
+    )
 
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
@@ -559,7 +580,8 @@ def test_a_viewer_cannot_run_the_publishing_actions(staff_client, make_initiativ
     published = make_initiative("Published")
 
     client.post(
-        reverse(CHANGELIST), {"action": action, "_selected_action": [draft.pk, published.pk]}
+        reverse(CHANGELIST),
+        {"action": action, "_selected_action": [draft.pk, published.pk], **CONFIRMED},
     )
 
     draft.refresh_from_db()

@@ -8,6 +8,8 @@ from devtools.samples import pdf_bytes
 from publications.models import Publication, PublicationKind
 from publishing.models import Status
 
+# The action's confirmation page, answered: the step is taken with this comment.
+CONFIRMED = {"post": "yes", "comment": "Checked against the sources."}
 CHANGELIST = "admin:publications_publication_changelist"
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,9 @@ def test_the_add_form_has_checkboxes_autocomplete_and_a_collapsed_advanced_part(
 def test_the_publish_action_publishes_the_selected_drafts(admin_client, make_publication):
     draft = make_publication("Draft", status=Status.DRAFT)
 
-    admin_client.post(reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk]})
+    admin_client.post(
+        reverse(CHANGELIST), {"action": "publish", "_selected_action": [draft.pk], **CONFIRMED}
+    )
 
     draft.refresh_from_db()
     assert draft.is_published()

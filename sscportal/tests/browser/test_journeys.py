@@ -81,12 +81,13 @@ def test_visitor_filters_case_studies_without_javascript_on_a_phone(new_context,
 
 
 def editor(username="editor", password="a-long-test-password"):
-    """Staff, not a superuser: the case-study permissions and what the admin's autocomplete
-    fields (regions, countries, organisations, sources) need to look things up."""
+    """Staff, not a superuser: the case-study permissions (publishing included) and what the
+    admin's autocomplete fields (regions, countries, organisations, sources) need to look
+    things up."""
     group = Group.objects.create(name="Case-study editors")
     group.permissions.set(
         Permission.objects.filter(
-            Q(content_type__app_label="initiatives", codename__regex=r"^(view|change)_")
+            Q(content_type__app_label="initiatives", codename__regex=r"^(view|change|publish)_")
             | Q(
                 content_type__app_label="taxonomy",
                 codename__in=["view_region", "view_country", "view_organisation", "view_source"],

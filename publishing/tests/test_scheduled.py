@@ -1,0 +1,51 @@
+"""A record published with a date still to come is scheduled: the one `published()` rule keeps
+it off every public page until that moment, to the second."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from publishing.models import Status
+
+MOMENT = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+ONE_SECOND = timedelta(seconds=1)
+
+
+@pytest.fixture
+def scheduled(make_initiative, make_event, make_publication):
+    """One record of each type, scheduled for MOMENT, made the day before."""
+    with time_machine.travel(MOMENT - timedelta(days=1), tick=False):
+        return {
+            "/initiatives/": make_initiative("Scheduled case", published_at=MOMENT),
+            "/events/": make_event(
+                "Scheduled event", published_at=MOMENT, starts_at=MOMENT + timedelta(days=20)
+            ),
+            "/publications/": make_publication("Scheduled report", published_at=MOMENT),
+        }
+
+
+@pytest.mark.parametrize("list_url", ["/initiatives/", "/events/", "/publications/"])
+def test_a_scheduled_record_appears_at_its_moment_and_not_a_second_before(
+    client, scheduled, list_url
+):
+    record = scheduled[list_url]
+    assert record.status == Status.PUBLISHED
+
+    with time_machine.travel(MOMENT - ONE_SECOND, tick=False):
+        early_page = client.get(record.get_absolute_url())
+        early_list = client.get(list_url).content.decode()
+        early_search = client.get("/search/", {"q": "Scheduled"}).content.decode()
+        assert not record.is_published()
+    with time_machine.travel(MOMENT, tick=False):
+        page = client.get(record.get_absolute_url())
+        listing = client.get(list_url).content.decode()
+        search = client.get("/search/", {"q": "Scheduled"}).content.decode()
+        assert record.is_published()
+
+    assert early_page.status_code == 404
+    assert record.title not in early_list
+    assert record.title not in early_search
+    assert page.status_code == 200
+    assert record.title in listing
+    assert record.title in search
