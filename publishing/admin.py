@@ -1,6 +1,7 @@
 """Admin behaviour every content type shares: publish and unpublish actions, status at a glance."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +10,12 @@ from django.utils.translation import ngettext
 from core.signals import send_content_changed
 
 from .content import content_for
+from .history import record_baseline, record_change
+from .history_admin import HistoryAdminMixin
 from .models import Status
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
@@ -21,6 +24,8 @@ class PublishableAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected records"), permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
+        changing = list(queryset.filter(Q(published_at__isnull=True) | ~Q(status=Status.PUBLISHED)))
+        record_baseline(changing)
         # Keep an existing publication date (it may schedule a later publication).
         undated = queryset.filter(published_at__isnull=True).update(
             status=Status.PUBLISHED, published_at=now, updated_at=now
@@ -29,6 +34,7 @@ class PublishableAdmin(admin.ModelAdmin):
             status=Status.PUBLISHED, updated_at=now
         )
         count = undated + dated
+        record_change(changing, request.user, _("Published."))
         send_content_changed(queryset.model)  # update() sends no signal
         self.message_user(
             request,
@@ -40,9 +46,12 @@ class PublishableAdmin(admin.ModelAdmin):
         description=_("Unpublish the selected records (back to draft)"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
+        changing = list(queryset.filter(status=Status.PUBLISHED))
+        record_baseline(changing)
         count = queryset.filter(status=Status.PUBLISHED).update(
             status=Status.DRAFT, updated_at=timezone.now()
         )
+        record_change(changing, request.user, _("Unpublished (back to draft)."))
         send_content_changed(queryset.model)
         self.message_user(
             request,
