@@ -37,6 +37,8 @@ NOT_RESTORED = {"id", "created_at", "updated_at"}
 PUBLISHING_FIELDS = ("status", "published_at")
 # Texts at least this long are shown as a word diff rather than before and after in full.
 LONG_TEXT = 80
+# Records read, or looked up, at a time (SQLite limits the parameters of a query).
+CHUNK = 500
 
 
 # --- Registration ----------------------------------------------------------------------------
@@ -67,12 +69,19 @@ def parts_of(model):
 
 # --- Recording -------------------------------------------------------------------------------
 def _records(objects):
-    """The records of `objects` (a queryset or an iterable of records) as they are stored now."""
+    """The records of `objects` (a queryset, or records) as they are stored now."""
+    if isinstance(objects, models.QuerySet):
+        return list(objects.order_by("pk"))
     objects = list(objects)
     if not objects:
         return []
-    model = type(objects[0])
-    return list(model._base_manager.filter(pk__in=[record.pk for record in objects]).order_by("pk"))
+    manager = type(objects[0])._base_manager
+    pks = [record.pk for record in objects]
+    return [
+        record
+        for start in range(0, len(pks), CHUNK)
+        for record in manager.filter(pk__in=pks[start : start + CHUNK]).order_by("pk")
+    ]
 
 
 def record_change(objects, user, comment):
@@ -91,17 +100,15 @@ def record_change(objects, user, comment):
             reversion.add_to_revision(record)
 
 
-def unversioned(objects):
-    """Those of `objects` that have no version yet."""
-    records = list(objects)
+def unversioned(records):
+    """Those of `records` (of one model) that have no version yet."""
     if not records:
         return []
     model = type(records[0])
-    versioned = set(
-        Version.objects.get_for_model(model)
-        .filter(object_id__in=[str(record.pk) for record in records])
-        .values_list("object_id", flat=True)
-    )
+    versions = Version.objects.get_for_model(model)
+    if len(records) <= CHUNK:
+        versions = versions.filter(object_id__in=[str(record.pk) for record in records])
+    versioned = set(versions.values_list("object_id", flat=True).distinct())
     return [record for record in records if str(record.pk) not in versioned]
 
 

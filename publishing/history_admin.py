@@ -44,13 +44,13 @@ class HistoryAdminMixin:
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or _("Added."))
+            reversion.set_comment(entry.change_message or _("Added."))
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
         if reversion.is_active():
-            reversion.set_comment(entry.get_change_message() or _("No fields changed."))
+            reversion.set_comment(entry.change_message or _("No fields changed."))
         return entry
 
     def save_related(self, request, form, formsets, change):
