@@ -12,6 +12,7 @@ else that changes content on a staff member's behalf records it with `record_cha
 `queryset.update()` sends no signal, so nothing would be recorded otherwise.
 """
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -168,8 +169,12 @@ def _split(model, instance, m2m_data):
     for model_field in shown_fields(model):
         if model_field.many_to_many:
             links[model_field.name] = frozenset(m2m_data.get(model_field.name, ()))
-        else:
-            fields[model_field.name] = getattr(instance, model_field.attname)
+            continue
+        value = getattr(instance, model_field.attname)
+        if isinstance(value, datetime.datetime | datetime.time):
+            # Versions are stored in JSON, to the millisecond: compare them so.
+            value = value.replace(microsecond=value.microsecond // 1000 * 1000)
+        fields[model_field.name] = value
     return fields, links
 
 
@@ -376,54 +381,67 @@ def list_diff(before, after):
     )
 
 
+def plain_list(names):
+    if not names:
+        return _empty()
+    return format_html(
+        '<ul class="history-list">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((name,) for name in sorted(names, key=str.casefold))),
+    )
+
+
 def diff(before, after, names):
-    """[Change, ...] from Snapshot `before` (None for a first version) to Snapshot `after`."""
+    """[Change, ...] from Snapshot `before` to Snapshot `after`. Without `before` (a first
+    version), what `after` holds: Changes with `before` None and plain values."""
     changes = []
     model = after.model
     for model_field in shown_fields(model):
         label = capfirst(model_field.verbose_name)
         if model_field.many_to_many:
-            old = before.links[model_field.name] if before else frozenset()
-            new = after.links[model_field.name]
-            if old == new:
-                continue
             target = model_field.related_model
-            changes.append(
-                Change(
-                    label,
-                    *list_diff(
-                        [names.name(target, pk) for pk in old],
-                        [names.name(target, pk) for pk in new],
-                    ),
-                )
-            )
+            new = [names.name(target, pk) for pk in after.links[model_field.name]]
+            if before is None:
+                if new:
+                    changes.append(Change(label, None, plain_list(new)))
+                continue
+            if before.links[model_field.name] == after.links[model_field.name]:
+                continue
+            old = [names.name(target, pk) for pk in before.links[model_field.name]]
+            changes.append(Change(label, *list_diff(old, new)))
             continue
-        old = before.fields[model_field.name] if before else None
         new = after.fields[model_field.name]
-        if old == new or (before is None and new in (None, "")):
+        if before is None:
+            if new not in (None, ""):
+                changes.append(
+                    Change(label, None, show_value(model_field, new, names, after.time_zone))
+                )
+            continue
+        old = before.fields[model_field.name]
+        if old == new:
             continue
         long_text = isinstance(model_field, models.TextField) or (
             len(str(old or "")) >= LONG_TEXT or len(str(new or "")) >= LONG_TEXT
         )
-        if long_text and isinstance(old or new, str) and old and new:
+        if long_text and isinstance(old, str) and isinstance(new, str) and old and new:
             changes.append(Change(label, *word_diff(old, new)))
         else:
             changes.append(
                 Change(
                     label,
-                    show_value(model_field, old, names, before.time_zone if before else None)
-                    if before
-                    else _empty(),
+                    show_value(model_field, old, names, before.time_zone),
                     show_value(model_field, new, names, after.time_zone),
                 )
             )
     for part in parts_of(model):
-        old = [
-            names.part_name(row, model) for row in (before.parts.get(part, []) if before else [])
-        ]
+        label = capfirst(part._meta.verbose_name_plural)
         new = [names.part_name(row, model) for row in after.parts.get(part, [])]
+        if before is None:
+            if new:
+                changes.append(Change(label, None, plain_list(new)))
+            continue
+        old = [names.part_name(row, model) for row in before.parts.get(part, [])]
         if sorted(old) != sorted(new):
-            changes.append(Change(capfirst(part._meta.verbose_name_plural), *list_diff(old, new)))
+            changes.append(Change(label, *list_diff(old, new)))
     return changes
 
 
