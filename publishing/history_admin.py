@@ -177,6 +177,9 @@ class HistoryAdminMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.restore_template, context)
 
+    def after_restore(self, request, record):
+        """What saving the change form does besides saving, for a record just restored."""
+
     def _restore(self, request, record, version, part_versions, history_url):
         try:
             restored = history.restore(version, part_versions, user=request.user)
@@ -191,6 +194,7 @@ class HistoryAdminMixin:
             )
             return HttpResponseRedirect(history_url)
         record = restored.record
+        self.after_restore(request, record)
         # As after the change form: the index and the caches see the record as it now is.
         content_for(self.model).refresh_index(self.model._base_manager.filter(pk=record.pk))
         send_content_changed(self.model)

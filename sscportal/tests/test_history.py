@@ -16,7 +16,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from core.signals import content_changed
-from events.models import Event
+from events.models import Event, RegistrationStatus
 from initiatives.models import CountryRole, Initiative, InitiativeCountry
 from publications.models import Publication, PublicationKind
 from publishing.history import record_baseline
@@ -227,6 +227,25 @@ def test_an_events_fields_and_links_are_recorded_shown_and_restored(
     assert list(event.organisers.all()) == [unfpa]
     assert list(event.themes.all()) == [health]
     assert len(versions(event)) == 3
+
+
+def test_restoring_an_events_larger_capacity_gives_the_places_to_the_waiting_list(
+    admin_client, make_event, make_registration, source
+):
+    event = make_event(
+        "Panel", registration_enabled=True, capacity=2, waiting_list=True, sources=[source]
+    )
+    assert change_form(admin_client, event, capacity="1").status_code == 302
+    make_registration(event, RegistrationStatus.CONFIRMED)
+    waiting = make_registration(event, RegistrationStatus.WAITLISTED)
+    first = versions(event)[0]
+    assert first.field_dict["capacity"] == 2
+
+    admin_client.post(admin_url(event, "restore", first.pk))
+
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    assert Event.objects.get(pk=event.pk).capacity == 2
 
 
 def test_a_publications_fields_and_links_are_recorded_shown_and_restored(
