@@ -16,8 +16,10 @@ from django.urls import reverse
 from reversion.models import Version
 
 from core.signals import content_changed
+from devtools.samples import management_form
 from events.models import Event, RegistrationStatus
 from initiatives.models import CountryRole, Initiative, InitiativeCountry
+from initiatives.tests.admin_forms import case_study_form, country_row
 from publications.models import Publication, PublicationKind
 from publishing.history import record_baseline
 from publishing.models import Status
@@ -120,6 +122,26 @@ def test_changing_a_case_studys_countries_records_a_version_with_its_country_row
     assert recorded[1].revision.user.username == "admin"
     rows = Version.objects.filter(revision=recorded[1].revision).exclude(pk=recorded[1].pk)
     assert sorted(row.object_repr for row in rows) == ["Chile (Provider)", "Kenya (Facilitator)"]
+
+
+def test_adding_a_case_study_records_its_first_version_with_its_countries(
+    admin_client, countries, source
+):
+    data = case_study_form(
+        source,
+        **management_form("country_roles", 1),
+        **country_row(0, countries["mali"], CountryRole.BENEFICIARY),
+    )
+    response = admin_client.post(reverse("admin:initiatives_initiative_add"), data)
+    assert response.status_code == 302
+
+    case_study = Initiative.objects.get(slug=data["slug"])
+    (first,) = versions(case_study)
+    assert first.revision.get_comment() == "Added. Added country and role “Mali (Beneficiary)”."
+    rows = Version.objects.filter(revision=first.revision).exclude(pk=first.pk)
+    assert [row.object_repr for row in rows] == ["Mali (Beneficiary)"]
+    section = text(admin_client.get(admin_url(case_study, "history")))
+    assert "Countries and roles Mali (Beneficiary)" in section
 
 
 def test_history_page_shows_the_countries_and_roles_before_and_after(
