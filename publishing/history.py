@@ -14,6 +14,7 @@ else that changes content on a staff member's behalf records it with `record_cha
 
 import datetime
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -87,18 +88,20 @@ def _records(objects):
 
 def record_change(objects, user, comment):
     """Record a version of each of `objects` (records of one content type, or a queryset of
-    them) as now stored, by `user` (None for the system), with `comment`; one revision.
+    them) as now stored, by `user` (None for the portal itself), with `comment`.
 
     Call it after the change, e.g. after a `queryset.update()`. Pass the records changed, not a
-    queryset filtered on what the change altered (it would find other records afterwards)."""
+    queryset filtered on what the change altered (it would find other records afterwards).
+    Each record gets a revision of its own, so that reading one record's history never reads
+    the rows of the others changed with it."""
     records = _records(objects)
-    if not records:
-        return
-    with reversion.create_revision():
-        reversion.set_user(user if user is not None and user.is_authenticated else None)
-        reversion.set_comment(str(comment))
+    user = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
         for record in records:
-            reversion.add_to_revision(record)
+            with reversion.create_revision():
+                reversion.set_user(user)
+                reversion.set_comment(str(comment))
+                reversion.add_to_revision(record)
 
 
 def unversioned(records):
@@ -487,12 +490,14 @@ def restore(version, part_versions, *, user):
     status and publication date. Raises RestoreError when the database refuses it."""
     model = version._model
     stored = version._object_version
+    # Only what the version holds: a field added to the model since keeps its current value.
+    held = set(json.loads(version.serialized_data)[0]["fields"])
     with transaction.atomic():
         record = model._base_manager.select_for_update().get(pk=version.object_id)
         kept = not may_publish(user, model)
         current = {name: getattr(record, name) for name in PUBLISHING_FIELDS}
         for model_field in model._meta.concrete_fields:
-            if model_field.name in NOT_RESTORED or model_field.name in NOT_VERSIONED:
+            if model_field.name in NOT_RESTORED or model_field.name not in held:
                 continue
             setattr(record, model_field.attname, getattr(stored.object, model_field.attname))
         if kept:

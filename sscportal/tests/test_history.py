@@ -1,6 +1,7 @@
 """The history of changes, through the admin's own pages: the change form records versions, the
 History page says what each changed, and any version can be restored."""
 
+import json
 import re
 from html import unescape
 
@@ -475,3 +476,40 @@ def test_loading_the_starting_content_records_one_first_version_of_each_record(d
     assert revision.comment.startswith("First recorded version")
     held = set(Version.objects.filter(revision=revision).values_list("object_repr", flat=True))
     assert {str(row) for row in case_study.country_roles.all()} <= held
+
+
+# --- Versions from before a change of the model, or naming what is gone ---------------------
+
+
+def test_a_field_the_version_does_not_hold_keeps_its_current_value(admin_client, case_study):
+    record_baseline([case_study])
+    first = versions(case_study)[0]
+    # As a version stored before the model had the field.
+    data = json.loads(first.serialized_data)
+    del data[0]["fields"]["contact_name"]
+    first.serialized_data = json.dumps(data)
+    first.save()
+    change_form(admin_client, case_study, contact_name="Ana Silva", title="Changed")
+
+    admin_client.post(admin_url(case_study, "restore", first.pk))
+
+    case_study.refresh_from_db()
+    assert (case_study.title, case_study.contact_name) == ("Seed banks in the Sahel", "Ana Silva")
+
+
+def test_a_theme_deleted_since_is_left_out_and_named(admin_client, make_event, make_theme, source):
+    gone, kept = make_theme("Gone theme"), make_theme("Kept theme")
+    event = make_event("Forum", status=Status.DRAFT, themes=[gone, kept], sources=[source])
+    record_baseline([event])
+    first = versions(event)[0]
+    change_form(admin_client, event, themes=[])
+    gone.delete()
+
+    history = admin_client.get(admin_url(event, "history"))
+    assert history.status_code == 200
+    assert "Theme " in text(history) and "(deleted since)" in text(history)
+    response = admin_client.post(admin_url(event, "restore", first.pk), follow=True)
+
+    assert response.status_code == 200
+    assert list(Event.objects.get(pk=event.pk).themes.all()) == [kept]
+    assert "Left out, deleted since: theme" in text(response)
