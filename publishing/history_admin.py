@@ -138,7 +138,9 @@ class HistoryAdminMixin:
         record = self._history_record(request, object_id)
         if not self.has_change_permission(request, record):
             raise PermissionDenied
-        version = history.versions_of(record).filter(pk=version_id).first()
+        # Beyond the largest id a database column holds, no version has it.
+        in_range = 0 < version_id < 2**63
+        version = history.versions_of(record).filter(pk=version_id).first() if in_range else None
         if version is None:
             raise Http404(_("This record has no such version."))
         part_versions = history.part_versions_by_revision(self.model, record.pk, [version])[

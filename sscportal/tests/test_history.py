@@ -417,6 +417,8 @@ def test_unknown_or_foreign_versions_and_records_get_404(admin_client, case_stud
     assert admin_client.post(admin_url(case_study, "restore", missing)).status_code == 404
     assert admin_client.get(admin_url(case_study, "restore", foreign.pk)).status_code == 404
     assert admin_client.post(admin_url(case_study, "restore", foreign.pk)).status_code == 404
+    huge = admin_url(case_study, "restore", 10**30)
+    assert admin_client.get(huge).status_code == 404
     unknown = reverse("admin:initiatives_initiative_restore", args=[999999, own.pk])
     assert admin_client.post(unknown).status_code == 404
     unknown_history = reverse("admin:initiatives_initiative_history", args=["no-such-record"])
