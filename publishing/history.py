@@ -332,6 +332,10 @@ class Change:
 _WORDS = re.compile(r"(\s+)")
 
 
+def _lines(text):
+    return "\n".join(text.splitlines())
+
+
 def word_diff(before, after):
     """The two texts as HTML, words taken out in <del> in the first and put in in <ins> in the
     second."""
@@ -422,19 +426,25 @@ def diff(before, after, names):
         old = before.fields[model_field.name]
         if old == new:
             continue
-        long_text = isinstance(model_field, models.TextField) or (
-            len(str(old or "")) >= LONG_TEXT or len(str(new or "")) >= LONG_TEXT
-        )
-        if long_text and isinstance(old, str) and isinstance(new, str) and old and new:
-            changes.append(Change(label, *word_diff(old, new)))
-        else:
-            changes.append(
-                Change(
-                    label,
-                    show_value(model_field, old, names, before.time_zone),
-                    show_value(model_field, new, names, after.time_zone),
+        if isinstance(old, str) and isinstance(new, str):
+            old, new = _lines(old), _lines(new)
+            if old == new:  # only line endings (a browser posts CR LF)
+                continue
+            if (
+                old
+                and new
+                and (
+                    isinstance(model_field, models.TextField)
+                    or max(len(old), len(new)) >= LONG_TEXT
                 )
-            )
+            ):
+                changes.append(Change(label, *word_diff(old, new)))
+                continue
+        shown_before = show_value(model_field, old, names, before.time_zone)
+        shown_after = show_value(model_field, new, names, after.time_zone)
+        if shown_before == shown_after:
+            continue  # a change nobody reads, e.g. the seconds of a time
+        changes.append(Change(label, shown_before, shown_after))
     for part in parts_of(model):
         label = capfirst(part._meta.verbose_name_plural)
         new = [names.part_name(row, model) for row in after.parts.get(part, [])]

@@ -3,6 +3,7 @@ History page says what each changed, and any version can be restored."""
 
 import json
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -14,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from core.signals import content_changed
@@ -515,3 +517,28 @@ def test_a_theme_deleted_since_is_left_out_and_named(admin_client, make_event, m
     assert response.status_code == 200
     assert list(Event.objects.get(pk=event.pk).themes.all()) == [kept]
     assert "Left out, deleted since: theme" in text(response)
+
+
+def test_a_save_that_changes_only_line_endings_or_seconds_shows_only_the_real_change(
+    admin_client, make_event, source
+):
+    published_at = timezone.now().replace(second=13, microsecond=456789) - timedelta(days=1)
+    event = make_event(
+        "Forum",
+        published_at=published_at,
+        description="First paragraph.\n\nSecond paragraph.",
+        sources=[source],
+    )
+    page = admin_client.get(admin_url(event, "change"))
+    fields = as_post_data(form_fields(page.content.decode(), form_id="event_form"))
+    # A browser posts a textarea's lines with CR LF, and the admin shows times to the second.
+    fields["description"] = fields["description"].replace("\n", "\r\n")
+    fields["venue"] = "Hall C"
+    assert admin_client.post(admin_url(event, "change"), fields).status_code == 302
+    latest = versions(event)[-1]
+
+    section = version_section(admin_client.get(admin_url(event, "history")), latest)
+
+    assert '<th scope="row">Venue</th>' in section
+    assert '<th scope="row">Description</th>' not in section
+    assert '<th scope="row">Publication date</th>' not in section
