@@ -16,10 +16,12 @@ import datetime
 import difflib
 import json
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 
 import reversion
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
@@ -143,8 +145,6 @@ class Snapshot:
         name = self.fields.get("time_zone")
         if name:
             try:
-                import zoneinfo
-
                 return zoneinfo.ZoneInfo(name)
             except (ValueError, zoneinfo.ZoneInfoNotFoundError):
                 pass
@@ -236,8 +236,6 @@ def part_versions_by_revision(model, record_pk, versions):
 
 
 def _content_type(model):
-    from django.contrib.contenttypes.models import ContentType
-
     return ContentType.objects.get_for_model(model)
 
 
