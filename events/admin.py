@@ -203,8 +203,14 @@ class EventAdmin(PublishableAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change:
-            return
+        if change:
+            self.fill_free_places(request, obj)
+
+    def after_restore(self, request, record):
+        # A restored version may give more places, or open the waiting list, as a save does.
+        self.fill_free_places(request, record)
+
+    def fill_free_places(self, request, obj):
         # A raised capacity, an opened waiting list or a place left free: fill it now.
         promoted = services.promote_after_capacity_change(obj.pk)
         if promoted:

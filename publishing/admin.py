@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from core.signals import send_content_changed
 
 from .content import content_for, registered
+from .history_admin import HistoryAdminMixin
 from .models import AwaitingReview, Status, Transition
 from .workflow import STEPS, can_publish, history, is_scheduled, record_change, take_step
 
@@ -79,7 +80,7 @@ class WorkflowCommentForm(forms.ModelForm):
         return cleaned_data
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
     actions = ["submit_for_review", "publish", "send_back", "unpublish"]
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"

@@ -10,6 +10,8 @@ From that declaration alone this module keeps two things current:
   record saved or deleted, its parts saved, its links changed, or the reference data its pages
   and filters show saved or deleted. Caches built from content (the filter choices) listen to it.
 
+It also puts the type, with its parts, under version control (publishing/history.py).
+
 The site search (publishing/site_search.py) lists the registered types in the order they
 were registered, which is the order of INSTALLED_APPS.
 """
@@ -85,6 +87,9 @@ def register(content):
     _registry[content.model._meta.label] = content
     _connect_index(content)
     _connect_changes(content)
+    from .history import register_history  # reversion's models: only once the apps are ready
+
+    register_history(content)
 
 
 def registered():

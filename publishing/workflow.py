@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.signals import send_content_changed
 
+from . import history as versions
 from .models import Status, Transition, publish_permission
 from .tasks import queue_review_request
 
@@ -105,9 +106,13 @@ def take_step(model, pks, step, *, user, comment):
         )
         moved = [pk for pk, _status in rows]
         records = model._base_manager.filter(pk__in=moved)
+        versions.record_baseline(list(records))  # a first version of a record that has none
         if step.target == Status.PUBLISHED:
             records.filter(published_at__isnull=True).update(published_at=now)
         records.update(status=step.target, updated_at=now)
+        versions.record_change(
+            list(records), user, f"{step.title}: {comment}" if comment else step.title
+        )
         content_type = ContentType.objects.get_for_model(model)
         Transition.objects.bulk_create(
             Transition(

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "reversion",
     "core",
     "core.apps.SignInAttemptsConfig",
     "publishing",

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from events.un_day import ensure_next_un_day
 from publishing.content import registered
+from publishing.history import record_baseline
 from sscportal.models import SeededRecord
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -150,6 +151,16 @@ class Command(BaseCommand):
         # The next UN Day for South-South Cooperation, open for registration; kept as it is if
         # it is already there, so loading again changes nothing.
         un_day = ensure_next_un_day()
+        # A first version of every record that has none (the records created now, and any made
+        # before versions were kept), so that their history starts from what was loaded.
+        versioned = sum(
+            record_baseline(
+                content.model._base_manager.all(),
+                "First recorded version: the starting content, or the record as it was when "
+                "versions began to be kept.",
+            )
+            for content in registered()
+        )
         counts = loader.counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -157,6 +168,7 @@ class Command(BaseCommand):
                 f"{counts['created']} content records created, {counts['kept']} kept as they "
                 f"are, {counts['deleted']} deleted by staff left out; "
                 f"indexed {', '.join(indexed).lower()}; "
+                f"first versions recorded of {versioned} records; "
                 f"next UN Day for South-South Cooperation: {un_day.slug}."
             )
         )
