@@ -118,6 +118,9 @@ class EventAdmin(PublishableAdmin):
     autocomplete_fields = ["parent", "country", "organisers", "initiatives", "sources"]
     readonly_fields = [*PublishableAdmin.readonly_fields, "image_preview"]
     inlines = [RegistrationInline]
+    # As an event is told: what, when, where, what it is about and who organises it, who may
+    # come, then what classifies, illustrates and sources it. Who registered (the inline) follows
+    # "Registration": templates/admin/events/event/change_form.html names its place.
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "parent"]}),
         (
@@ -139,9 +142,7 @@ class EventAdmin(PublishableAdmin):
             _("Where"),
             {"fields": ["format", "venue", "city", "country", "online_url", "recording_url"]},
         ),
-        (_("About"), {"fields": ["description", "organisers", "initiatives", "themes", "sdgs"]}),
-        (_("Image"), {"fields": ["image", "image_alt", "image_preview"]}),
-        (_("Sources"), {"fields": ["sources", "source_note"]}),
+        (_("About"), {"fields": ["description", "organisers"]}),
         (
             _("Registration"),
             {
@@ -158,6 +159,9 @@ class EventAdmin(PublishableAdmin):
                 ],
             },
         ),
+        (_("Topics and related case studies"), {"fields": ["themes", "sdgs", "initiatives"]}),
+        (_("Image"), {"fields": ["image", "image_alt", "image_preview"]}),
+        (_("Sources"), {"fields": ["sources", "source_note"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (_("Advanced"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]

@@ -56,13 +56,25 @@ class InitiativeAdmin(PublishableAdmin):
     autocomplete_fields = ["regions", "sources"]
     inlines = [InitiativeCountryInline, InitiativeOrganisationInline]
     readonly_fields = [*PublishableAdmin.readonly_fields, "image_preview"]
+    # In the order a case study is told: what, where and who, the story, then what classifies,
+    # illustrates and sources it. The inlines of countries and organisations follow "Where and
+    # who": templates/admin/initiatives/initiative/change_form.html names its place.
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "modality", "featured"]}),
+        (
+            _("Where and who"),
+            {
+                "description": _(
+                    "The countries with their roles and the organisations follow. Name regions "
+                    "only where the sources name a region instead of countries."
+                ),
+                "fields": ["regions"],
+            },
+        ),
         (
             _("The good practice"),
             {"fields": ["challenge", "solution", "results", "replication"]},
         ),
-        (_("Where"), {"fields": ["regions"]}),
         (_("Topics"), {"fields": ["themes", "sdgs", "cooperation_forms"]}),
         (
             _("Project"),
