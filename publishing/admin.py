@@ -9,11 +9,12 @@ from django.utils.translation import ngettext
 from core.signals import send_content_changed
 
 from .content import content_for
+from .duplicate import duplicate_selected
 from .models import Status
 
 
 class PublishableAdmin(admin.ModelAdmin):
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", duplicate_selected]
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
