@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from events.models import RegistrationStatus
 from initiatives.models import CountryRole, InitiativeCountry, OrganisationRole
-from sscportal.tests.html_forms import as_post_data, form_fields
+from .html_forms import as_post_data, form_fields
 
 
 def positions(page, *markers):
