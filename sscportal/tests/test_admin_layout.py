@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from events.models import RegistrationStatus
 from initiatives.models import CountryRole, InitiativeCountry, OrganisationRole
+
 from .html_forms import as_post_data, form_fields
 
 
