@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
@@ -92,7 +93,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     ordering = ["-starts_at", "title"]  # the coming and most recent events first
     list_display = [
@@ -176,7 +177,11 @@ class EventAdmin(PublishableAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
             kwargs["widget"] = forms.Select(choices=time_zone_choices())
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "time_zone":
+            # The CharField's maximum length: an attribute HTML has no place for on a <select>.
+            formfield.widget.attrs.pop("maxlength", None)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Short, fixed vocabularies read best as checkboxes.

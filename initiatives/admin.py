@@ -3,19 +3,20 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.models import Region
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
 
 
-class InitiativeCountryInline(admin.TabularInline):
+class InitiativeCountryInline(LabelledCellsInline, admin.TabularInline):
     model = InitiativeCountry
     extra = 1
     autocomplete_fields = ["country"]
 
 
-class InitiativeOrganisationInline(admin.TabularInline):
+class InitiativeOrganisationInline(LabelledCellsInline, admin.TabularInline):
     model = InitiativeOrganisation
     extra = 1
     autocomplete_fields = ["organisation"]
@@ -41,7 +42,7 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     list_display = ["title", "modality", "country_list", "status", "published_at", "featured"]
     list_filter = [
         "status",

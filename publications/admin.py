@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
@@ -51,7 +52,7 @@ class PublicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     form = PublicationAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "kind", "document_symbol", "year", "language", "status", "has_file"]

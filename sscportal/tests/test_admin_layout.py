@@ -112,3 +112,17 @@ def test_publication_form_tells_who_before_the_document(admin_client, make_publi
         ">Sources</h2>",
     )
     assert order == sorted(order)
+
+
+def test_controls_without_a_label_of_their_own_are_named(admin_client, make_initiative, countries):
+    """The date and time of a date-and-time field and a tabular inline's cells (whose <label>
+    Django leaves out) carry an aria-label; hidden inputs carry none (core/admin_labels.py)."""
+    initiative = make_initiative(countries={countries["colombia"]: CountryRole.PROVIDER})
+    url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'aria-label="Publication date: date"' in page
+    assert 'aria-label="Publication date: time"' in page
+    assert 'name="country_roles-0-role" aria-label="Role"' in page
+    assert 'name="country_roles-0-DELETE" aria-label="Delete"' in page
+    assert 'type="hidden" name="country_roles-0-initiative" value' in page
+    assert 'aria-label="Initiative"' not in page
