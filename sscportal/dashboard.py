@@ -32,7 +32,8 @@ def dashboard(site, request):
     visible = [
         model
         for model in CONTENT_MODELS
-        if model in site._registry and site._registry[model].has_view_or_change_permission(request)
+        if site.is_registered(model)
+        and site.get_model_admin(model).has_view_or_change_permission(request)
     ]
     context = {
         "status_counts": [status_counts(model, now) for model in visible],
@@ -51,7 +52,7 @@ def dashboard(site, request):
         "upcoming_events": None,  # None: the member of staff may not see events
     }
     if Event in visible:
-        context["upcoming_events"] = upcoming_events(site._registry[Event], request, now)
+        context["upcoming_events"] = upcoming_events(site.get_model_admin(Event), request, now)
     return context
 
 
