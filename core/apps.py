@@ -1,6 +1,7 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -17,3 +18,9 @@ class SignInAttemptsConfig(AxesAppConfig):
     """django-axes, under a name staff recognise in the admin's index."""
 
     verbose_name = _("Sign-in attempts and lockouts")
+
+
+class BackgroundTasksConfig(TasksAppConfig):
+    """django-tasks' database backend: the e-mails and clean-ups waiting for the worker."""
+
+    verbose_name = _("Background tasks")

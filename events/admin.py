@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
@@ -92,7 +93,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdmin):
+class EventAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     ordering = ["-starts_at", "title"]  # the coming and most recent events first
     list_display = [
@@ -118,6 +119,9 @@ class EventAdmin(PublishableAdmin):
     autocomplete_fields = ["parent", "country", "organisers", "initiatives", "sources"]
     readonly_fields = [*PublishableAdmin.readonly_fields, "image_preview"]
     inlines = [RegistrationInline]
+    # As an event is told: what, when, where, what it is about and who organises it, who may
+    # come, then what classifies, illustrates and sources it. Who registered (the inline) follows
+    # "Registration": templates/admin/events/event/change_form.html names its place.
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary", "parent"]}),
         (
@@ -139,9 +143,7 @@ class EventAdmin(PublishableAdmin):
             _("Where"),
             {"fields": ["format", "venue", "city", "country", "online_url", "recording_url"]},
         ),
-        (_("About"), {"fields": ["description", "organisers", "initiatives", "themes", "sdgs"]}),
-        (_("Image"), {"fields": ["image", "image_alt", "image_preview"]}),
-        (_("Sources"), {"fields": ["sources", "source_note"]}),
+        (_("About"), {"fields": ["description", "organisers"]}),
         (
             _("Registration"),
             {
@@ -158,6 +160,9 @@ class EventAdmin(PublishableAdmin):
                 ],
             },
         ),
+        (_("Topics and related case studies"), {"fields": ["themes", "sdgs", "initiatives"]}),
+        (_("Image"), {"fields": ["image", "image_alt", "image_preview"]}),
+        (_("Sources"), {"fields": ["sources", "source_note"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),
         (_("Advanced"), {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
@@ -172,7 +177,11 @@ class EventAdmin(PublishableAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":
             kwargs["widget"] = forms.Select(choices=time_zone_choices())
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "time_zone":
+            # The CharField's maximum length: an attribute HTML has no place for on a <select>.
+            formfield.widget.attrs.pop("maxlength", None)
+        return formfield
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # Short, fixed vocabularies read best as checkboxes.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EventsConfig(AppConfig):
     name = "events"
-    verbose_name = _("Events")
+    verbose_name = _("Events and registrations")
 
     def ready(self):
         from publishing.content import Content, register

@@ -3,19 +3,20 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.models import Region
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
 
 
-class InitiativeCountryInline(admin.TabularInline):
+class InitiativeCountryInline(LabelledCellsInline, admin.TabularInline):
     model = InitiativeCountry
     extra = 1
     autocomplete_fields = ["country"]
 
 
-class InitiativeOrganisationInline(admin.TabularInline):
+class InitiativeOrganisationInline(LabelledCellsInline, admin.TabularInline):
     model = InitiativeOrganisation
     extra = 1
     autocomplete_fields = ["organisation"]
@@ -41,7 +42,7 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     list_display = ["title", "modality", "country_list", "status", "published_at", "featured"]
     list_filter = [
         "status",
@@ -56,13 +57,25 @@ class InitiativeAdmin(PublishableAdmin):
     autocomplete_fields = ["regions", "sources"]
     inlines = [InitiativeCountryInline, InitiativeOrganisationInline]
     readonly_fields = [*PublishableAdmin.readonly_fields, "image_preview"]
+    # In the order a case study is told: what, where and who, the story, then what classifies,
+    # illustrates and sources it. The inlines of countries and organisations follow "Where and
+    # who": templates/admin/initiatives/initiative/change_form.html names its place.
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "modality", "featured"]}),
+        (
+            _("Where and who"),
+            {
+                "description": _(
+                    "The countries with their roles and the organisations follow. Name regions "
+                    "only where the sources name a region instead of countries."
+                ),
+                "fields": ["regions"],
+            },
+        ),
         (
             _("The good practice"),
             {"fields": ["challenge", "solution", "results", "replication"]},
         ),
-        (_("Where"), {"fields": ["regions"]}),
         (_("Topics"), {"fields": ["themes", "sdgs", "cooperation_forms"]}),
         (
             _("Project"),

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
@@ -51,7 +52,7 @@ class PublicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(LabelledDateTimesAdmin, PublishableAdmin):
     form = PublicationAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "kind", "document_symbol", "year", "language", "status", "has_file"]
@@ -59,13 +60,15 @@ class PublicationAdmin(PublishableAdmin):
     search_fields = ["title", "summary", "document_symbol"]
     autocomplete_fields = ["publishers", "authors", "initiatives", "events", "sources"]
     readonly_fields = [*PublishableAdmin.readonly_fields, "file_size", "image_preview"]
+    # As a publication is told: what, who issued it, the document and its file, what it is about
+    # and what it relates to, then its cover and sources.
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "summary"]}),
+        (_("Who"), {"fields": ["publishers", "authors"]}),
         (
             _("The document"),
             {"fields": ["document_symbol", ("year", "issued_on"), "language", "description"]},
         ),
-        (_("Who"), {"fields": ["publishers", "authors"]}),
         (
             _("File"),
             {
@@ -76,7 +79,8 @@ class PublicationAdmin(PublishableAdmin):
                 "fields": ["document", "file_size", "document_note", "external_url"],
             },
         ),
-        (_("Related"), {"fields": ["initiatives", "events", "themes", "sdgs"]}),
+        (_("Topics"), {"fields": ["themes", "sdgs"]}),
+        (_("Related case studies and events"), {"fields": ["initiatives", "events"]}),
         (_("Cover"), {"fields": ["image", "image_alt", "image_preview"]}),
         (_("Sources"), {"fields": ["sources", "source_note"]}),
         (_("Publishing"), {"fields": ["status", "published_at"]}),

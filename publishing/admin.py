@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from core.signals import send_content_changed
 
 from .content import content_for, registered
+from .duplicate import duplicate_selected
 from .history_admin import HistoryAdminMixin
 from .models import AwaitingReview, Status, Transition
 from .workflow import STEPS, can_publish, history, is_scheduled, record_change, take_step
@@ -81,12 +82,22 @@ class WorkflowCommentForm(forms.ModelForm):
 
 
 class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    actions = ["submit_for_review", "publish", "send_back", "unpublish"]
+    actions = ["submit_for_review", "publish", "send_back", "unpublish", duplicate_selected]
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
-    change_form_template = "admin/publishing/change_form.html"
     change_list_template = "admin/publishing/change_list.html"
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # A type's own change form (admin/<app>/<model>/change_form.html) extends the one of
+        # every content type, which is used when the type has none.
+        opts = model._meta
+        self.change_form_template = [
+            f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+            "admin/publishing/change_form.html",
+        ]
+
     # Shown beside the status, in the fieldset that has it.
     workflow_fields = ["public_state", "review_history"]
 

@@ -4,7 +4,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from core.page_cache import public_page
@@ -14,10 +13,6 @@ from publications.feeds import PublicationAtomFeed, PublicationFeed
 
 from . import countries, health, views
 from .sitemaps import SITEMAPS
-
-admin.site.site_header = _("SSC Portal administration")
-admin.site.site_title = _("SSC Portal")
-admin.site.index_title = _("Content and reference data")
 
 # 503 while the database is out of reach, the 500 page for any other failure.
 handler500 = "sscportal.errors.server_error"

@@ -45,7 +45,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sscportal.apps.PortalAdminConfig",  # django.contrib.admin, with the portal's home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "django_tasks",
-    "django_tasks_db",
+    "core.apps.BackgroundTasksConfig",  # django_tasks_db
     "reversion",
     "core",
     "core.apps.SignInAttemptsConfig",

@@ -1,7 +1,8 @@
-"""Every page type is valid HTML and the stylesheet is valid CSS, by the Nu Html Checker (vnu-jar,
+"""Every page type is valid HTML and the stylesheets are valid CSS, by the Nu Html Checker (vnu-jar,
 the checker behind validator.w3.org/nu). No browser needed: Django's test client renders the
-pages (PAGE_TYPES by GET, POSTED_PAGE_TYPES by posting an empty form), and one Java process checks
-them all together with static/css/site.css."""
+pages (PAGE_TYPES by GET, POSTED_PAGE_TYPES by posting an empty form, ADMIN_PAGE_TYPES by GET
+signed in as a superuser), and one Java process checks them all together with static/css/site.css
+and static/css/admin.css."""
 
 import json
 import shutil
@@ -15,10 +16,12 @@ from django.db import transaction
 from django.test import Client
 
 from devtools.node_tools import NodeToolMissing, node_tool
-from sscportal.tests.browser import PAGE_TYPES, POSTED_PAGE_TYPES, page_url
+from sscportal.tests.browser import ADMIN_PAGE_TYPES, PAGE_TYPES, POSTED_PAGE_TYPES, page_url
 
 VNU = "vnu-jar/build/dist/vnu.jar"
-STYLESHEET = Path(settings.BASE_DIR) / "static" / "css" / "site.css"
+STYLESHEETS = [
+    Path(settings.BASE_DIR) / "static" / "css" / name for name in ["site.css", "admin.css"]
+]
 FAILING = {"error", "non-document-error"}
 
 # The marker makes pytest-django set up the test database; the pages are rendered once, in the
@@ -28,15 +31,26 @@ pytestmark = pytest.mark.django_db
 
 def render_pages(folder):
     """Each page type as a file in `folder`, rendered from the starting content; by file name."""
+    from django.contrib.auth import get_user_model
+
     client = Client()
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_superuser("curator", password="not-used"))
     files = {}
-    responses = [
-        (name, url, status, lambda url=url: client.get(page_url(url)))
-        for name, (url, status) in PAGE_TYPES.items()
-    ] + [
-        (name, action, status, lambda action=action: client.post(action, {}))
-        for name, (_form_page, action, status) in POSTED_PAGE_TYPES.items()
-    ]
+    responses = (
+        [
+            (name, url, status, lambda url=url: client.get(page_url(url)))
+            for name, (url, status) in PAGE_TYPES.items()
+        ]
+        + [
+            (name, action, status, lambda action=action: client.post(action, {}))
+            for name, (_form_page, action, status) in POSTED_PAGE_TYPES.items()
+        ]
+        + [
+            (name, url, status, lambda url=url: staff.get(page_url(url)))
+            for name, (url, status) in ADMIN_PAGE_TYPES.items()
+        ]
+    )
     for name, url, status, respond in responses:
         response = respond()
         assert response.status_code == status, f"{name}: {url} answered {response.status_code}"
@@ -62,8 +76,9 @@ def vnu_messages(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("load_portal_content", verbosity=0)
         files = render_pages(folder)
         transaction.set_rollback(True)
-    shutil.copy(STYLESHEET, folder / STYLESHEET.name)
-    files[STYLESHEET.name] = STYLESHEET.name
+    for stylesheet in STYLESHEETS:
+        shutil.copy(stylesheet, folder / stylesheet.name)
+        files[stylesheet.name] = stylesheet.name
     result = subprocess.run(
         [
             java,
@@ -72,7 +87,7 @@ def vnu_messages(django_db_setup, django_db_blocker, tmp_path_factory):
             "--format",
             "json",
             "--exit-zero-always",
-            "--also-check-css",  # .html files as HTML, site.css as CSS, in the same process
+            "--also-check-css",  # .html files as HTML, the .css files as CSS, in the same process
             *sorted(str(folder / file_name) for file_name in files),
         ],
         capture_output=True,
@@ -106,24 +121,48 @@ def describe(messages):
 
 ALL_PAGE_TYPES = {
     **{name: str(url) for name, (url, _status) in PAGE_TYPES.items()},
+    **{name: str(url) for name, (url, _status) in ADMIN_PAGE_TYPES.items()},
     **{name: f"POST {action}" for name, (_page, action, _status) in POSTED_PAGE_TYPES.items()},
 }
 
 
+# Errors in markup of Django's admin that the portal cannot change without copying its widgets,
+# each with the pages, the message and the reason.
+KNOWN_ADMIN_ERRORS = [
+    (
+        {"admin-event"},
+        "Element “option” without attribute “label” must not be empty.",
+        "The admin's autocomplete of an optional foreign key (an event's main event and country) "
+        "offers an empty <option> for Select2's placeholder (AutocompleteMixin.optgroups).",
+    ),
+]
+
+
+def is_known(name, message):
+    return any(
+        name in pages and message.get("message") == text for pages, text, _ in KNOWN_ADMIN_ERRORS
+    )
+
+
 @pytest.mark.parametrize("name", ALL_PAGE_TYPES)
 def test_page_is_valid_html(name, vnu_messages):
-    errors = [message for message in vnu_messages[name] if message["type"] in FAILING]
+    errors = [
+        message
+        for message in vnu_messages[name]
+        if message["type"] in FAILING and not is_known(name, message)
+    ]
     url = ALL_PAGE_TYPES[name]
     assert not errors, f"vnu found errors in {name} ({url}):\n{describe(errors)}"
 
 
-def test_stylesheet_is_valid_css(vnu_messages):
-    errors = [message for message in vnu_messages[STYLESHEET.name] if message["type"] in FAILING]
-    assert not errors, f"vnu found errors in static/css/site.css:\n{describe(errors)}"
+@pytest.mark.parametrize("name", [stylesheet.name for stylesheet in STYLESHEETS])
+def test_stylesheet_is_valid_css(name, vnu_messages):
+    errors = [message for message in vnu_messages[name] if message["type"] in FAILING]
+    assert not errors, f"vnu found errors in static/css/{name}:\n{describe(errors)}"
 
 
 def test_checker_reports_on_every_file(vnu_messages):
     """Errors vnu could not tie to one of the files (it could not read one, say) fail too."""
-    known = {*ALL_PAGE_TYPES, STYLESHEET.name}
+    known = {*ALL_PAGE_TYPES, *(stylesheet.name for stylesheet in STYLESHEETS)}
     stray = {name: messages for name, messages in vnu_messages.items() if name not in known}
     assert not stray, "\n".join(f"{name}:\n{describe(msgs)}" for name, msgs in stray.items())

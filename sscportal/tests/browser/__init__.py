@@ -9,6 +9,9 @@ An address is usually a string. A registrant's own pages need a signed link, whi
 once there is a registration: their address is a `RegistrationLink`, which creates one in the
 database the test has loaded and returns the link (`page_url`).
 
+ADMIN_PAGE_TYPES names the admin pages staff work in, opened by a superuser: the dashboard and the
+change form of each content type (an `AdminChangeLink` finds the record by its slug).
+
 POSTED_PAGE_TYPES names the pages that answer a form's submission: the page with the form, the
 form's action and the status of the answer. The accessibility test submits the form empty in
 the browser; test_html_validity posts nothing to the action with Django's test client.
@@ -68,6 +71,26 @@ class RegistrationLink:
         return reverse(name, args=[tokens.make_token(registration, self.purpose)])
 
 
+class AdminChangeLink:
+    """The admin change form of the record of `model` ("app_label.model_name") with `slug`."""
+
+    def __init__(self, model, slug):
+        self.model, self.slug = model, slug
+
+    def __str__(self):
+        return f"/admin/{self.model.replace('.', '/')}/<{self.slug}>/change/"
+
+    def __call__(self):
+        from django.apps import apps
+        from django.urls import reverse
+
+        model = apps.get_model(self.model)
+        record = model.objects.get(slug=self.slug)
+        return reverse(
+            f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk]
+        )
+
+
 def page_url(url):
     """The address to open: `url` itself, or the one a RegistrationLink makes (in the database
     the caller has loaded)."""
@@ -117,4 +140,17 @@ PAGE_TYPES = {
 POSTED_PAGE_TYPES = {
     # The registration form sent empty: the event's page again, with the errors.
     "event-form-errors": (NEXT_UN_DAY, f"{NEXT_UN_DAY}register/", 400),
+}
+
+ADMIN_PAGE_TYPES = {
+    "admin-dashboard": ("/admin/", 200),
+    "admin-case-study": (
+        AdminChangeLink("initiatives.initiative", "cambodia-colombia-demining-experts"),
+        200,
+    ),
+    "admin-event": (AdminChangeLink("events.event", _next_un_day_slug()), 200),
+    "admin-publication": (
+        AdminChangeLink("publications.publication", PUBLICATION.split("/")[2]),
+        200,
+    ),
 }

@@ -172,7 +172,7 @@ def test_the_admin_works_without_a_policy_violation(watched, portal_content):
     page.get_by_label("Username").fill("curator")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content and reference data")).to_be_visible()
+    expect(page.get_by_role("heading", name="Newsroom")).to_be_visible()
     watched.check("login and index")
 
     # A change list: a filter, then the action bar counting a selected row.

@@ -116,7 +116,7 @@ def test_editor_publishes_a_draft(new_context, portal_content):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content and reference data")).to_be_visible()
+    expect(page.get_by_role("heading", name="Newsroom")).to_be_visible()
 
     page.goto("/admin/initiatives/initiative/?status__exact=draft")
     page.get_by_role("link", name=draft.title).click()
