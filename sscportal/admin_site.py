@@ -5,6 +5,7 @@ usual. This module is imported while the apps' admin modules load: it imports no
 """
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +14,14 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("SSC Portal")
     index_title = _("Newsroom")
     index_template = "admin/dashboard.html"
+
+    def get_urls(self):
+        from .staff_guide import guide_view
+
+        return [
+            path("guide/", self.admin_view(guide_view), name="staff_guide"),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         from .dashboard import dashboard

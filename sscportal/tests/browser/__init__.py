@@ -9,8 +9,9 @@ An address is usually a string. A registrant's own pages need a signed link, whi
 once there is a registration: their address is a `RegistrationLink`, which creates one in the
 database the test has loaded and returns the link (`page_url`).
 
-ADMIN_PAGE_TYPES names the admin pages staff work in, opened by a superuser: the dashboard and the
-change form of each content type (an `AdminChangeLink` finds the record by its slug).
+ADMIN_PAGE_TYPES names the admin pages staff work in, opened by a superuser: the dashboard, the
+staff guide and the change form of each content type (an `AdminChangeLink` finds the record by
+its slug).
 
 POSTED_PAGE_TYPES names the pages that answer a form's submission: the page with the form, the
 form's action and the status of the answer. The accessibility test submits the form empty in
@@ -144,6 +145,7 @@ POSTED_PAGE_TYPES = {
 
 ADMIN_PAGE_TYPES = {
     "admin-dashboard": ("/admin/", 200),
+    "admin-staff-guide": ("/admin/guide/", 200),
     "admin-case-study": (
         AdminChangeLink("initiatives.initiative", "cambodia-colombia-demining-experts"),
         200,

@@ -1,0 +1,37 @@
+"""The staff guide (docs/staff.md in the repository) as a page of the admin, for every member of
+staff: the same text that is read beside the code, rendered from Markdown."""
+
+from functools import lru_cache
+
+import markdown
+from django.conf import settings
+from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+GUIDE = settings.BASE_DIR / "docs" / "staff.md"
+
+
+@lru_cache(maxsize=1)
+def rendered(modified):
+    """The guide as HTML: its own text, from the repository, so it is trusted as the templates
+    are. Headings get ids (the table of contents links to them). Cached per version of the file."""
+    text = GUIDE.read_text(encoding="utf-8")
+    return markdown.markdown(
+        text,
+        extensions=["tables", "toc", "fenced_code"],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+
+
+def guide_view(request):
+    from django.contrib import admin
+
+    html = rendered(GUIDE.stat().st_mtime_ns)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Staff guide"),
+        "guide": mark_safe(html),  # noqa: S308 - the repository's own text, see rendered()
+    }
+    return TemplateResponse(request, "admin/staff_guide.html", context)
