@@ -7,18 +7,20 @@ import markdown
 from django.conf import settings
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
 GUIDE = settings.BASE_DIR / "docs" / "staff.md"
 
 
 @lru_cache(maxsize=1)
 def rendered(modified):
-    """The guide as HTML: its own text, from the repository, so it is trusted as the templates
-    are. Headings get ids (the table of contents links to them). Cached per version of the file."""
-    text = GUIDE.read_text(encoding="utf-8")
-    return markdown.markdown(
-        text,
+    """(title, body as HTML) of the guide: its first line is the page's one heading, which the
+    admin's layout shows; the rest is rendered from Markdown. The text is the repository's own,
+    so it is trusted as the templates are. Headings get ids (the table of contents links to
+    them). Cached per version of the file."""
+    first, _newline, rest = GUIDE.read_text(encoding="utf-8").partition("\n")
+    title = first.removeprefix("# ").strip()
+    return title, markdown.markdown(
+        rest,
         extensions=["tables", "toc", "fenced_code"],
         extension_configs={"toc": {"permalink": False}},
         output_format="html",
@@ -28,10 +30,10 @@ def rendered(modified):
 def guide_view(request):
     from django.contrib import admin
 
-    html = rendered(GUIDE.stat().st_mtime_ns)
+    title, html = rendered(GUIDE.stat().st_mtime_ns)
     context = {
         **admin.site.each_context(request),
-        "title": _("Staff guide"),
+        "title": title,
         "guide": mark_safe(html),  # noqa: S308 - the repository's own text, see rendered()
     }
     return TemplateResponse(request, "admin/staff_guide.html", context)
