@@ -4,9 +4,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from publishing.admin import PublishableAdmin
+from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.models import Region
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
+from .resources import InitiativeResource
 
 
 class InitiativeCountryInline(admin.TabularInline):
@@ -41,7 +43,8 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [InitiativeResource]
     list_display = ["title", "modality", "country_list", "status", "published_at", "featured"]
     list_filter = [
         "status",
