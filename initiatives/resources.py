@@ -25,6 +25,7 @@ from taxonomy.lookups import (
     SDGLookup,
     SourceLookup,
     ThemeLookup,
+    TitleLookup,
 )
 
 from .models import (
@@ -48,6 +49,15 @@ class CooperationFormLookup(Lookup):
 
     def label(self, record):
         return record.name
+
+
+class InitiativeLookup(TitleLookup):
+    """Case studies by title or slug, for the columns of events and publications."""
+
+    noun = _("case study")
+
+    def get_queryset(self):
+        return Initiative.objects.only("title", "slug")
 
 
 class InitiativeResource(PublishableResource):

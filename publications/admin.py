@@ -5,9 +5,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from publishing.admin import PublishableAdmin
+from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
 from .models import Publication
+from .resources import PublicationResource
 from .validators import COVER_FORMATS, cover_format, is_new_upload, validate_pdf_upload
 
 
@@ -51,7 +53,8 @@ class PublicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(PublishableAdmin):
+class PublicationAdmin(SpreadsheetAdminMixin, PublishableAdmin):
+    resource_classes = [PublicationResource]
     form = PublicationAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "kind", "document_symbol", "year", "language", "status", "has_file"]

@@ -21,6 +21,7 @@ The rules (see also `PublishableResource`):
 
 import datetime
 import re
+import zoneinfo
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -177,6 +178,70 @@ class ChoiceColumn(Column):
                 "codes": ", ".join(str(code) for code, label in self.choices),
             }
         )
+
+
+class ForeignColumn(Column):
+    """One record of a foreign key, by whatever `lookup` reads (taxonomy.lookups)."""
+
+    def __init__(self, attribute, column_name, lookup, **kwargs):
+        super().__init__(attribute, column_name, **kwargs)
+        self.lookup = lookup
+
+    def parse(self, value):
+        text = cell_text(value)
+        return self.lookup.find(text) if text else None
+
+    def render(self, record):
+        return "" if record is None else neutralise(self.lookup.label(record))
+
+
+class LocalDateTimeColumn(Column):
+    """A moment in the time zone of the row's `zone_column` ("2024-09-12 09:00", or a date
+    alone: the start or the end of that day), written back the same way."""
+
+    def __init__(self, attribute, column_name, *, zone_column, default_zone, end=False, **kw):
+        super().__init__(attribute, column_name, **kw)
+        self.zone_column, self.default_zone, self.end = zone_column, default_zone, end
+
+    def zone(self, name):
+        try:
+            return zoneinfo.ZoneInfo(name or self.default_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(self.default_zone)  # the time zone column says what
+
+    def clean(self, row, **kwargs):
+        value = row.get(self.column_name)
+        zone = self.zone(cell_text(row.get(self.zone_column)))
+        if isinstance(value, datetime.datetime):
+            moment = value
+        else:
+            text = " ".join(cell_text(value).replace("T", " ").split())
+            if not text:
+                if self.required:
+                    raise ValueError(_("missing %(column)s") % {"column": self.column_name})
+                return None
+            moment = None
+            for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
+                try:
+                    moment = datetime.datetime.strptime(text, pattern)
+                    break
+                except ValueError:
+                    continue
+            if moment is None:
+                day = parse_date(text)
+                moment = datetime.datetime.combine(
+                    day, datetime.time(23, 59) if self.end else datetime.time(0, 0)
+                )
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone)
+        return moment
+
+    def export(self, instance, **kwargs):
+        moment = self.get_value(instance)
+        if moment is None:
+            return ""
+        local = moment.astimezone(self.zone(getattr(instance, "time_zone", None)))
+        return local.strftime("%Y-%m-%d %H:%M:%S" if local.second else "%Y-%m-%d %H:%M")
 
 
 class RelationColumn(Column):

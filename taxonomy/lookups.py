@@ -160,14 +160,9 @@ class OrganisationLookup(Lookup):
         return record.name
 
 
-class SourceLookup(Lookup):
-    """By title, or by slug where several sources share a title (and the export then writes the
-    slug, so that it reads back to the same source)."""
-
-    noun = _("source")
-
-    def get_queryset(self):
-        return Source.objects.all()
+class TitleLookup(Lookup):
+    """Records by title, or by slug where several share a title (and the export then writes
+    the slug, so that it reads back to the same record)."""
 
     def keys(self, record):
         return [record.title, record.slug]
@@ -177,3 +172,10 @@ class SourceLookup(Lookup):
             self.load()
         shared = len(self.by_key.get(normalise(record.title), ())) > 1
         return record.slug if shared else record.title
+
+
+class SourceLookup(TitleLookup):
+    noun = _("source")
+
+    def get_queryset(self):
+        return Source.objects.all()
