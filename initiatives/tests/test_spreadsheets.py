@@ -99,7 +99,7 @@ def editor(staff_client):
 
 GOOD_ROWS = (
     "Seeds for the Sahel,Improved seed shared between farmers.,Triangular,Colombia,"
-    "Mali; sierra leone,Agriculture and food security,SDG 2; 1 ; Zero hunger,"
+    "Mali; sierra leone,Agriculture and food security,SDG 2; Zero hunger,"
     "Embrapa,UNDP,2019,2022,A source document,published\n"
     "Clinics by radio,Health advice over community radio.,bilateral,CL,KEN,Health,3,,"
     "United Nations Development Programme,2020,,A source document,\n"
@@ -109,7 +109,7 @@ GOOD_ROWS = (
 def test_a_good_file_shows_every_row_before_anything_is_written_then_imports_on_confirm(
     editor, reference, sdgs
 ):
-    preview = upload(editor, csv_file(HEADER + GOOD_ROWS.replace("1 ;", "")))
+    preview = upload(editor, csv_file(HEADER + GOOD_ROWS))
 
     assert preview.status_code == 200
     text = page_text(preview)
@@ -151,7 +151,7 @@ def test_a_good_file_shows_every_row_before_anything_is_written_then_imports_on_
 def test_one_bad_row_among_good_ones_leaves_the_database_unchanged_and_names_row_and_problem(
     editor, reference
 ):
-    rows = GOOD_ROWS.replace("1 ;", "") + (
+    rows = GOOD_ROWS + (
         "Bad country,Summary.,bilateral,Colombia,Kenia,,,,,2021,2019,A source document,\n"
         ",No title here.,bilateral,,,,,,,,,A source document,\n"
         "Odd modality,Summary.,sideways,,,,SDG 42,,,,,A source document,\n"
@@ -385,3 +385,42 @@ def test_an_export_of_the_filtered_list_imports_back_unchanged(
     assert "0 new, 0 changed, 2 unchanged." in text, text
     confirm(editor, preview)
     assert snapshot() == before
+
+
+def test_a_record_published_between_preview_and_confirmation_stops_the_whole_import(
+    editor, reference, make_initiative
+):
+    draft = make_initiative("Old draft", slug="old-draft", status=Status.DRAFT)
+    text = (
+        "slug,title,summary,modality,sources\n"
+        "brand-new,Brand new,Summary.,bilateral,A source document\n"
+        "old-draft,Changed title,Summary.,bilateral,A source document\n"
+    )
+    preview = upload(editor, csv_file(text))
+    Initiative.objects.filter(pk=draft.pk).update(status=Status.PUBLISHED)
+
+    response = confirm(editor, preview)
+
+    assert response.status_code == 200
+    assert "Row 3: “Old draft” is published: change it in its form" in page_text(response)
+    assert not Initiative.objects.filter(slug="brand-new").exists()
+    draft.refresh_from_db()
+    assert draft.title == "Old draft"
+
+
+def test_a_confirmation_whose_file_is_gone_asks_for_the_file_again(editor, reference):
+    preview = upload(editor, csv_file(HEADER + GOOD_ROWS))
+    fields = as_post_data(
+        form_fields(preview.content.decode(), action="process_import"),
+        import_file_name="no-such-file",
+    )
+
+    response = editor.post(reverse("admin:initiatives_initiative_process_import"), fields)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(IMPORT)
+    assert not Initiative.objects.exists()
+
+
+def test_an_export_with_unknown_list_filters_is_a_bad_request(editor):
+    assert editor.get(reverse(EXPORT) + "?nonsense__in=1").status_code == 400
