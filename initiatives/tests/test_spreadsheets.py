@@ -5,8 +5,10 @@ list."""
 import io
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -424,3 +426,32 @@ def test_a_confirmation_whose_file_is_gone_asks_for_the_file_again(editor, refer
 
 def test_an_export_with_unknown_list_filters_is_a_bad_request(editor):
     assert editor.get(reverse(EXPORT) + "?nonsense__in=1").status_code == 400
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_example_spreadsheet_imports_cleanly_into_the_starting_content(editor, kind):
+    call_command("load_portal_content", verbosity=0)
+    before = Initiative.objects.count()
+    upload_file = io.BytesIO((EXAMPLES / f"case-studies.{kind}").read_bytes())
+    upload_file.name = f"case-studies.{kind}"
+
+    preview = upload(editor, upload_file, kind)
+
+    assert "4 new, 0 changed, 0 unchanged." in page_text(preview)
+    assert confirm(editor, preview).status_code == 302
+    assert Initiative.objects.count() == before + 4
+    rice = Initiative.objects.get(slug="rice-value-chains-in-west-africa-with-asian-expertise")
+    assert sorted((link.country.name, link.role) for link in rice.country_roles.all()) == [
+        ("Japan", CountryRole.FACILITATOR),
+        ("Mali", CountryRole.BENEFICIARY),
+        ("Senegal", CountryRole.BENEFICIARY),
+        ("Thailand", CountryRole.PROVIDER),
+        ("Viet Nam", CountryRole.PROVIDER),
+    ]
+    assert sorted(goal.number for goal in rice.sdgs.all()) == [2, 8]
+    assert [region.name for region in rice.regions.all()] == ["Western Africa"]
+    assert rice.organisation_roles.count() == 2
+    assert rice.status == Status.IN_REVIEW
