@@ -455,3 +455,26 @@ def test_the_example_spreadsheet_imports_cleanly_into_the_starting_content(edito
     assert [region.name for region in rice.regions.all()] == ["Western Africa"]
     assert rice.organisation_roles.count() == 2
     assert rice.status == Status.IN_REVIEW
+
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+
+
+def test_the_import_and_export_pages_need_no_inline_script_or_style(
+    editor, reference, make_initiative
+):
+    """The admin's Content-Security-Policy allows only its own files: an inline style or
+    script would be blocked, and the page would look or work differently."""
+    make_initiative("Seeds for the Sahel", slug="seeds-for-the-sahel", status=Status.DRAFT)
+    rows = GOOD_ROWS + "Bad,Summary.,sideways,,,,,,,,,A source document,\n"
+    pages = {
+        "form": editor.get(reverse(IMPORT)),
+        "preview": upload(editor, csv_file(HEADER + GOOD_ROWS)),
+        "errors": upload(editor, csv_file(HEADER + rows)),
+        "export": editor.get(reverse(EXPORT) + "?status__exact=review"),
+    }
+
+    assert "<del>" in pages["preview"].content.decode()  # the changed row's old values
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        assert not INLINE.findall(response.content.decode()), name
