@@ -32,6 +32,7 @@ from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 from import_export.resources import Diff
 
+from .content import deferred_indexing
 from .models import Status
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -272,13 +273,20 @@ class RelationColumn(Column):
         return list(getattr(instance, self.relation).all()) if instance.pk else []
 
     def get_value(self, instance):
+        # What an import has just written (for its preview), without reading it back.
+        written = getattr(instance, "_spreadsheet_relations", {})
+        if self.attribute in written:
+            return written[self.attribute]
         return self.current(instance)
 
     def render(self, records):
         return neutralise("; ".join(self.lookup.label(record) for record in records))
 
-    def write(self, instance, records):
-        getattr(instance, self.relation).set(records)
+    def write(self, instance, records, *, new=False):
+        if new:
+            getattr(instance, self.relation).add(*records)
+        else:
+            getattr(instance, self.relation).set(records)
 
     def differs(self, instance, records):
         return {record.pk for record in self.current(instance)} != {r.pk for r in records}
@@ -298,14 +306,22 @@ class RoleColumn(RelationColumn):
         links = getattr(instance, self.relation).all()  # prefetched for exports
         return [getattr(link, self.target) for link in links if link.role == self.role]
 
-    def write(self, instance, records):
+    def write(self, instance, records, *, new=False):
         links = getattr(instance, self.relation)
-        wanted = {record.pk for record in records}
-        links.filter(role=self.role).exclude(**{f"{self.target}__in": wanted}).delete()
-        present = set(links.filter(role=self.role).values_list(f"{self.target}_id", flat=True))
-        for record in records:
-            if record.pk not in present:  # one at a time: each save updates the search index
-                links.create(**{self.target: record, "role": self.role})
+        present = set()
+        if not new:
+            wanted = {record.pk for record in records}
+            links.filter(role=self.role).exclude(**{f"{self.target}__in": wanted}).delete()
+            present = set(links.filter(role=self.role).values_list(f"{self.target}_id", flat=True))
+        # In bulk, without a signal per link: the record's own save has already asked for its
+        # index to be refreshed, once the import is written (PublishableResource.import_data).
+        links.bulk_create(
+            [
+                links.model(**{links.field.name: instance, self.target: record, "role": self.role})
+                for record in records
+                if record.pk not in present
+            ]
+        )
 
 
 class ChangesDiff(Diff):
@@ -342,6 +358,15 @@ class PublishableResource(resources.ModelResource):
 
     def get_diff_class(self):
         return ChangesDiff
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # The search index once per record, after the import is written; none for a dry run
+        # or an import that failed (its transaction is rolled back).
+        with deferred_indexing() as refreshes:
+            result = super().import_data(dataset, dry_run=dry_run, **kwargs)
+            if dry_run or result.has_errors() or result.has_validation_errors():
+                refreshes.clear()
+        return result
 
     # --- Before the rows ----------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
@@ -382,6 +407,7 @@ class PublishableResource(resources.ModelResource):
         self.seen_slugs[slug] = line
 
     def after_init_instance(self, instance, new, row, **kwargs):
+        self.row_is_new = new
         if not new and instance.status == Status.PUBLISHED:
             raise ValidationError(
                 _("“%(title)s” is published: change it in its form") % {"title": instance.title}
@@ -434,7 +460,8 @@ class PublishableResource(resources.ModelResource):
     def save_m2m(self, instance, row, **kwargs):
         for column in self.relation_columns():
             if column.attribute in self.relations:
-                column.write(instance, self.relations[column.attribute])
+                column.write(instance, self.relations[column.attribute], new=self.row_is_new)
+        instance._spreadsheet_relations = dict(self.relations)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:

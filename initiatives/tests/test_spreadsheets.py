@@ -142,6 +142,8 @@ def test_a_good_file_shows_every_row_before_anything_is_written_then_imports_on_
     }
     assert list(seeds.sources.all()) == [reference["source"]]
     assert (seeds.start_year, seeds.end_year) == (2019, 2022)
+    # Indexed once the import is written, with its countries and organisations.
+    assert "Sierra Leone" in seeds.search_text and "Embrapa" in seeds.search_text
     clinics = Initiative.objects.get(slug="clinics-by-radio")
     assert {(link.country.iso2, link.role) for link in clinics.country_roles.all()} == {
         ("CL", CountryRole.PROVIDER),
