@@ -461,7 +461,13 @@ class PublishableResource(resources.ModelResource):
         for column in self.relation_columns():
             if column.attribute in self.relations:
                 column.write(instance, self.relations[column.attribute], new=self.row_is_new)
-        instance._spreadsheet_relations = dict(self.relations)
+        # For the preview: what the record's relations now are. A new record has none beyond
+        # those its row gives.
+        written = {column.attribute: [] for column in self.relation_columns()}
+        instance._spreadsheet_relations = {
+            **(written if self.row_is_new else {}),
+            **self.relations,
+        }
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if import_validation_errors or original is None or original.pk is None:

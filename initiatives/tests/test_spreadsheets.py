@@ -480,3 +480,19 @@ def test_the_import_and_export_pages_need_no_inline_script_or_style(
     for name, response in pages.items():
         assert response.status_code == 200, name
         assert not INLINE.findall(response.content.decode()), name
+
+
+def test_an_export_keeps_to_the_lists_search(editor, reference, make_initiative):
+    make_initiative("Clinics by radio", status=Status.IN_REVIEW)
+    make_initiative("Seeds for the Sahel", status=Status.IN_REVIEW)
+
+    content = export(editor, "?q=radio").content.decode("utf-8-sig")
+
+    assert "Clinics by radio" in content and "Seeds for the Sahel" not in content
+
+
+def test_export_needs_a_permission_to_see_the_list(staff_client):
+    client = staff_client("view_event")
+
+    assert client.get(reverse(EXPORT)).status_code == 403
+    assert client.post(reverse(EXPORT), {"format": "0"}).status_code == 403
