@@ -77,3 +77,53 @@ def test_an_event_that_ends_before_it_starts_or_of_an_unknown_kind_is_refused(ed
     assert "Row 3, “kind”: unknown kind “party”" in page
     assert "Row 3, “ends”: “soon” is not a date" in page
     assert not Event.objects.exists()
+
+
+def test_an_export_of_events_in_review_imports_back_unchanged(
+    editor, countries, make_organisation, make_event, make_initiative, source
+):
+    case_study = make_initiative("Seeds for the Sahel")
+    main = make_event("Expo", status=Status.IN_REVIEW, sources=[source], time_zone="Asia/Dubai")
+    make_event(
+        "Side event",
+        status=Status.IN_REVIEW,
+        parent=main,
+        country=countries["kenya"],
+        starts_at=datetime(2026, 11, 3, 6, 30, 15, tzinfo=UTC),
+        time_zone="Africa/Nairobi",
+        organisers=[make_organisation("Office for South-South Cooperation", "UNOSSC")],
+        sources=[source],
+        venue="=cmd|' /C calc'!A0",
+    ).initiatives.set([case_study])
+    make_event("Published", sources=[source])
+
+    def state():
+        return {
+            event.slug: (
+                event.title,
+                event.starts_at,
+                event.ends_at,
+                event.time_zone,
+                event.parent_id,
+                event.country_id,
+                event.venue,
+                event.updated_at,
+                sorted(event.organisers.values_list("pk", flat=True)),
+                sorted(event.initiatives.values_list("pk", flat=True)),
+            )
+            for event in Event.objects.order_by("slug")
+        }
+
+    before = state()
+    url = reverse("admin:events_event_export") + "?status__exact=review"
+    page = editor.get(url).content.decode()
+    value = re.search(r'<option value="(\d+)"[^>]*>csv</option>', page).group(1)
+    exported = editor.post(url, {"format": value}).content
+
+    assert b"Published" not in exported
+    assert b"'=cmd" in exported
+    preview = upload(editor, exported)
+
+    assert "0 new, 0 changed, 2 unchanged." in unescape(preview.content.decode())
+    confirm(editor, preview)
+    assert state() == before

@@ -66,3 +66,26 @@ def test_a_publication_without_file_address_or_reason_is_refused_by_column(edito
 
     assert "Row 2, “why there is no file”: Without a PDF or an address elsewhere" in page
     assert not Publication.objects.exists()
+
+
+def test_an_export_of_publications_in_review_imports_back_unchanged(
+    editor, make_organisation, make_publication, sdgs, source
+):
+    make_publication(
+        "A report",
+        status=Status.IN_REVIEW,
+        publishers=[make_organisation("Office for South-South Cooperation", "UNOSSC")],
+        sdgs=[sdgs[2]],
+        sources=[source],
+        document_symbol="+A/RES/58/220",
+    )
+    before = list(Publication.objects.values())
+    url = reverse("admin:publications_publication_export") + "?status__exact=review"
+    page = editor.get(url).content.decode()
+    value = re.search(r'<option value="(\d+)"[^>]*>csv</option>', page).group(1)
+    exported = editor.post(url, {"format": value}).content.decode("utf-8-sig")
+
+    preview = upload(editor, exported)
+
+    assert "0 new, 0 changed, 1 unchanged." in unescape(preview.content.decode())
+    assert list(Publication.objects.values()) == before
