@@ -8,9 +8,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from devtools.samples import spreadsheet_confirm_form
 from events.models import Event
 from publishing.models import Status
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 IMPORT = "admin:events_event_import"
 PERMISSIONS = ("add_event", "change_event", "view_event")
@@ -25,9 +25,9 @@ def upload(client, text, kind="csv"):
 
 
 def confirm(client, preview):
-    fields = form_fields(preview.content.decode(), action="process_import")
+    fields = spreadsheet_confirm_form(preview.content.decode())
     assert fields, unescape(preview.content.decode())
-    return client.post(reverse("admin:events_event_process_import"), as_post_data(fields))
+    return client.post(reverse("admin:events_event_process_import"), fields)
 
 
 @pytest.fixture

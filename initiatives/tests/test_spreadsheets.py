@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from devtools.samples import spreadsheet_confirm_form
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, OrganisationRole
 from publishing.models import Status
-from sscportal.tests.html_forms import as_post_data, form_fields
 from taxonomy.models import Organisation
 
 IMPORT = "admin:initiatives_initiative_import"
@@ -66,9 +66,9 @@ def upload(client, upload_file, kind="csv"):
 def confirm(client, preview):
     """Posts the preview page's confirm form."""
     html = preview.content.decode()
-    fields = form_fields(html, action="process_import")
+    fields = spreadsheet_confirm_form(html)
     assert fields, "the preview offers no confirm form"
-    return client.post(reverse("admin:initiatives_initiative_process_import"), as_post_data(fields))
+    return client.post(reverse("admin:initiatives_initiative_process_import"), fields)
 
 
 def page_text(response):
@@ -414,10 +414,10 @@ def test_a_record_published_between_preview_and_confirmation_stops_the_whole_imp
 
 def test_a_confirmation_whose_file_is_gone_asks_for_the_file_again(editor, reference):
     preview = upload(editor, csv_file(HEADER + GOOD_ROWS))
-    fields = as_post_data(
-        form_fields(preview.content.decode(), action="process_import"),
-        import_file_name="no-such-file",
-    )
+    fields = {
+        **spreadsheet_confirm_form(preview.content.decode()),
+        "import_file_name": "no-such-file",
+    }
 
     response = editor.post(reverse("admin:initiatives_initiative_process_import"), fields)
 

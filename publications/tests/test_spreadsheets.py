@@ -7,9 +7,9 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from devtools.samples import spreadsheet_confirm_form
 from publications.models import Publication
 from publishing.models import Status
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 IMPORT = "admin:publications_publication_import"
 
@@ -39,12 +39,10 @@ def test_a_publication_imports_with_its_publishers_and_goals(
         "UNOSSC,Expo 2025,SDG 16; 3,https://example.org/plan.pdf,A source document\n"
     )
     preview = upload(editor, text)
-    fields = form_fields(preview.content.decode(), action="process_import")
+    fields = spreadsheet_confirm_form(preview.content.decode())
     assert fields, unescape(preview.content.decode())
 
-    done = editor.post(
-        reverse("admin:publications_publication_process_import"), as_post_data(fields)
-    )
+    done = editor.post(reverse("admin:publications_publication_process_import"), fields)
 
     assert done.status_code == 302
     plan = Publication.objects.get(slug="plan-of-action")
