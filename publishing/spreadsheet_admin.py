@@ -73,6 +73,19 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            message = _(
+                "The file is not in UTF-8: in your spreadsheet program, save it as "
+                "“CSV UTF-8”, or as an XLSX workbook."
+            )
+        else:
+            message = _(
+                "The file could not be read: check that it is a CSV or XLSX spreadsheet and "
+                "that the format chosen below is its own."
+            )
+        form.add_error("import_file", message)
+
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         self.add_row_errors(request, response)

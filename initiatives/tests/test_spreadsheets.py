@@ -246,15 +246,16 @@ def test_xlsx_with_date_and_number_cells_imports(editor, reference):
 
 
 @pytest.mark.parametrize(
-    ("content", "name"),
+    ("content", "name", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "picture.csv"),
-        (b"", "empty.csv"),
-        ("title,summary\nS\xe3o Paulo,Latin-1\n".encode("latin-1"), "latin1.csv"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "picture.csv", "not in UTF-8"),
+        (b"", "empty.csv", "file is empty"),
+        ("title,summary\nS\xe3o Paulo,Latin-1\n".encode("latin-1"), "latin1.csv", "UTF-8"),
+        (b"\n\n", "blank.csv", "No valid data to import"),
     ],
 )
 def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_form_error(
-    editor, reference, content, name
+    editor, reference, content, name, message
 ):
     upload_file = io.BytesIO(content)
     upload_file.name = name
@@ -263,6 +264,7 @@ def test_a_file_that_is_not_a_readable_spreadsheet_gets_a_form_error(
 
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
+    assert message in page_text(response)
     assert not Initiative.objects.exists()
 
 
@@ -270,7 +272,7 @@ def test_a_file_not_xlsx_posted_as_xlsx_gets_a_form_error(editor, reference):
     response = upload(editor, csv_file(HEADER + GOOD_ROWS), kind="xlsx")
 
     assert response.status_code == 200
-    assert "errorlist" in response.content.decode()
+    assert "The file could not be read" in page_text(response)
 
 
 def test_a_huge_file_gets_a_form_error(editor, reference, settings):
