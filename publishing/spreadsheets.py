@@ -24,6 +24,7 @@ import re
 import zoneinfo
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -372,6 +373,11 @@ class PublishableResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.seen_slugs = {}
         self.relations = {}
+        if len(dataset) > settings.PORTAL_IMPORT_MAX_ROWS:
+            raise ValueError(
+                _("The file has %(rows)s rows: import at most %(limit)s at a time.")
+                % {"rows": len(dataset), "limit": settings.PORTAL_IMPORT_MAX_ROWS}
+            )
         dataset.headers = [cell_text(header).casefold() for header in dataset.headers or []]
         missing = [
             column.column_name

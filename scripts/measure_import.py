@@ -122,6 +122,7 @@ def main():
     from sscportal.tests.html_forms import as_post_data, form_fields
 
     settings.PORTAL_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+    settings.PORTAL_IMPORT_MAX_ROWS = args.rows  # measure past the limit the admin keeps
     call_command("migrate", verbosity=0)
     call_command("load_portal_content", verbosity=0)
     user = get_user_model().objects.create_superuser("measure", "m@example.org", "not-used")

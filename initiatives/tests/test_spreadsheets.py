@@ -498,3 +498,12 @@ def test_export_needs_a_permission_to_see_the_list(staff_client):
 
     assert client.get(reverse(EXPORT)).status_code == 403
     assert client.post(reverse(EXPORT), {"format": "0"}).status_code == 403
+
+
+def test_a_file_with_more_rows_than_one_import_takes_is_refused_whole(editor, reference, settings):
+    settings.PORTAL_IMPORT_MAX_ROWS = 1
+
+    response = upload(editor, csv_file(HEADER + GOOD_ROWS))
+
+    assert "The file has 2 rows: import at most 1 at a time." in page_text(response)
+    assert "process_import" not in response.content.decode()

@@ -258,6 +258,9 @@ PORTAL_IMAGE_MAX_PIXELS = 40_000_000
 PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # Largest spreadsheet staff may import in the admin, in bytes (5,000 case studies take ~3 MB).
 PORTAL_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Most rows one import may have: the preview and the import each run in the request, at some
+# 20 ms a case study (scripts/measure_import.py), and must end before the server's timeout.
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "1000"))
 # django-import-export: imports in a transaction (all or nothing, publishing/spreadsheets.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # How long the link that confirms a registration stays valid, in seconds (3 days). The link to
