@@ -425,6 +425,7 @@ class PublishableResource(resources.ModelResource):
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        self.relations = {}  # this row's alone, whatever became of the row before
         for column in self.get_import_fields():
             if column.column_name not in row or column.readonly:
                 continue
