@@ -6,6 +6,7 @@ page makes, an admin autocomplete's answer."""
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -124,3 +125,19 @@ def autocomplete(admin_client, app_label, model_name, field_name, term):
     )
     assert response.status_code == 200
     return response.json()["results"]
+
+
+def spreadsheet_confirm_form(html):
+    """The fields of an import preview's confirm form (hidden inputs: the stored file, its
+    format, the CSRF token), as a browser posts them; {} when the page offers none."""
+    match = re.search(r'<form[^>]*action="[^"]*process_import/?"[^>]*>(.*?)</form>', html, re.S)
+    if match is None:
+        return {}
+    inputs = re.findall(r"<input\b[^>]*>", match.group(1))
+    fields = {}
+    for tag in inputs:
+        name = re.search(r'\bname="([^"]*)"', tag)
+        value = re.search(r'\bvalue="([^"]*)"', tag)
+        if name and 'type="submit"' not in tag:
+            fields[name.group(1)] = unescape(value.group(1)) if value else ""
+    return fields

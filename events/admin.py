@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
+from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
 from . import privacy, services
@@ -31,6 +32,7 @@ from .models import (
     time_zone_choices,
     time_zone_names,
 )
+from .resources import EventResource
 from .times import zone_label
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -93,7 +95,8 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(LabelledDateTimesAdmin, PublishableAdmin):
+class EventAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin):
+    resource_classes = [EventResource]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     ordering = ["-starts_at", "title"]  # the coming and most recent events first
     list_display = [

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
+from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.models import Region
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
+from .resources import InitiativeResource
 
 
 class InitiativeCountryInline(LabelledCellsInline, admin.TabularInline):
@@ -42,7 +44,8 @@ class RegionListFilter(admin.SimpleListFilter):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(LabelledDateTimesAdmin, PublishableAdmin):
+class InitiativeAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin):
+    resource_classes = [InitiativeResource]
     list_display = ["title", "modality", "country_list", "status", "published_at", "featured"]
     list_filter = [
         "status",

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_labels import LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
+from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
 from .models import Publication
+from .resources import PublicationResource
 from .validators import COVER_FORMATS, cover_format, is_new_upload, validate_pdf_upload
 
 
@@ -52,7 +54,8 @@ class PublicationAdminForm(forms.ModelForm):
 
 
 @admin.register(Publication)
-class PublicationAdmin(LabelledDateTimesAdmin, PublishableAdmin):
+class PublicationAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin):
+    resource_classes = [PublicationResource]
     form = PublicationAdminForm
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "kind", "document_symbol", "year", "language", "status", "has_file"]

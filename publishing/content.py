@@ -16,6 +16,8 @@ The site search (publishing/site_search.py) lists the registered types in the or
 were registered, which is the order of INSTALLED_APPS.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -26,6 +28,8 @@ from django.utils.text import capfirst
 from core.signals import send_content_changed
 
 _registry = {}
+# The refreshes put off by deferred_indexing(): {(type label, database alias): {pk, ...}}.
+_deferred = ContextVar("deferred_index_refreshes", default=None)
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,27 @@ def content_for(model):
     return _registry[model._meta.label]
 
 
+@contextmanager
+def deferred_indexing():
+    """Within it, the search index refreshes that saves ask for are collected, and made once
+    for every record concerned on leaving: an import saves each record and each of its parts,
+    and one refresh per save costs more than the import itself. Yields the collected
+    {(type label, database alias): pks}; clear it to drop them (a dry run rolled back)."""
+    pending = {}
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+    for (label, using), pks in pending.items():
+        _refresh(_registry[label], pks, using)
+
+
 def _refresh(content, pks, using):
-    if pks:
+    pending = _deferred.get()
+    if pending is not None:
+        pending.setdefault((content.label_key, using), set()).update(pks)
+    elif pks:
         content.refresh_index(content.model._base_manager.using(using).filter(pk__in=pks))
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "core.apps.BackgroundTasksConfig",  # django_tasks_db
     "reversion",
+    "import_export",
     "core",
     "core.apps.SignInAttemptsConfig",
     "publishing",
@@ -256,6 +257,13 @@ PORTAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = 40_000_000
 # Largest PDF an editor may attach to a publication, in bytes.
 PORTAL_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# Largest spreadsheet staff may import in the admin, in bytes (5,000 case studies take ~3 MB).
+PORTAL_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+# Most rows one import may have: the preview and the import each run in the request, at some
+# 20 ms a case study (scripts/measure_import.py), and must end before the server's timeout.
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "1000"))
+# django-import-export: imports in a transaction (all or nothing, publishing/spreadsheets.py).
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 # How long the link that confirms a registration stays valid, in seconds (3 days). The link to
 # manage or cancel a registration does not expire.
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
