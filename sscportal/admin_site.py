@@ -16,10 +16,11 @@ class PortalAdminSite(admin.AdminSite):
     index_template = "admin/dashboard.html"
 
     def get_urls(self):
-        from .staff_guide import guide_view
+        from .staff_guide import example_view, guide_view
 
         return [
             path("guide/", self.admin_view(guide_view), name="staff_guide"),
+            path("guide/examples/<str:name>", self.admin_view(example_view), name="staff_example"),
             *super().get_urls(),
         ]
 

@@ -5,10 +5,18 @@ from functools import lru_cache
 
 import markdown
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 
 GUIDE = settings.BASE_DIR / "docs" / "staff.md"
+# The files the guide links to under examples/, served beside it: {name: content type}.
+EXAMPLES_DIR = GUIDE.parent / "examples"
+EXAMPLES = {
+    "case-studies.csv": "text/csv; charset=utf-8",
+    "case-studies.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "README.md": "text/plain; charset=utf-8",
+}
 
 
 @lru_cache(maxsize=1)
@@ -37,3 +45,18 @@ def guide_view(request):
         "guide": mark_safe(html),  # noqa: S308 - the repository's own text, see rendered()
     }
     return TemplateResponse(request, "admin/staff_guide.html", context)
+
+
+def example_view(request, name):
+    """An example file the guide links to (docs/examples/), downloaded as it is in the
+    repository; any other name is not found."""
+    content_type = EXAMPLES.get(name)
+    if content_type is None:
+        raise Http404(name)
+    attachment = not content_type.startswith("text/plain")
+    return FileResponse(
+        (EXAMPLES_DIR / name).open("rb"),
+        as_attachment=attachment,
+        filename=name,
+        content_type=content_type,
+    )

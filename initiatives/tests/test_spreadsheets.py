@@ -509,9 +509,7 @@ def test_a_file_with_more_rows_than_one_import_takes_is_refused_whole(editor, re
     assert "process_import" not in response.content.decode()
 
 
-def test_an_editors_import_cannot_publish_and_is_recorded_in_history(
-    role_client, reference, sdgs
-):
+def test_an_editors_import_cannot_publish_and_is_recorded_in_history(role_client, reference, sdgs):
     from reversion.models import Version
 
     member = role_client("Editors")

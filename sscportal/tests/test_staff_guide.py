@@ -49,3 +49,24 @@ def test_the_readme_links_to_the_guide():
 
     readme = (settings.BASE_DIR / "README.md").read_text()
     assert "](docs/staff.md)" in readme
+
+
+def test_every_file_the_guide_links_to_is_served_beside_it(admin_client):
+    page = admin_client.get(GUIDE_URL).content.decode()
+    html = page.split('class="staff-guide">', 1)[1]
+    links = [
+        href
+        for href in re.findall(r'href="([^"#]+)"', html)
+        if not href.startswith(("http:", "https:", "mailto:"))
+    ]
+    assert "examples/case-studies.csv" in links
+    for link in links:
+        response = admin_client.get(GUIDE_URL + link)
+        assert response.status_code == 200, link
+        body = b"".join(response.streaming_content)
+        assert body == (GUIDE.parent / link).read_bytes(), link
+
+
+@pytest.mark.parametrize("name", ["../staff.md", "secrets.txt", "..%2Fstaff.md", "%00"])
+def test_only_the_example_files_are_served(admin_client, name):
+    assert admin_client.get(GUIDE_URL + "examples/" + name).status_code == 404
