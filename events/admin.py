@@ -193,8 +193,11 @@ class EventAdmin(PublishableAdmin):
                 return event.time_zone
         return Event._meta.get_field("time_zone").default
 
+    def form_context(self, request, object_id):
+        return timezone.override(zoneinfo.ZoneInfo(self.form_time_zone(request, object_id)))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(zoneinfo.ZoneInfo(self.form_time_zone(request, object_id))):
+        with self.form_context(request, object_id):
             response = super().changeform_view(request, object_id, form_url, extra_context)
             # Render here: the form shows its datetimes in the zone current at rendering.
             if hasattr(response, "render") and not response.is_rendered:
@@ -203,7 +206,7 @@ class EventAdmin(PublishableAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change:
+        if not change or self.staged(request) is not None:
             return
         # A raised capacity, an opened waiting list or a place left free: fill it now.
         promoted = services.promote_after_capacity_change(obj.pk)

@@ -14,6 +14,8 @@ The site search (publishing/site_search.py) lists the registered types in the or
 were registered, which is the order of INSTALLED_APPS.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -24,6 +26,9 @@ from django.utils.text import capfirst
 from core.signals import send_content_changed
 
 _registry = {}
+
+# {model label: ids} of the records whose index refresh is held back in this context, or None.
+_held_refreshes = ContextVar("index_refresh_held", default=None)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,29 @@ def content_for(model):
     return _registry[model._meta.label]
 
 
+@contextmanager
+def index_refresh_held():
+    """Within: the search index is not refreshed as records and their parts are saved; the dict
+    yielded gathers {model label: ids} of the records concerned, for the caller to refresh once
+    when it is done (publishing/staging.py), or never (a change rolled back)."""
+    held = {}
+    token = _held_refreshes.set(held)
+    try:
+        yield held
+    finally:
+        _held_refreshes.reset(token)
+
+
+def refresh_records(model, pks):
+    """Refresh the index of these records of `model` now, or when held, once it is let go."""
+    _refresh(content_for(model), set(pks), "default")
+
+
 def _refresh(content, pks, using):
+    held = _held_refreshes.get()
+    if held is not None:
+        held.setdefault(content.label_key, set()).update(pks)
+        return
     if pks:
         content.refresh_index(content.model._base_manager.using(using).filter(pk__in=pks))
 
