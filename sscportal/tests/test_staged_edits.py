@@ -459,3 +459,97 @@ def test_the_queue_lists_changes_to_live_pages(live_case_study, editors_change, 
     assert reverse(PENDING, args=[initiative.pk]) in html
     assert reverse(PREVIEW, args=[initiative.pk]) in html
     assert "Chile joined in 2024." in html
+
+
+# --- Events and publications --------------------------------------------------------------------
+
+OTHER_TYPES = {
+    "event": ("make_event", "events", {"time_zone": "America/New_York"}),
+    "publication": ("make_publication", "publications", {}),
+}
+
+
+@pytest.fixture(params=list(OTHER_TYPES))
+def live_record(request, make_theme, source):
+    factory_name, app_label, fields = OTHER_TYPES[request.param]
+    factory = request.getfixturevalue(factory_name)
+    health, climate = make_theme("Health"), make_theme("Climate")
+    record = factory(
+        "The old title",
+        summary="The old summary.",
+        themes=[health],
+        sources=[source],
+        **fields,
+    )
+    name = request.param
+    return {
+        "record": record,
+        "climate": climate,
+        "form_id": f"{name}_form",
+        "change": reverse(f"admin:{app_label}_{name}_change", args=[record.pk]),
+        "pending": reverse(f"admin:{app_label}_{name}_pending", args=[record.pk]),
+        "preview": reverse(f"admin:{app_label}_{name}_pending_preview", args=[record.pk]),
+    }
+
+
+def state_of(record):
+    record = type(record)._base_manager.get(pk=record.pk)
+    themes = sorted(record.themes.values_list("name", flat=True))
+    starts_at = getattr(record, "starts_at", None)
+    return record.title, record.summary, themes, starts_at
+
+
+def test_an_events_or_publications_change_waits_for_approval_then_goes_live_whole(
+    live_record, role_client, client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    record = live_record["record"]
+    public_url = record.get_absolute_url()
+    before = state_of(record)
+    editor = role_client("Editors")
+    _page, data = change_form(editor, live_record["change"], live_record["form_id"])
+    data.update(
+        title="The new title",
+        summary="The new summary.",
+        themes=[str(live_record["climate"].pk)],
+    )
+
+    saved = editor.post(live_record["change"], data)
+
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    assert state_of(record) == before
+    old = client.get(public_url).content.decode()
+    assert "The old title" in old and "Climate" not in old and "Health" in old
+    preview = editor.get(live_record["preview"])
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "Pending changes, not public" in html
+    assert "The new title" in html and "Climate" in html and "Health" not in html
+    assert client.get(public_url)["X-Page-Cache"] == "hit"
+
+    approved = role_client("Publishers").post(
+        live_record["pending"], {"comment": "Fine.", "_approve": "Approve"}
+    )
+
+    assert approved.status_code == 302
+    # The event's times, read in its own time zone, are as they were.
+    assert state_of(record) == ("The new title", "The new summary.", ["Climate"], before[3])
+    new = client.get(public_url).content.decode()
+    assert "The new title" in new and "The new summary." in new
+    assert "Climate" in new and "Health" not in new
+
+
+def test_discarding_an_events_or_publications_change_leaves_it_untouched(live_record, role_client):
+    record = live_record["record"]
+    before = state_of(record)
+    editor = role_client("Editors")
+    _page, data = change_form(editor, live_record["change"], live_record["form_id"])
+    editor.post(live_record["change"], {**data, "title": "The new title"})
+
+    discarded = role_client("Publishers").post(
+        live_record["pending"], {"comment": "No.", "_discard": "Discard"}
+    )
+
+    assert discarded.status_code == 302
+    assert state_of(record) == before
+    assert not PendingRevision.objects.exists()
