@@ -320,11 +320,10 @@ class PublishableAdmin(admin.ModelAdmin):
             '<ol class="review-history">{}</ol>',
             format_html_join(
                 "",
-                "<li><strong>{} → {}</strong>, {}, {}{}</li>",
+                "<li><strong>{}</strong>, {}, {}{}</li>",
                 (
                     (
-                        step.get_from_status_display(),
-                        step.get_to_status_display(),
+                        str(step),
                         step.user_name,
                         utc_text(step.created_at),
                         format_html(": “{}”", step.comment) if step.comment else "",

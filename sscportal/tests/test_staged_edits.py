@@ -3,14 +3,17 @@ a pending revision the public does not see, previewed, approved or discarded (pu
 staging.py), for case studies, events and publications."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.choice_cache import VERSION_KEY
 from core.signals import content_changed
+from devtools.samples import image_bytes
 from initiatives.models import CountryRole, Initiative
 from publishing.models import PendingRevision, Status, StepKind, Transition
 from sscportal.tests.html_forms import as_post_data, form_fields
@@ -553,3 +556,51 @@ def test_discarding_an_events_or_publications_change_leaves_it_untouched(live_re
     assert discarded.status_code == 302
     assert state_of(record) == before
     assert not PendingRevision.objects.exists()
+
+
+# --- Uploads ------------------------------------------------------------------------------------
+
+
+def test_an_image_uploaded_to_a_live_case_study_waits_in_storage_until_approved(
+    live_case_study, role_client, settings, django_capture_on_commit_callbacks
+):
+    initiative, _themes = live_case_study
+    editor = role_client("Editors")
+    url = reverse(CHANGE, args=[initiative.pk])
+    _page, data = change_form(editor, url, "initiative_form")
+    image = SimpleUploadedFile("holiday.png", image_bytes(), content_type="image/png")
+
+    saved = editor.post(url, {**data, "image": image, "image_alt": "Farmers in a field"})
+
+    assert saved.status_code == 302
+    assert not Initiative.objects.get().image
+    waiting = PendingRevision.objects.get().files["image"][0]
+    assert waiting["path"].startswith("pending/")
+    assert (Path(settings.MEDIA_ROOT) / waiting["path"]).exists()
+    notice = editor.get(url).content.decode()
+    assert "New file waiting: holiday.png." in notice
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = role_client("Publishers").post(
+            reverse(PENDING, args=[initiative.pk]), {"comment": "Nice.", "_approve": "Approve"}
+        )
+
+    assert approved.status_code == 302
+    initiative = Initiative.objects.get()
+    assert initiative.image.name == f"initiatives/{initiative.slug}.png"
+    assert (initiative.image_width, initiative.image_height) == (12, 8)
+    assert initiative.image_alt == "Farmers in a field"
+    assert not (Path(settings.MEDIA_ROOT) / waiting["path"]).exists()
+
+
+def test_the_record_history_says_what_became_of_the_changes(
+    live_case_study, editors_change, role_client
+):
+    initiative, _themes = live_case_study
+    publisher = role_client("Publishers")
+    publisher.post(reverse(PENDING, args=[initiative.pk]), {"comment": "No.", "_discard": "x"})
+
+    html = publisher.get(reverse(CHANGE, args=[initiative.pk])).content.decode()
+
+    assert "<strong>Pending changes discarded</strong>" in html
+    assert "“No.”" in html
