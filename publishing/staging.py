@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms.formsets import TOTAL_FORM_COUNT, all_valid
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
@@ -97,21 +98,32 @@ def stage(record, *, request, form, comment):
                 if files.get(name) is not uploads
                 for upload in uploads
             ]
-            old.delete()
             transaction.on_commit(lambda: forget_uploads(stale))
-        based_on = (
-            type(record)._base_manager.filter(pk=record.pk).values_list("updated_at", flat=True)
-        ).get()
-        return PendingRevision.objects.create(
+        if old is not None:
+            # The form showed the old revision's values, made from the live record of then.
+            based_on = old.based_on
+        else:
+            based_on = (
+                type(record)
+                ._base_manager.filter(pk=record.pk)
+                .values_list("updated_at", flat=True)
+                .get()
+            )
+        # update_or_create: two saves at once leave one revision, the later, and no error.
+        revision, _created = PendingRevision.objects.update_or_create(
             content_type=content_type,
             object_id=record.pk,
-            data=data,
-            files=files,
-            fields=list(form.base_fields),
-            comment=comment,
-            author=request.user,
-            based_on=based_on,
+            defaults={
+                "data": data,
+                "files": files,
+                "fields": list(form.base_fields),
+                "comment": comment,
+                "author": request.user,
+                "created_at": timezone.now(),
+                "based_on": based_on,
+            },
         )
+        return revision
 
 
 def keep_upload(upload):

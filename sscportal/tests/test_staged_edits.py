@@ -604,3 +604,22 @@ def test_the_record_history_says_what_became_of_the_changes(
 
     assert "<strong>Pending changes discarded</strong>" in html
     assert "“No.”" in html
+
+
+def test_a_revision_saved_again_keeps_the_live_version_it_started_from(
+    live_case_study, editors_change, role_client
+):
+    initiative, _themes = live_case_study
+    based_on = PendingRevision.objects.get().based_on
+    Initiative.objects.get(pk=initiative.pk).save()  # the live record changes meanwhile
+    url = reverse(CHANGE, args=[initiative.pk])
+    _page, data = change_form(editors_change, url, "initiative_form")
+
+    editors_change.post(url, {**data, "title": "A third title"})
+
+    assert PendingRevision.objects.get().based_on == based_on
+    asked = role_client("Publishers").post(
+        reverse(PENDING, args=[initiative.pk]), {"comment": "Go.", "_approve": "Approve"}
+    )
+    assert asked.status_code == 200
+    assert "The live record was changed on" in asked.content.decode()
