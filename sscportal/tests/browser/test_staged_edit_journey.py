@@ -78,7 +78,12 @@ def test_an_editors_change_to_a_live_case_study_is_public_once_approved(
     queued = publisher.get_by_role("row").filter(has=publisher.get_by_role("link", name=old_title))
     expect(queued).to_contain_text("Changes to a live page")
     expect(queued).to_contain_text("The plan's new name.")
+    look_at(publisher, "staged-queue")
     queued.get_by_role("link", name=f"Approve or discard… {old_title}").click()
+    expect(publisher.get_by_role("heading", level=1)).to_have_text(
+        f"Pending changes to “{old_title}”"
+    )
+    look_at(publisher, "staged-review")
     publisher.get_by_label("Comment:").fill("Checked.")
     publisher.get_by_role("button", name="Approve: make the changes public").click()
     expect(publisher.locator(".messagelist").first).to_contain_text(
