@@ -90,6 +90,18 @@ def register(content):
     _registry[content.model._meta.label] = content
     _connect_index(content)
     _connect_changes(content)
+    post_delete.connect(
+        _forget_pending_changes,
+        sender=content.model,
+        dispatch_uid=f"pending-{content.label_key}",
+    )
+
+
+def _forget_pending_changes(sender, instance, **kwargs):
+    """A deleted record's pending revision (publishing/staging.py) goes with it."""
+    from .staging import superseded
+
+    superseded(instance)
 
 
 def registered():

@@ -335,8 +335,8 @@ def discard(model, record, *, user, comment):
 
 
 def superseded(record):
-    """The record was saved directly from a form that showed its pending revision: the revision
-    is in it, and goes."""
+    """The record was saved directly from a form that showed its pending revision (the revision
+    is in it), or deleted: the revision goes, and its uploads."""
     revision = pending_revision(record)
     if revision is None:
         return

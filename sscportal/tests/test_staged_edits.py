@@ -623,3 +623,13 @@ def test_a_revision_saved_again_keeps_the_live_version_it_started_from(
     )
     assert asked.status_code == 200
     assert "The live record was changed on" in asked.content.decode()
+
+
+def test_deleting_a_record_drops_its_pending_revision(live_case_study, editors_change, role_client):
+    initiative, _themes = live_case_study
+
+    Initiative.objects.get(pk=initiative.pk).delete()
+
+    assert not PendingRevision.objects.exists()
+    page = role_client("Publishers").get(reverse("admin:publishing_awaitingreview_changelist"))
+    assert "Changes to a live page" not in page.content.decode()
