@@ -15,6 +15,7 @@ from core.choice_cache import VERSION_KEY
 from core.signals import content_changed
 from devtools.samples import image_bytes
 from initiatives.models import CountryRole, Initiative
+from publishing import search
 from publishing.models import PendingRevision, Status, StepKind, Transition
 from sscportal.tests.html_forms import as_post_data, form_fields
 
@@ -633,3 +634,23 @@ def test_deleting_a_record_drops_its_pending_revision(live_case_study, editors_c
     assert not PendingRevision.objects.exists()
     page = role_client("Publishers").get(reverse("admin:publishing_awaitingreview_changelist"))
     assert "Changes to a live page" not in page.content.decode()
+
+
+def test_approval_refreshes_the_search_index_once(
+    live_case_study, editors_change, role_client, monkeypatch
+):
+    initiative, _themes = live_case_study
+    refreshed = []
+    refresh = search.refresh_search_index
+
+    def counted(queryset, **kwargs):
+        refreshed.append(sorted(queryset.values_list("pk", flat=True)))
+        return refresh(queryset, **kwargs)
+
+    monkeypatch.setattr(search, "refresh_search_index", counted)
+
+    role_client("Publishers").post(
+        reverse(PENDING, args=[initiative.pk]), {"comment": "Go.", "_approve": "Approve"}
+    )
+
+    assert refreshed == [[initiative.pk]]
