@@ -205,8 +205,11 @@ class EventAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin
                 return event.time_zone
         return Event._meta.get_field("time_zone").default
 
+    def form_context(self, request, object_id):
+        return timezone.override(zoneinfo.ZoneInfo(self.form_time_zone(request, object_id)))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with timezone.override(zoneinfo.ZoneInfo(self.form_time_zone(request, object_id))):
+        with self.form_context(request, object_id):
             response = super().changeform_view(request, object_id, form_url, extra_context)
             # Render here: the form shows its datetimes in the zone current at rendering.
             if hasattr(response, "render") and not response.is_rendered:
@@ -215,7 +218,7 @@ class EventAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change:
+        if change and self.staged(request) is None:  # a change held back frees no place yet
             self.fill_free_places(request, obj)
 
     def after_restore(self, request, record):

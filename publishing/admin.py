@@ -5,31 +5,44 @@ Who may publish is decided by the type's publish permission alone. Without it, t
 shows the status and the publication date read-only (so a new record starts as a draft and a
 posted status or date is ignored), and only "submit for review" is offered; the steps that need
 it are neither offered nor run when posted by hand.
+
+Saving the change form of a published record keeps the changes pending (publishing/staging.py)
+until a publisher approves them on the revision's page (`<id>/pending/`), which also discards
+them; `<id>/pending/preview/` shows staff the public page as it will look. A publisher may
+instead choose "Save and publish now".
 """
 
+from contextlib import nullcontext
 from datetime import UTC
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.signals import send_content_changed
 
-from .content import content_for, registered
+from . import staging
+from .content import refresh_records, registered
 from .duplicate import duplicate_selected
 from .history_admin import HistoryAdminMixin
-from .models import AwaitingReview, Status, Transition
+from .models import AwaitingReview, Status, StepKind, Transition
 from .workflow import STEPS, can_publish, history, is_scheduled, record_change, take_step
 
 SUBMIT_BUTTON = "_submit_for_review"
+PUBLISH_NOW_BUTTON = "_publish_now"
+APPROVE_BUTTON = "_approve"
+DISCARD_BUTTON = "_discard"
 
 DONE_MESSAGES = {
     "submit_for_review": lambda count: ngettext(
@@ -56,10 +69,24 @@ class StepForm(forms.Form):
     )
 
 
+class RevisionDecisionForm(StepForm):
+    overwrite = forms.BooleanField(
+        label=_("Yes, replace the newer live record with these changes"),
+        required=False,
+    )
+
+
 class WorkflowCommentForm(forms.ModelForm):
     """Mixed into a content type's admin form: the comment that goes with a status change."""
 
     submitting = False  # set by PublishableAdmin.get_form from the button pressed
+    # The data of the record's pending revision, which the change form shows (a GET).
+    pending_data = None
+
+    def __init__(self, data=None, files=None, *args, **kwargs):
+        if data is None and self.pending_data is not None:
+            data = self.pending_data
+        super().__init__(data, files, *args, **kwargs)
 
     workflow_comment = forms.CharField(
         label=_("Comment for the review"),
@@ -132,7 +159,50 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         kwargs["form"] = type(
             self.form.__name__, (WorkflowCommentForm, self.form), {"submitting": submitting}
         )
-        return super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change, **kwargs)
+        revision = self.shown_revision(request, obj)
+        if revision is not None:
+            form_class.pending_data = shown_data(form_class, obj, revision)
+        return form_class
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        params = super().get_formset_kwargs(request, obj, inline, prefix)
+        revision = self.shown_revision(request, obj)
+        if revision is not None and f"{prefix}-TOTAL_FORMS" in revision.data:
+            params["data"] = staging.posted_data(revision)
+        return params
+
+    # --- Changes to a published record: pending until approved ---------------------------------
+    def form_context(self, request, object_id):
+        """What the change form's data is read in (EventAdmin: the event's own time zone)."""
+        return nullcontext()
+
+    def shown_revision(self, request, obj):
+        """The pending revision the change form shows instead of the live record (on a GET)."""
+        if request.method != "GET" or obj is None or obj.pk is None:
+            return None
+        cached = getattr(request, "_shown_revision", None)
+        if cached is None or cached[0] != (type(obj), obj.pk):
+            cached = ((type(obj), obj.pk), staging.pending_revision(obj))
+            request._shown_revision = cached
+        return cached[1]
+
+    def publishing_now(self, request):
+        return PUBLISH_NOW_BUTTON in request.POST and self.has_publish_permission(request)
+
+    def stages(self, request, obj, change):
+        """Saving this form keeps the changes pending: the record is published, and neither is
+        this an approved revision being saved nor a publisher's "Save and publish now"."""
+        if not change or getattr(request, "replaying_revision", None) is not None:
+            return False
+        stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("status", flat=True)
+        if stored.first() != Status.PUBLISHED:
+            return False
+        return not self.publishing_now(request)
+
+    def staged(self, request):
+        """The pending revision this request's save made, instead of saving the record."""
+        return getattr(request, "staged_revision", None)
 
     def get_list_display(self, request):
         # The status column says when a published record is scheduled for later.
@@ -144,6 +214,12 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
     # --- The change form ----------------------------------------------------------------------
     def save_model(self, request, obj, form, change):
         model = type(obj)
+        comment = form.cleaned_data.get("workflow_comment", "").strip()
+        if self.stages(request, obj, change):
+            request.staged_revision = staging.stage(
+                obj, request=request, form=form, comment=comment
+            )
+            return
         before = Status.DRAFT
         if change:
             before = model._base_manager.filter(pk=obj.pk).values_list("status", flat=True).get()
@@ -151,18 +227,74 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if submitted:
             obj.status = Status.IN_REVIEW
         super().save_model(request, obj, form, change)
-        comment = form.cleaned_data.get("workflow_comment", "").strip()
+        if getattr(request, "replaying_revision", None) is not None:
+            return  # staging.approve() records the step
         record_change(obj, before, user=request.user, comment=comment)
+        if change and before == Status.PUBLISHED and self.publishing_now(request):
+            Transition.objects.create(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=obj.pk,
+                from_status=before,
+                to_status=obj.status,
+                kind=StepKind.PUBLISHED_NOW,
+                comment=comment,
+                user=request.user,
+            )
+        if change:
+            # The form showed the pending revision's values: they are saved now.
+            staging.superseded(obj)
         if submitted:
             self.message_user(
                 request, _("Submitted for review: the publishers are told."), messages.SUCCESS
             )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.staged(request) is not None:
+            return ""  # the formsets saved nothing: log_change says what happened
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if self.staged(request) is not None:
+            message = _("Saved changes pending approval.")
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if self.staged(request) is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            _(
+                "Your changes are saved and wait for a publisher's approval: until then the "
+                "public sees the record as it was."
+            ),
+            messages.SUCCESS,
+        )
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
+        return self.response_post_save_change(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["show_submit_for_review"] = self.may_comment(request, obj) and (
             obj is None or obj.status == Status.DRAFT
         )
         context["submit_for_review_name"] = SUBMIT_BUTTON
+        if change and obj is not None:
+            live = type(obj)._base_manager.filter(pk=obj.pk, status=Status.PUBLISHED).exists()
+            revision = staging.pending_revision(obj)
+            may_publish = self.has_publish_permission(request)
+            context.update(
+                record_is_live=live,
+                pending_revision=revision,
+                show_publish_now=live and may_publish and self.may_comment(request, obj),
+                publish_now_name=PUBLISH_NOW_BUTTON,
+                may_review_revision=may_publish,
+            )
+            if revision is not None:
+                context.update(
+                    pending_uploads=staging.uploads_of(revision),
+                    pending_preview_url=self.pending_url(obj, "pending_preview"),
+                    pending_review_url=self.pending_url(obj, "pending"),
+                )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changelist_view(self, request, extra_context=None):
@@ -200,11 +332,10 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
             '<ol class="review-history">{}</ol>',
             format_html_join(
                 "",
-                "<li><strong>{} → {}</strong>, {}, {}{}</li>",
+                "<li><strong>{}</strong>, {}, {}{}</li>",
                 (
                     (
-                        step.get_from_status_display(),
-                        step.get_to_status_display(),
+                        str(step),
                         step.user_name,
                         utc_text(step.created_at),
                         format_html(": “{}”", step.comment) if step.comment else "",
@@ -213,6 +344,130 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
                 ),
             ),
         )
+
+    # --- A pending revision: preview, approve, discard --------------------------------------------
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/pending/",
+                self.admin_site.admin_view(self.pending_revision_view),
+                name="{}_{}_pending".format(*info),
+            ),
+            path(
+                "<path:object_id>/pending/preview/",
+                self.admin_site.admin_view(self.pending_preview_view),
+                name="{}_{}_pending_preview".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def pending_url(self, record, name):
+        info = self.opts.app_label, self.opts.model_name
+        return reverse(
+            "admin:{}_{}_{}".format(*info, name), args=[record.pk], current_app=self.admin_site.name
+        )
+
+    def record_and_revision(self, request, object_id):
+        record = self.get_object(request, unquote(object_id))
+        if record is None:
+            raise Http404(_("No such record."))
+        revision = staging.pending_revision(record)
+        return record, revision
+
+    def pending_revision_view(self, request, object_id):
+        """A publisher approves or discards the record's pending revision, with a comment."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        record, revision = self.record_and_revision(request, object_id)
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[record.pk],
+            current_app=self.admin_site.name,
+        )
+        if revision is None:
+            self.message_user(request, _("This record has no pending changes."), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        form = RevisionDecisionForm(request.POST if request.method == "POST" else None)
+        conflict = staging.has_conflict(record, revision)
+        errors = []
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            if DISCARD_BUTTON in request.POST:
+                staging.discard(self.model, record, user=request.user, comment=comment)
+                self.message_user(
+                    request,
+                    _("The pending changes were discarded; the live record is as it was."),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+            if APPROVE_BUTTON in request.POST:
+                outcome = staging.approve(
+                    self,
+                    request,
+                    record.pk,
+                    comment=comment,
+                    overwrite=form.cleaned_data["overwrite"],
+                )
+                if outcome.done:
+                    self.message_user(
+                        request, _("The changes are approved and public."), messages.SUCCESS
+                    )
+                    return HttpResponseRedirect(change_url)
+                if outcome.conflict:
+                    form.add_error(
+                        "overwrite",
+                        _("The live record changed after these changes were made: confirm."),
+                    )
+                errors = outcome.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Pending changes to “%(title)s”") % {"title": record},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": record,
+            "revision": revision,
+            "form": form,
+            "conflict": conflict,
+            "replay_errors": errors,
+            "uploads": staging.uploads_of(revision),
+            "change_url": change_url,
+            "preview_url": self.pending_url(record, "pending_preview"),
+            "approve_name": APPROVE_BUTTON,
+            "discard_name": DISCARD_BUTTON,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing/pending_revision.html", context)
+
+    def pending_preview_view(self, request, object_id):
+        """The public page as it will look with the pending revision, for staff: the revision is
+        applied in a transaction that is rolled back, with every signal held."""
+        record, revision = self.record_and_revision(request, object_id)
+        if not self.has_view_or_change_permission(request, record):
+            raise PermissionDenied
+        if revision is None:
+            raise Http404(_("This record has no pending changes."))
+
+        def render(applied):
+            match = resolve(applied.get_absolute_url())
+            request.pending_revision = revision
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+        response, errors = staging.render_applied(self, request, record, revision, render)
+        if response is None:
+            self.message_user(
+                request,
+                _("These changes can no longer be applied as they are: %(errors)s")
+                % {"errors": " ".join(errors)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(self.pending_url(record, "pending"))
+        add_never_cache_headers(response)
+        return response
 
     # --- The steps, from the list -------------------------------------------------------------
     def take_step_from_list(self, request, queryset, name):
@@ -265,11 +520,13 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return self.take_step_from_list(request, queryset, "unpublish")
 
     def save_related(self, request, form, formsets, change):
+        if self.staged(request) is not None:
+            return  # nothing of the record is saved until the revision is approved
         super().save_related(request, form, formsets, change)
         # Inlines and many-to-many fields are saved after the record, and an inline may have
         # deleted a part (which sends no signal): index the record as it now is, and say so.
         record = form.instance
-        content_for(type(record)).refresh_index(type(record)._base_manager.filter(pk=record.pk))
+        refresh_records(type(record), [record.pk])
         send_content_changed(type(record))
 
     @admin.display(description=_("preview"))
@@ -279,6 +536,37 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         return format_html(
             '<img src="{}" alt="{}" width="240" loading="lazy">', obj.image.url, obj.image_alt
         )
+
+
+def shown_data(form_class, record, revision):
+    """The revision's data for the change form of `form_class`: the fields the author's form did
+    not have (a publisher's status and date, when an editor made the changes) with the live
+    record's values, as its widgets would post them."""
+    data = staging.posted_data(revision).copy()
+    live = form_class(instance=record)
+    for name in live.fields:
+        if name in revision.fields or name == "workflow_comment":
+            continue
+        bound_field = live[name]
+        widget = bound_field.field.widget
+        value = bound_field.value()
+        if isinstance(widget, forms.MultiWidget):
+            parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+            for suffix, subwidget, part in zip(
+                widget.widgets_names, widget.widgets, parts, strict=False
+            ):
+                formatted = subwidget.format_value(part)
+                data.setlist(f"{bound_field.html_name}{suffix}", [formatted or ""])
+        elif isinstance(widget, forms.CheckboxInput):
+            data.setlist(bound_field.html_name, ["on"] if widget.check_test(value) else [])
+        else:
+            formatted = widget.format_value(value)
+            if isinstance(formatted, list):
+                data.setlist(bound_field.html_name, [str(item) for item in formatted])
+            else:
+                data.setlist(bound_field.html_name, ["" if formatted is None else formatted])
+    data._mutable = False
+    return data
 
 
 def awaiting_review(contents):
@@ -328,7 +616,39 @@ def awaiting_review(contents):
                     "pk": record.pk,
                 }
             )
+        rows.extend(pending_changes(content))
     return sorted(rows, key=lambda row: row["submitted_at"])
+
+
+def pending_changes(content):
+    """The rows of the queue for the changes waiting on published records of one type."""
+    model, meta = content.model, content.model._meta
+    revisions = staging.pending_revisions(model)
+    records = model._base_manager.filter(pk__in=list(revisions)).only("pk", "title", "slug")
+    rows = []
+    for record in records:
+        revision = revisions[record.pk]
+        rows.append(
+            {
+                "title": record.title,
+                "type": content.label,
+                "live_changes": True,
+                "submitter": revision.author_name,
+                "submitted_at": revision.created_at,
+                "comment": revision.comment,
+                "change_url": reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
+                ),
+                "preview_url": reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_pending_preview", args=[record.pk]
+                ),
+                "review_url": reverse(
+                    f"admin:{meta.app_label}_{meta.model_name}_pending", args=[record.pk]
+                ),
+                "pk": record.pk,
+            }
+        )
+    return rows
 
 
 @admin.register(AwaitingReview)

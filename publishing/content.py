@@ -28,8 +28,9 @@ from django.utils.text import capfirst
 from core.signals import send_content_changed
 
 _registry = {}
-# The refreshes put off by deferred_indexing(): {(type label, database alias): {pk, ...}}.
-_deferred = ContextVar("deferred_index_refreshes", default=None)
+# The index refreshes held back in this context (index_refresh_held, deferred_indexing):
+# {(type label, database alias): {pk, ...}}, or None when they are made at once.
+_held_refreshes = ContextVar("index_refresh_held", default=None)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,18 @@ def register(content):
     from .history import register_history  # reversion's models: only once the apps are ready
 
     register_history(content)
+    post_delete.connect(
+        _forget_pending_changes,
+        sender=content.model,
+        dispatch_uid=f"pending-{content.label_key}",
+    )
+
+
+def _forget_pending_changes(sender, instance, **kwargs):
+    """A deleted record's pending revision (publishing/staging.py) goes with it."""
+    from .staging import superseded
+
+    superseded(instance)
 
 
 def registered():
@@ -107,26 +120,41 @@ def content_for(model):
 
 
 @contextmanager
+def index_refresh_held():
+    """Within: the search index is not refreshed as records and their parts are saved; the dict
+    yielded gathers {(type label, database alias): ids} of the records concerned, for the
+    caller to refresh when it is done (publishing/staging.py), or never (a change rolled back)."""
+    held = {}
+    token = _held_refreshes.set(held)
+    try:
+        yield held
+    finally:
+        _held_refreshes.reset(token)
+
+
+@contextmanager
 def deferred_indexing():
     """Within it, the search index refreshes that saves ask for are collected, and made once
     for every record concerned on leaving: an import saves each record and each of its parts,
     and one refresh per save costs more than the import itself. Yields the collected
     {(type label, database alias): pks}; clear it to drop them (a dry run rolled back)."""
-    pending = {}
-    token = _deferred.set(pending)
-    try:
-        yield pending
-    finally:
-        _deferred.reset(token)
-    for (label, using), pks in pending.items():
+    with index_refresh_held() as held:
+        yield held
+    for (label, using), pks in held.items():
         _refresh(_registry[label], pks, using)
 
 
+def refresh_records(model, pks):
+    """Refresh the index of these records of `model` now, or when held, once it is let go."""
+    _refresh(content_for(model), set(pks), "default")
+
+
 def _refresh(content, pks, using):
-    pending = _deferred.get()
-    if pending is not None:
-        pending.setdefault((content.label_key, using), set()).update(pks)
-    elif pks:
+    held = _held_refreshes.get()
+    if held is not None:
+        held.setdefault((content.label_key, using), set()).update(pks)
+        return
+    if pks:
         content.refresh_index(content.model._base_manager.using(using).filter(pk__in=pks))
 
 

@@ -20,6 +20,7 @@ from core.signals import send_content_changed
 
 from . import history
 from .content import content_for
+from .models import Status
 
 
 class HistoryAdminMixin:
@@ -94,7 +95,7 @@ class HistoryAdminMixin:
             except RevertError:  # stored by a model since changed beyond reading
                 snapshots.append(None)
         names = history.Names([snapshot for snapshot in snapshots if snapshot is not None])
-        may_restore = self.has_change_permission(request, record)
+        may_restore = self.may_restore(request, record)
         entries = []
         for index, version in enumerate(versions[: self.history_per_page]):
             snapshot = snapshots[index]
@@ -122,6 +123,10 @@ class HistoryAdminMixin:
             "title": _("History: %s") % record,
             "subtitle": None,
             "entries": entries,
+            # Staff who may change the record but not publish it: a live page's versions are
+            # restored by a publisher.
+            "restore_needs_publisher": not may_restore
+            and self.has_change_permission(request, record),
             "page_obj": page,
             "page_range": paginator.get_elided_page_range(page.number),
             "page_var": PAGE_VAR,
@@ -134,9 +139,17 @@ class HistoryAdminMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.object_history_template, context)
 
+    def may_restore(self, request, record):
+        """Change permission, and for a published record the right to publish: restoring
+        changes a live page at once, which staff who may not publish only propose (their
+        changes to a live page wait for a publisher's approval, publishing/staging.py)."""
+        if not self.has_change_permission(request, record):
+            return False
+        return record.status != Status.PUBLISHED or history.may_publish(request.user, self.model)
+
     def restore_view(self, request, object_id, version_id):
         record = self._history_record(request, object_id)
-        if not self.has_change_permission(request, record):
+        if not self.may_restore(request, record):
             raise PermissionDenied
         # Beyond the largest id a database column holds, no version has it.
         in_range = 0 < version_id < 2**63

@@ -88,9 +88,17 @@ class Publishable(models.Model):
         )
 
 
+class StepKind(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    CHANGES_APPROVED = "approved", _("Pending changes approved")
+    CHANGES_DISCARDED = "discarded", _("Pending changes discarded")
+    PUBLISHED_NOW = "published_now", _("Changes published at once")
+
+
 class Transition(models.Model):
     """One step of a record's review workflow (publishing/workflow.py): from which status to
-    which, who took it, when and why. Never changed once written."""
+    which, who took it, when and why; or, for a published record, what became of changes to it
+    (publishing/staging.py). Never changed once written."""
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
@@ -99,6 +107,9 @@ class Transition(models.Model):
     record = GenericForeignKey("content_type", "object_id")
     from_status = models.CharField(_("from"), max_length=10, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=StepKind.choices, default=StepKind.STATUS
+    )
     comment = models.TextField(_("comment"), blank=True)
     # The record of who did what outlives the staff account.
     user = models.ForeignKey(
@@ -122,6 +133,8 @@ class Transition(models.Model):
         ]
 
     def __str__(self):
+        if self.kind != StepKind.STATUS:
+            return str(self.get_kind_display())
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
     @property
@@ -129,6 +142,55 @@ class Transition(models.Model):
         if self.user is None:
             return _("(a former staff member)")
         return self.user.get_full_name() or self.user.get_username()
+
+
+class PendingRevision(models.Model):
+    """Changes to a published record that the public does not see yet (publishing/staging.py):
+    the change form's data as it was posted, to be replayed through the same admin form once a
+    publisher approves. At most one per record: a new save replaces it."""
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    # {name: [values]}: the form's and every formset's fields, without the CSRF token.
+    data = models.JSONField(_("form data"), default=dict)
+    # {name: [{"path", "name", "content_type"}]}: uploads, kept in storage under pending/.
+    files = models.JSONField(_("uploaded files"), default=dict)
+    # The record's fields the author's form had; the others are left as they are when replayed.
+    fields = models.JSONField(_("form fields"), default=list)
+    comment = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    # The live record's `updated_at` when the changes were made: approving them over a record
+    # changed since asks to confirm.
+    based_on = models.DateTimeField(_("based on the version of"))
+
+    class Meta:
+        verbose_name = _("pending revision")
+        verbose_name_plural = _("pending revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_pending_revision_per_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id}"
+
+    @property
+    def author_name(self):
+        if self.author is None:
+            return _("(a former staff member)")
+        return self.author.get_full_name() or self.author.get_username()
 
 
 class AwaitingReview(Transition):

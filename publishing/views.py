@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from .content import content_for
@@ -125,14 +126,24 @@ class PublishedDetailMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record, meta = self.object, self.model._meta
+        # Set by the admin's preview of a pending revision (publishing/staging.py).
+        revision = getattr(self.request, "pending_revision", None)
         context.update(
             record=record,
             list_url=reverse(f"{meta.app_label}:list"),
             list_title=content_for(self.model).plural,
-            is_preview=not record.is_published(),
+            is_preview=revision is not None or not record.is_published(),
         )
-        if context["is_preview"]:
+        if revision is not None:
+            context["preview_message"] = _(
+                "Pending changes, not public: submitted by %(author)s on %(date)s."
+            ) % {
+                "author": revision.author_name,
+                "date": format_date(timezone.localtime(revision.created_at), "j F Y, H:i e"),
+            }
+        elif context["is_preview"]:
             context["preview_message"] = self.preview_message(record)
+        if context["is_preview"]:
             context["edit_url"] = reverse(
                 f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]
             )

@@ -102,6 +102,8 @@ def change_form(event, source, **fields):
     )
     if not event.waiting_list:
         del data["waiting_list"]
+    # A published event's changes are public at once only by a publisher's choice.
+    data["_publish_now"] = "Save and publish now"
     data.update(fields)
     return data
 

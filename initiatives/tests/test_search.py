@@ -121,6 +121,8 @@ def test_removing_a_country_in_the_admin_stops_the_case_being_found_by_it(
         status=Status.PUBLISHED,
         published_at_0=initiative.published_at.strftime("%Y-%m-%d"),
         published_at_1=initiative.published_at.strftime("%H:%M:%S"),
+        # A published record: the change is made public at once, as a publisher may.
+        _publish_now="Save and publish now",
         **management_form("country_roles", 1, initial=1),
         **country_row(
             0,

@@ -63,6 +63,7 @@ def test_case_study_form_saves_as_a_browser_sends_it(
             "title": "Renamed",
             "country_roles-1-country": countries["chile"].pk,
             "country_roles-1-role": CountryRole.BENEFICIARY,
+            "_publish_now": "Save and publish now",  # the case study is live
         },
     )
     response = admin_client.post(url, data)

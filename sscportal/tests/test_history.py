@@ -47,6 +47,8 @@ def change_form(client, record, **changes):
     data = as_post_data(form_fields(page.content.decode(), form_id=form_id), **changes)
     data.pop("_saveasnew", None)
     data.pop("_addanother", None)
+    # A published record's change goes live at once only with "Save and publish now".
+    data.setdefault("_publish_now", "Save and publish now")
     return client.post(admin_url(record, "change"), data)
 
 
@@ -107,6 +109,7 @@ def change_countries(client, case_study, countries):
             "country_roles-2-country": str(countries["chile"].pk),
             "country_roles-2-role": CountryRole.PROVIDER,
             "challenge": "Farmers lost their seeds to drought every third year.",
+            "_publish_now": "Save and publish now",  # live at once if the record is published
         },
     )
     response = client.post(admin_url(case_study, "change"), data)
@@ -535,6 +538,7 @@ def test_a_save_that_changes_only_line_endings_or_seconds_shows_only_the_real_ch
     # A browser posts a textarea's lines with CR LF, and the admin shows times to the second.
     fields["description"] = fields["description"].replace("\n", "\r\n")
     fields["venue"] = "Hall C"
+    fields["_publish_now"] = "Save and publish now"
     assert admin_client.post(admin_url(event, "change"), fields).status_code == 302
     latest = versions(event)[-1]
 
@@ -543,3 +547,27 @@ def test_a_save_that_changes_only_line_endings_or_seconds_shows_only_the_real_ch
     assert '<th scope="row">Venue</th>' in section
     assert '<th scope="row">Description</th>' not in section
     assert '<th scope="row">Publication date</th>' not in section
+
+
+def test_an_editor_may_not_restore_a_live_page_which_a_publisher_may(
+    role_client, make_initiative, source
+):
+    live = make_initiative("Seed banks in the Sahel", sources=[source])
+    assert live.status == Status.PUBLISHED
+    from publishing.history import versions_of
+
+    record_baseline([live])
+    (version,) = versions_of(live)
+    url = reverse("admin:initiatives_initiative_restore", args=[live.pk, version.pk])
+    history_url = reverse("admin:initiatives_initiative_history", args=[live.pk])
+    editor, publisher = role_client("Editors"), role_client("Publishers")
+
+    page = editor.get(history_url)
+    assert page.status_code == 200
+    assert "a publisher restores its earlier versions" in page.content.decode()
+    assert url not in page.content.decode()
+    assert editor.get(url).status_code == 403
+    assert editor.post(url).status_code == 403
+
+    assert "a publisher restores" not in publisher.get(history_url).content.decode()
+    assert publisher.get(url).status_code == 200

@@ -106,7 +106,7 @@ def counts():
 
 
 def test_a_case_study_edited_in_the_admin_keeps_its_title_and_themes(loaded, staff_client):
-    client = staff_client("view_initiative", "change_initiative")
+    client = staff_client("view_initiative", "change_initiative", "publish_initiative")
     case_study = Initiative.objects.get(slug=CASE_STUDY)
     url = reverse("admin:initiatives_initiative_change", args=[case_study.pk])
     themes = list(Theme.objects.exclude(initiatives=case_study).order_by("pk")[:2])
@@ -114,6 +114,7 @@ def test_a_case_study_edited_in_the_admin_keeps_its_title_and_themes(loaded, sta
     data = admin_form(client, url, "initiative_form")
     data["title"] = ["Cuban doctors against Ebola in West Africa"]
     data["themes"] = [str(theme.pk) for theme in themes]
+    data["_publish_now"] = ["Save and publish now"]  # it is published: else the change waits
 
     response = client.post(url, data)
 

@@ -145,7 +145,10 @@ def test_a_change_saved_in_the_admin_retires_the_cached_page_at_once(
     page = admin_client.get(change_url)
     fields = form_fields(page.content.decode(), form_id="initiative_form")
     response = admin_client.post(
-        change_url, as_post_data(fields, title="Seed banks across the Sahel")
+        change_url,
+        as_post_data(
+            fields, title="Seed banks across the Sahel", _publish_now="Save and publish now"
+        ),
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
 
