@@ -6,11 +6,14 @@ A content type's admin mixes in `SpreadsheetAdminMixin` and names its resource i
 `resource_classes`.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -23,6 +26,8 @@ from import_export.results import RowResult
 
 from .history import record_change
 from .spreadsheets import row_errors
+
+STORED_NAME = re.compile(r"[0-9a-f]{32}")
 
 
 class SpreadsheetImportForm(ImportForm):
@@ -100,7 +105,13 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             response.context_data["row_errors"] = row_errors(resource, result)
 
     def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
         try:
+            # The stored file's name comes back in the confirm form: only a name the preview
+            # made (a uuid4 in hex) is read from the media storage.
+            if not STORED_NAME.fullmatch(request.POST.get("import_file_name", "")):
+                raise ValueError("not a stored import file")
             return super().process_import(request, **kwargs)
         except (OSError, IndexError, ValueError, UnicodeDecodeError):
             # The stored file is gone (or the confirm form was tampered with): start again.

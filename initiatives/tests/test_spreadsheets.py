@@ -524,3 +524,34 @@ def test_an_editors_import_cannot_publish_and_is_recorded_in_history(role_client
         (version,) = Version.objects.get_for_object(record)
         assert version.revision.user == member.user
         assert version.revision.comment == "Imported from a spreadsheet."
+
+
+@pytest.mark.parametrize(
+    "name", ["0" * 32, "../../../etc/passwd", "django-import-export/../x", "A" * 32, ""]
+)
+def test_a_confirmation_naming_a_file_the_preview_did_not_store_asks_for_the_file_again(
+    editor, reference, name
+):
+    preview = upload(editor, csv_file(HEADER + GOOD_ROWS))
+    fields = {**spreadsheet_confirm_form(preview.content.decode()), "import_file_name": name}
+
+    response = editor.post(reverse("admin:initiatives_initiative_process_import"), fields)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(IMPORT)
+    assert not Initiative.objects.exists()
+
+
+def test_the_file_waits_in_the_shared_media_storage_until_confirmed(editor, reference):
+    """Every app server reads the media storage: the confirmation may reach another server."""
+    from django.core.files.storage import default_storage
+
+    preview = upload(editor, csv_file(HEADER + GOOD_ROWS))
+    name = spreadsheet_confirm_form(preview.content.decode())["import_file_name"]
+    stored = f"django-import-export/{name}"
+    assert default_storage.exists(stored)
+
+    assert confirm(editor, preview).status_code == 302
+
+    assert Initiative.objects.count() == 2
+    assert not default_storage.exists(stored)

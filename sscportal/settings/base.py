@@ -264,6 +264,9 @@ PORTAL_IMPORT_MAX_BYTES = 10 * 1024 * 1024
 PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "1000"))
 # django-import-export: imports in a transaction (all or nothing, publishing/spreadsheets.py).
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# The file between an import's preview and its confirmation is kept in the media storage, which
+# every app server shares (a local volume or S3): the confirmation may reach another server.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 # How long the link that confirms a registration stays valid, in seconds (3 days). The link to
 # manage or cancel a registration does not expire.
 EVENTS_CONFIRM_LINK_MAX_AGE = int(os.environ.get("EVENTS_CONFIRM_LINK_MAX_AGE", 3 * 24 * 3600))
