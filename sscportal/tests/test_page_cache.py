@@ -508,7 +508,8 @@ def test_with_redis_a_change_saved_by_another_server_retires_the_page_at_once(
     redis_page_cache, client, make_initiative
 ):
     from core.cache import FailsafeRedisCache
-    from core.choice_cache import VERSION_KEY
+    from core.choice_cache import VERSION_KEY, watcher
+    from core.tests.test_version_watch import known_within
     from core.version_watch import CHANNEL
 
     url = make_initiative("Solar pumps for smallholders").get_absolute_url()
@@ -518,6 +519,8 @@ def test_with_redis_a_change_saved_by_another_server_retires_the_page_at_once(
 
     other_server.set(VERSION_KEY, "a-change-on-another-server", timeout=None)
     other_server.announce(CHANNEL)
+    # Read by this process as soon as Redis has handed it over (core/tests/test_version_watch).
+    assert known_within(watcher, "a-change-on-another-server") is not None
 
     assert client.get(url)[HEADER] == "miss"
     assert client.get(url)[HEADER] == "hit"

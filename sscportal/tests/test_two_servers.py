@@ -244,6 +244,8 @@ def test_a_change_in_the_admin_on_one_server_shows_at_once_on_the_other(
         as_post_data(
             form_fields(change_page, form_id="initiative_form"),
             title="Seed banks across the Sahel",
+            # The case study is live: a publisher's change goes out at once only so.
+            _publish_now="Save and publish now",
         ),
     )
     assert status == 302, body[:2000]
