@@ -36,8 +36,8 @@ from . import staging
 from .content import refresh_records, registered
 from .duplicate import duplicate_selected
 from .history_admin import HistoryAdminMixin
-from .models import AwaitingReview, Status, StepKind, Transition
-from .workflow import STEPS, can_publish, history, is_scheduled, record_change, take_step
+from .models import AwaitingReview, Status, StepKind, Transition, may_publish
+from .workflow import STEPS, history, is_scheduled, record_change, take_step
 
 SUBMIT_BUTTON = "_submit_for_review"
 PUBLISH_NOW_BUTTON = "_publish_now"
@@ -130,7 +130,7 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
     # --- Who may publish ----------------------------------------------------------------------
     def has_publish_permission(self, request):
-        return can_publish(request.user, self.model)
+        return may_publish(request.user, self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.workflow_fields]
@@ -281,13 +281,13 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         if change and obj is not None:
             live = type(obj)._base_manager.filter(pk=obj.pk, status=Status.PUBLISHED).exists()
             revision = staging.pending_revision(obj)
-            may_publish = self.has_publish_permission(request)
+            publisher = self.has_publish_permission(request)
             context.update(
                 record_is_live=live,
                 pending_revision=revision,
-                show_publish_now=live and may_publish and self.may_comment(request, obj),
+                show_publish_now=live and publisher and self.may_comment(request, obj),
                 publish_now_name=PUBLISH_NOW_BUTTON,
-                may_review_revision=may_publish,
+                may_review_revision=publisher,
             )
             if revision is not None:
                 context.update(
@@ -656,7 +656,7 @@ class AwaitingReviewAdmin(admin.ModelAdmin):
     """The publishers' queue: everything in review, of every type they may publish."""
 
     def publishable_contents(self, request):
-        return [content for content in registered() if can_publish(request.user, content.model)]
+        return [content for content in registered() if may_publish(request.user, content.model)]
 
     def has_module_permission(self, request):
         return bool(self.publishable_contents(request))

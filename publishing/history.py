@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
-from .models import publish_permission
+from .models import may_publish
 
 # Never versioned: the search index is rebuilt from the rest.
 NOT_VERSIONED = ("search_text", "search_vector")
@@ -460,11 +460,6 @@ def diff(before, after, names):
 # --- Restoring ---------------------------------------------------------------------------------
 class RestoreError(Exception):
     """The version cannot be restored as it is (it names what no longer allows it)."""
-
-
-def may_publish(user, model):
-    """Whether `user` may publish and unpublish records of `model` (`<app>.publish_<model>`)."""
-    return user.is_active and user.has_perm(publish_permission(model))
 
 
 def version_date(version):

@@ -20,7 +20,7 @@ from core.signals import send_content_changed
 
 from . import history
 from .content import content_for
-from .models import Status
+from .models import Status, may_publish
 
 
 class HistoryAdminMixin:
@@ -145,7 +145,7 @@ class HistoryAdminMixin:
         changes to a live page wait for a publisher's approval, publishing/staging.py)."""
         if not self.has_change_permission(request, record):
             return False
-        return record.status != Status.PUBLISHED or history.may_publish(request.user, self.model)
+        return record.status != Status.PUBLISHED or may_publish(request.user, self.model)
 
     def restore_view(self, request, object_id, version_id):
         record = self._history_record(request, object_id)
@@ -171,8 +171,8 @@ class HistoryAdminMixin:
             return self._restore(request, record, version, part_versions, history_url)
         current = history.current_snapshot(record)
         names = history.Names([current, target])
-        may_publish = history.may_publish(request.user, self.model)
-        keeps_publishing = not may_publish and any(
+        publisher = may_publish(request.user, self.model)
+        keeps_publishing = not publisher and any(
             current.fields[name] != target.fields[name] for name in history.PUBLISHING_FIELDS
         )
         context = {

@@ -27,6 +27,12 @@ def publish_permission(model):
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
+def may_publish(user, model):
+    """Whether `user` may publish, unpublish and schedule records of `model`: the one test every
+    door asks (the admin's actions and forms, restoring a version, the review queue)."""
+    return user.is_active and user.has_perm(publish_permission(model))
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self):
         """The only definition of what the public sees: published, and not scheduled for later."""
@@ -191,6 +197,59 @@ class PendingRevision(models.Model):
         if self.author is None:
             return _("(a former staff member)")
         return self.author.get_full_name() or self.author.get_username()
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", _("Checking the rows")
+    READY = "ready", _("Checked: waiting for confirmation")
+    INVALID = "invalid", _("Rows with problems: nothing written")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Stopped: nothing written")
+
+
+class SpreadsheetImport(models.Model):
+    """A spreadsheet too long to check and import while its uploader waits for the page
+    (publishing/spreadsheet_jobs.py): the task worker checks its rows, then, once confirmed,
+    writes them, and the uploader follows both on a page with a progress bar. The file waits in
+    the shared media storage under the name the upload gave it."""
+
+    RUNNING = (ImportState.CHECKING, ImportState.IMPORTING)
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("content type")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("stored file"), max_length=64)
+    original_name = models.CharField(_("file"), max_length=255)
+    # The index of the import format in the admin's list (CSV or XLSX).
+    format = models.PositiveSmallIntegerField(_("format"))
+    rows = models.PositiveIntegerField(_("rows"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    # What the check or the import found: totals, row errors, the first rows of the preview.
+    report = models.JSONField(_("report"), default=dict)
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def running(self):
+        return self.state in self.RUNNING
 
 
 class AwaitingReview(Transition):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from core.signals import send_content_changed
 
 from . import history as versions
-from .models import Status, Transition, publish_permission
+from .models import Status, Transition
 from .tasks import queue_review_request
 
 
@@ -77,10 +77,6 @@ STEPS = {
         ),
     ]
 }
-
-
-def can_publish(user, model):
-    return user.is_active and user.has_perm(publish_permission(model))
 
 
 def is_scheduled(record):
