@@ -13,9 +13,9 @@ PORT ?= 8000
 # says otherwise (an IPv6 host goes in brackets).
 RUN_BASE_URL = $(or $(PORTAL_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)):$(PORT))
 
-# The development server, and beside it the worker that sends registration e-mails (printed in
-# this terminal); the worker stops with the server. TASKS_BACKEND=immediate sends them in the
-# request instead, without a worker.
+# The development server, and beside it the task worker that sends e-mails (printed in
+# this terminal) and imports long spreadsheets; the worker stops with the server.
+# TASKS_BACKEND=immediate does that work in the request instead, without a worker.
 run: install migrate content admin
 	@export PORTAL_BASE_URL='$(RUN_BASE_URL)'; \
 	if [ "$${TASKS_BACKEND:-database}" = database ]; then \

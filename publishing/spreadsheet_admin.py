@@ -11,21 +11,30 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.db import transaction
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 
+from . import spreadsheet_jobs
 from .history import record_change
+from .models import ImportState, SpreadsheetImport
 from .spreadsheets import row_errors
+
+IMPORTED = _("Imported from a spreadsheet.")
 
 STORED_NAME = re.compile(r"[0-9a-f]{32}")
 
@@ -94,9 +103,181 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         form.add_error("import_file", message)
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            job = self.start_long_import(request)
+            if job is not None:
+                return HttpResponseRedirect(self.import_job_url(job))
         response = super().import_action(request, **kwargs)
         self.add_row_errors(request, response)
         return response
+
+    # --- Long spreadsheets, checked and imported by the task worker (spreadsheet_jobs.py) ------
+    def get_urls(self):
+        app_label, model_name = self.get_model_info()
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "import/<int:job_id>/",
+                view(self.import_status_view),
+                name=f"{app_label}_{model_name}_import_status",
+            ),
+            path(
+                "import/<int:job_id>/progress/",
+                view(self.import_progress_view),
+                name=f"{app_label}_{model_name}_import_progress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_job_url(self, job, part="status"):
+        app_label, model_name = self.get_model_info()
+        return reverse(
+            f"{self.admin_site.name}:{app_label}_{model_name}_import_{part}", args=[job.pk]
+        )
+
+    def start_long_import(self, request):
+        """For a valid upload of more than PORTAL_IMPORT_BACKGROUND_ROWS rows (and no more than
+        an import takes): the file stored, its check queued, the job returned. None for any
+        other post, which the import page answers as it is (the preview, or what is wrong)."""
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        if not input_format.is_binary():
+            input_format.encoding = self.from_encoding
+        upload = form.cleaned_data["import_file"]
+        try:
+            rows = len(input_format.create_dataset(b"".join(upload.chunks())))
+        except Exception:  # noqa: BLE001 - the import page says what is wrong with the file
+            return None
+        if not settings.PORTAL_IMPORT_BACKGROUND_ROWS < rows <= settings.PORTAL_IMPORT_MAX_ROWS:
+            return None
+        stored = self.write_to_tmp_storage(upload, input_format)
+        with transaction.atomic():
+            job = SpreadsheetImport.objects.create(
+                content_type=ContentType.objects.get_for_model(self.model),
+                user=request.user,
+                file_name=stored.name,
+                original_name=upload.name[:255],
+                format=int(form.cleaned_data["format"]),
+                rows=rows,
+            )
+            spreadsheet_jobs.start(job, spreadsheet_jobs.check_spreadsheet)
+        return job
+
+    def get_import_job(self, request, job_id):
+        """The uploader's own import of this content type; anyone else gets a 404."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(
+            SpreadsheetImport.objects.select_related("content_type"),
+            pk=job_id,
+            user=request.user,
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+
+    def import_status_view(self, request, job_id):
+        job = self.get_import_job(request, job_id)
+        if request.method == "POST":
+            return self.confirm_import_job(request, job)
+        if request.method != "GET":
+            return HttpResponseBadRequest()
+        done = spreadsheet_jobs.rows_done(job)
+        report = job.report or {}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import of %(file)s") % {"file": job.original_name},
+            "opts": self.model._meta,
+            "job": job,
+            "rows_done": done,
+            "rows_display": number_format(job.rows, force_grouping=True),
+            "progress_text": self.progress_text(job, done),
+            "report": report,
+            "states": ImportState,
+            "preview_shown": len(report.get("rows", [])),
+            "progress_url": self.import_job_url(job, "progress"),
+            "import_url": reverse(
+                "{}:{}_{}_import".format(self.admin_site.name, *self.get_model_info())
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/publishing/spreadsheet_job.html", context)
+
+    def confirm_import_job(self, request, job):
+        """The uploader confirms a checked file: its import is queued, once."""
+        if "confirm" not in request.POST:
+            return HttpResponseBadRequest(_("Nothing to do."))
+        with transaction.atomic():
+            started = SpreadsheetImport.objects.filter(pk=job.pk, state=ImportState.READY).update(
+                state=ImportState.IMPORTING
+            )
+            if started:
+                spreadsheet_jobs.start(job, spreadsheet_jobs.import_spreadsheet)
+        if not started:
+            messages.warning(request, _("This import is not waiting for a confirmation."))
+        return HttpResponseRedirect(self.import_job_url(job))
+
+    @staticmethod
+    def progress_text(job, done):
+        if done is None:
+            return _("Working…") if job.running else job.get_state_display()
+        return _("%(done)s of %(rows)s rows") % {
+            "done": number_format(done, force_grouping=True),
+            "rows": number_format(job.rows, force_grouping=True),
+        }
+
+    def import_progress_view(self, request, job_id):
+        """Where a long import stands, for its page's script."""
+        job = self.get_import_job(request, job_id)
+        done = spreadsheet_jobs.rows_done(job)
+        return JsonResponse(
+            {
+                "state": job.state,
+                "running": job.running,
+                "rows": job.rows,
+                "done": done,
+                "text": str(self.progress_text(job, done)),
+            }
+        )
+
+    def read_stored_import(self, file_name, format_index):
+        """The stored file of an import and its rows: (storage, dataset)."""
+        if not STORED_NAME.fullmatch(file_name):
+            raise Http404("not a stored import file")
+        input_format = self.get_import_formats()[format_index](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=file_name,
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        return storage, input_format.create_dataset(storage.read())
+
+    def record_import(self, result, user):
+        """A written import in each record's history and in the admin's log."""
+        for import_type, flag in (
+            (RowResult.IMPORT_TYPE_NEW, ADDITION),
+            (RowResult.IMPORT_TYPE_UPDATE, CHANGE),
+        ):
+            ids = [
+                row.object_id
+                for row in result.rows
+                if row.import_type == import_type and row.object_id is not None
+            ]
+            if not ids:
+                continue
+            records = list(self.model._base_manager.filter(pk__in=ids))
+            record_change(records, user, IMPORTED)
+            LogEntry.objects.log_actions(
+                user.pk,
+                records,
+                flag,
+                change_message=str(IMPORTED),
+                single_object=len(records) == 1,
+            )
+
+    def generate_log_entries(self, result, request):
+        self.record_import(result, request.user)
 
     def add_row_errors(self, request, response):
         result = response.context_data.get("result")
@@ -140,19 +321,8 @@ class SpreadsheetAdminMixin(ImportExportMixin):
             response = TemplateResponse(request, [self.import_template_name], context)
             self.add_row_errors(request, response)
             return response
-        # The import is written: a version of each record it created or changed, in its history.
-        written = [
-            row.object_id
-            for row in result.rows
-            if row.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE)
-            and row.object_id is not None
-        ]
-        if written:
-            record_change(
-                self.model._base_manager.filter(pk__in=written),
-                request.user,
-                _("Imported from a spreadsheet."),
-            )
+        # The import is written: each record it created or changed gets a version in its
+        # history and a line in the admin's log (generate_log_entries).
         return super().process_result(result, request)
 
     def export_action(self, request):

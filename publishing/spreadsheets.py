@@ -22,11 +22,11 @@ The rules (see also `PublishableResource`):
 import datetime
 import re
 import zoneinfo
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
@@ -325,17 +325,27 @@ class RoleColumn(RelationColumn):
         )
 
 
+@dataclass(frozen=True)
+class DiffCell:
+    """One cell of the preview: the value the row gives, and the stored one it replaces."""
+
+    new: str
+    old: str = ""
+    changed: bool = False
+
+
 class ChangesDiff(Diff):
-    """The preview's cells: the new value, and the old one struck through where it changes. No
-    inline styles (the admin's Content-Security-Policy): static/css/spreadsheets.css."""
+    """The preview's cells as `DiffCell`s, which the preview's template shows: the new value,
+    and the old one struck through where it changes (no inline styles, for the admin's
+    Content-Security-Policy: static/css/spreadsheets.css)."""
 
     def as_html(self):
         cells = []
         for old, new in zip(self.left, self.right, strict=False):
             if self.new or old == new:
-                cells.append(format_html("{}", new))
+                cells.append(DiffCell(new=str(new)))
             else:
-                cells.append(format_html("<del>{}</del> <ins>{}</ins>", old, new))
+                cells.append(DiffCell(new=str(new), old=str(old), changed=True))
         return cells
 
 
@@ -357,8 +367,17 @@ class PublishableResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
 
+    #: Called with the number of each row once it is done (`spreadsheet_jobs.Progress`).
+    progress = None
+
     def get_diff_class(self):
         return ChangesDiff
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress(kwargs["row_number"])
+        return result
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         # The search index once per record, after the import is written; none for a dry run

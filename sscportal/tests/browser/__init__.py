@@ -10,8 +10,8 @@ once there is a registration: their address is a `RegistrationLink`, which creat
 database the test has loaded and returns the link (`page_url`).
 
 ADMIN_PAGE_TYPES names the admin pages staff work in, opened by a superuser: the dashboard, the
-staff guide and the change form of each content type (an `AdminChangeLink` finds the record by
-its slug).
+staff guide, the change form of each content type (an `AdminChangeLink` finds the record by
+its slug) and the page of a long spreadsheet import (`AdminImportLink` makes one).
 
 POSTED_PAGE_TYPES names the pages that answer a form's submission: the page with the form, the
 form's action and the status of the answer. The accessibility test submits the form empty in
@@ -92,6 +92,52 @@ class AdminChangeLink:
         )
 
 
+class AdminImportLink:
+    """The page of a long spreadsheet import of case studies, made for the newest superuser (who
+    alone may see it): `running` with its progress bar part way, or checked, with its preview
+    and the confirm button."""
+
+    def __init__(self, running):
+        self.running = running
+
+    def __str__(self):
+        return "/admin/initiatives/initiative/import/<id>/"
+
+    def __call__(self):
+        from django.contrib.auth import get_user_model
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.cache import cache
+        from django.urls import reverse
+
+        from initiatives.models import Initiative
+        from publishing.models import ImportState, SpreadsheetImport
+        from publishing.spreadsheet_jobs import progress_key
+
+        changed = {"old": "Bilateral", "new": "Triangular", "changed": True}
+        job = SpreadsheetImport.objects.create(
+            content_type=ContentType.objects.get_for_model(Initiative),
+            user=get_user_model().objects.filter(is_superuser=True).latest("pk"),
+            file_name="0" * 32,
+            original_name="case-studies.csv",
+            format=0,
+            rows=1200,
+            state=ImportState.CHECKING if self.running else ImportState.READY,
+            report={}
+            if self.running
+            else {
+                "totals": {"new": 1199, "update": 1, "skip": 0},
+                "headers": ["title", "modality"],
+                "rows": [
+                    {"number": 2, "type": "new", "cells": [{"new": "Seeds"}, {"new": "Bilateral"}]},
+                    {"number": 3, "type": "update", "cells": [{"new": "Clinics"}, changed]},
+                ],
+            },
+        )
+        if self.running:
+            cache.set(progress_key(job.pk), 480)
+        return reverse("admin:initiatives_initiative_import_status", args=[job.pk])
+
+
 def page_url(url):
     """The address to open: `url` itself, or the one a RegistrationLink makes (in the database
     the caller has loaded)."""
@@ -155,4 +201,6 @@ ADMIN_PAGE_TYPES = {
         AdminChangeLink("publications.publication", PUBLICATION.split("/")[2]),
         200,
     ),
+    "admin-import-running": (AdminImportLink(running=True), 200),
+    "admin-import-checked": (AdminImportLink(running=False), 200),
 }
