@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from core.signals import send_content_changed
 
+from . import history as versions
 from . import staging
 from .content import refresh_records, registered
 from .duplicate import duplicate_selected
@@ -375,6 +376,18 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
         revision = staging.pending_revision(record)
         return record, revision
 
+    def pending_changes(self, request, record, revision):
+        """What approving the revision would change, field by field, as the history shows a
+        version: the revision applied in a transaction that is rolled back."""
+        current = versions.current_snapshot(record)
+        fresh = type(record)._base_manager.get(pk=record.pk)
+        applied, _errors = staging.render_applied(
+            self, request, fresh, revision, versions.current_snapshot
+        )
+        if applied is None:
+            return []
+        return versions.diff(current, applied, versions.Names([current, applied]))
+
     def pending_revision_view(self, request, object_id):
         """A publisher approves or discards the record's pending revision, with a comment."""
         if not self.has_publish_permission(request):
@@ -430,6 +443,7 @@ class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
             "form": form,
             "conflict": conflict,
             "replay_errors": errors,
+            "changes": self.pending_changes(request, record, revision),
             "uploads": staging.uploads_of(revision),
             "change_url": change_url,
             "preview_url": self.pending_url(record, "pending_preview"),

@@ -2,7 +2,9 @@
 a pending revision the public does not see, previewed, approved or discarded (publishing/
 staging.py), for case studies, events and publications."""
 
+import re
 from contextlib import contextmanager
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -273,6 +275,39 @@ def test_a_publisher_approves_and_the_public_sees_the_new_version_whole(
     search_text = Initiative.objects.get().search_text
     assert "Chile" in search_text and "Kenya" not in search_text
     assert Initiative.objects.get().status == Status.PUBLISHED
+
+
+def test_the_approval_page_shows_what_approving_changes_and_changes_nothing(
+    live_case_study, editors_change, role_client
+):
+    initiative, _themes = live_case_study
+    before = record_state(initiative)
+    publisher = role_client("Publishers")
+
+    with signals_sent() as signals:
+        review = publisher.get(reverse(PENDING, args=[initiative.pk]))
+
+    assert review.status_code == 200
+    table = re.search(
+        r'<table class="history-changes">.*?</table>', review.content.decode(), re.S
+    ).group(0)
+    rows = {
+        unescape(re.sub(r"<[^>]+>|\s+", " ", label)).strip(): unescape(
+            re.sub(r"<[^>]+>", " ", cells)
+        )
+        for label, cells in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+    }
+    assert set(rows) == {"Title", "Summary", "Themes", "Countries and roles"}
+    assert "Rice farming across the Atlantic" in rows["Title"]
+    assert "cassava" in rows["Title"]
+    countries = " ".join(rows["Countries and roles"].split())
+    assert "removed: Kenya (Provider)" in countries
+    assert "added: Chile (Provider)" in countries
+    assert "added: Mali (Facilitator)" in countries
+    assert "Climate" in rows["Themes"]
+    assert record_state(initiative) == before  # shown, not applied
+    assert PendingRevision.objects.exists()
+    assert signals == []
 
 
 def test_approving_needs_a_comment(live_case_study, editors_change, role_client):
