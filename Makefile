@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
+.PHONY: run test install messages node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
 
 # Links in e-mails and calendar files point at the address served here, unless PORTAL_BASE_URL
 # says otherwise (an IPv6 host goes in brackets).
@@ -16,7 +16,7 @@ RUN_BASE_URL = $(or $(PORTAL_BASE_URL),http://$(if $(findstring :,$(HOST)),[$(HO
 # The development server, and beside it the task worker that sends e-mails (printed in
 # this terminal) and imports long spreadsheets; the worker stops with the server.
 # TASKS_BACKEND=immediate does that work in the request instead, without a worker.
-run: install migrate content admin
+run: install messages migrate content admin
 	@export PORTAL_BASE_URL='$(RUN_BASE_URL)'; \
 	if [ "$${TASKS_BACKEND:-database}" = database ]; then \
 	  $(BIN)/python manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
@@ -24,7 +24,7 @@ run: install migrate content admin
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install node-tools
+test: install messages node-tools
 	$(BIN)/pytest
 
 install: $(STAMP)
@@ -34,6 +34,19 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+# The interface in the six languages: each locale/<language>/LC_MESSAGES/django.po compiled into
+# the .mo file Django reads (not kept in git: made again whenever a catalogue changes). msgfmt
+# comes with Debian's gettext package. locale/README.md says how the catalogues are kept.
+MO_STAMP := locale/.compiled
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+
+messages: $(MO_STAMP)
+
+$(MO_STAMP): $(STAMP) $(PO_FILES)
+	@scripts/ensure-debian-packages msgfmt:gettext
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+	touch $(MO_STAMP)
 
 # axe-core, vnu-jar and Lighthouse for the quality checks (package-lock.json pins them). Without
 # npm, or when its registry cannot be reached, the accessibility and HTML checks skip and say why.

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from . import tokens
@@ -45,6 +45,12 @@ def registration_links(registration, base_url=None):
 
 
 def build_message(registration, kind):
+    """The e-mail, in the language the registrant used (its words, dates and links)."""
+    with translation.override(registration.language):
+        return _build_message(registration, kind)
+
+
+def _build_message(registration, kind):
     event = registration.event
     context = {
         "registration": registration,

@@ -8,6 +8,7 @@ do ("09:00-11:00 New York time"). The rules of registration live in services.py.
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -372,6 +373,13 @@ class Registration(models.Model):
         related_name="+",
     )
     consented_at = models.DateTimeField(_("agreed to the privacy notice"))
+    # The language of the pages the registrant used: their e-mails and calendar files are in it.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     status = models.CharField(
         _("status"),
         max_length=10,

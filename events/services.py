@@ -19,9 +19,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from core.signals import send_content_changed
 
@@ -92,10 +94,15 @@ def places_changed(event):
         transaction.on_commit(lambda: send_content_changed(Registration), robust=True)
 
 
-def register(*, event, name, email, organisation="", country=None):
+def register(*, event, name, email, organisation="", country=None, language=None):
     """A pending registration and an e-mail asking to confirm it; or, when the address already
-    has an active registration for the event, nothing new and a reminder to that address."""
+    has an active registration for the event, nothing new and a reminder to that address.
+
+    `language` (default: the active one) is the language the registrant used: every e-mail and
+    calendar file they receive is in it. A registrant who registers again in another language
+    is written to in that one from then on."""
     email = email.strip().lower()
+    language = language or get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         existing = (
             Registration.objects.filter(event=event, email=email, status__in=ACTIVE_STATUSES)
@@ -112,6 +119,7 @@ def register(*, event, name, email, organisation="", country=None):
                         organisation=organisation,
                         country=country,
                         consented_at=timezone.now(),
+                        language=language,
                     )
             except IntegrityError:
                 # The same address registered in a parallel request: the unique constraint
@@ -122,6 +130,9 @@ def register(*, event, name, email, organisation="", country=None):
             else:
                 send_after_commit(registration, "request")
                 return Result(registration, Outcome.CREATED)
+        if existing.language != language:
+            Registration.objects.filter(pk=existing.pk).update(language=language)
+            existing.language = language
         # At most one reminder per address and event in REMINDER_INTERVAL, so that the form
         # cannot be used to flood someone's mailbox.
         if cache.add(f"events:reminder:{existing.pk}", True, REMINDER_INTERVAL.total_seconds()):

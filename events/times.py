@@ -1,20 +1,22 @@
-"""An event's date and time as people read them: in the event's own time zone, named, with its
-offset from UTC ("Friday 10 September 2021, 09:00-11:00 New York time (UTC-4)")."""
+"""An event's date and time as people read them, in the reader's language: in the event's own
+time zone, named, with its offset from UTC ("Friday, 10 September 2021, 09:00–11:00 New York
+time (UTC-4)"; "пятница, 10 сентября 2021 г., 09:00—11:00 время Нью-Йорк (UTC-4)"). The words
+and forms of dates come from core/dates.py (CLDR)."""
 
 from datetime import timedelta
 
-from django.utils import dateformat
 from django.utils.translation import gettext as _
+
+from core import dates
 
 from .models import DatePrecision
 
 
 def zone_label(time_zone):
-    """'New York time' for America/New_York; 'UTC' for UTC."""
+    """'New York time' for America/New_York, the city in the active language; 'UTC' for UTC."""
     if time_zone in {"UTC", "Etc/UTC"}:
         return "UTC"
-    city = time_zone.rsplit("/", 1)[-1].replace("_", " ")
-    return _("%(city)s time") % {"city": city}
+    return _("%(city)s time") % {"city": dates.city_of_zone(time_zone)}
 
 
 def utc_offset(moment):
@@ -32,21 +34,15 @@ def last_day(event):
 
 
 def date_range(first, last):
-    """'12 September 2021', '20-22 March 2019', '30 May - 2 June 2021', ... (dates)."""
-    if first == last:
-        return dateformat.format(first, "l j F Y")
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{dateformat.format(first, 'j')}\u2013{dateformat.format(last, 'j F Y')}"
-    if first.year == last.year:
-        return f"{dateformat.format(first, 'j F')} \u2013 {dateformat.format(last, 'j F Y')}"
-    return f"{dateformat.format(first, 'j F Y')} \u2013 {dateformat.format(last, 'j F Y')}"
+    """'Sunday, 12 September 2021', '20–22 March 2019', '30 May – 2 June 2021', ... (dates)."""
+    return dates.day_range(first, last, weekday=True)
 
 
 def event_dates(event):
     """The day(s) alone."""
     start = event.local_start
     if event.date_precision == DatePrecision.MONTH:
-        return dateformat.format(start, "F Y")
+        return dates.month(start)
     end_day = max(last_day(event), start.date())
     return date_range(start.date(), end_day)
 
@@ -58,15 +54,19 @@ def event_times(event):
     start, end = event.local_start, event.local_end
     label, offset = zone_label(event.time_zone), utc_offset(start)
     if start.date() == end.date():
-        span = f"{start:%H:%M}\u2013{end:%H:%M}"
+        span = dates.time_range(start, end)
     else:
-        span = f"{start:%H:%M} \u2013 {dateformat.format(end, 'j F')} {end:%H:%M}"
+        span = f"{dates.time(start)} \u2013 {dates.day_and_month(end)} {dates.time(end)}"
     if utc_offset(end) != offset:  # the clocks change during the event
-        return f"{span} {label} ({offset} / {utc_offset(end)})"
-    return f"{span} {label} ({offset})"
+        offset = f"{offset} / {utc_offset(end)}"
+    # Translators: "09:00–11:00 New York time (UTC-4)"
+    return _("%(times)s %(zone)s (%(offset)s)") % {"times": span, "zone": label, "offset": offset}
 
 
 def event_when(event):
     """Dates and times together, for pages, e-mails and calendar descriptions."""
     times = event_times(event)
-    return f"{event_dates(event)}, {times}" if times else event_dates(event)
+    if not times:
+        return event_dates(event)
+    # Translators: "Friday, 10 September 2021, 09:00–11:00 New York time (UTC-4)"
+    return _("%(dates)s, %(times)s") % {"dates": event_dates(event), "times": times}

@@ -171,6 +171,7 @@ class RegisterView(EventDetailView):
             email=data["email"],
             organisation=data["organisation"],
             country=data["country"],
+            language=request.LANGUAGE_CODE,
         )
         # The same answer whether or not the address was already registered: the page must not
         # tell anyone who has registered.

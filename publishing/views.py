@@ -4,9 +4,10 @@ page with staff preview."""
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
+
+from core import dates
 
 from .content import content_for
 from .models import Status
@@ -139,7 +140,7 @@ class PublishedDetailMixin:
                 "Pending changes, not public: submitted by %(author)s on %(date)s."
             ) % {
                 "author": revision.author_name,
-                "date": format_date(timezone.localtime(revision.created_at), "j F Y, H:i e"),
+                "date": dates.moment(timezone.localtime(revision.created_at)) + " UTC",
             }
         elif context["is_preview"]:
             context["preview_message"] = self.preview_message(record)
@@ -151,7 +152,7 @@ class PublishedDetailMixin:
 
     def preview_message(self, record):
         if record.status == Status.PUBLISHED and record.published_at:  # for a later date
-            date = format_date(timezone.localtime(record.published_at), "j F Y, H:i e")
+            date = dates.moment(timezone.localtime(record.published_at)) + " UTC"
             return self.preview_messages["scheduled"] % {"date": date}
         status = record.get_status_display()
         return self.preview_messages["unpublished"] % {"status": status}

@@ -1,15 +1,14 @@
 """The sitemap: the fixed pages, and every published case study, event and publication.
 
-/sitemap.xml is an index of one sitemap per section, so that each can grow past the 50,000
-addresses one sitemap may hold (the index then lists its further pages, ?p=2, ...). Addresses
-are the English ones: the same page in another language only adds a prefix (/fr/...).
+/sitemap.xml is an index of one sitemap per section, so that each can grow past what one
+sitemap may hold (the index then lists its further pages, ?p=2, ...). Every page is listed in
+each of the six languages, each entry with its alternates in the others and `x-default` (the
+English address): `<xhtml:link rel="alternate" hreflang="...">`, as the pages' own heads say.
 """
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
-from django.utils import translation
 
 from events.models import Event
 from initiatives.models import Initiative, InitiativeCountry
@@ -17,7 +16,16 @@ from publications.models import Publication
 from taxonomy.models import Country
 
 
-class PagesSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    # Entries per sitemap page (each a page in one language, with its seven alternates): well
+    # within the 50 MB a sitemap may weigh.
+    limit = 10_000
+
+
+class PagesSitemap(LanguagesSitemap):
     url_names = [
         "home",
         "about",
@@ -31,13 +39,11 @@ class PagesSitemap(Sitemap):
         return self.url_names
 
     def location(self, url_name):
-        # The view is outside i18n_patterns: without this a French Accept-Language header
-        # would give /fr/ addresses.
-        with translation.override(settings.LANGUAGE_CODE):
-            return reverse(url_name)
+        # Called in each language in turn (Sitemap.i18n): /fr/about/, ...
+        return reverse(url_name)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(LanguagesSitemap):
     """Subclasses set `model`; its `published()` decides what is listed."""
 
     model = None
@@ -50,8 +56,7 @@ class PublishedSitemap(Sitemap):
         return self.published().only("slug", "updated_at").order_by("pk")
 
     def location(self, item):
-        with translation.override(settings.LANGUAGE_CODE):
-            return item.get_absolute_url()
+        return item.get_absolute_url()
 
     def lastmod(self, item):
         return item.updated_at
@@ -61,7 +66,7 @@ class PublishedSitemap(Sitemap):
         return self.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class CountrySitemap(Sitemap):
+class CountrySitemap(LanguagesSitemap):
     """Country pages with something published on them: an empty one is no page to index."""
 
     def items(self):
@@ -75,8 +80,7 @@ class CountrySitemap(Sitemap):
         return Country.objects.filter(involved).only("iso2").order_by("iso2")
 
     def location(self, country):
-        with translation.override(settings.LANGUAGE_CODE):
-            return country.get_absolute_url()
+        return country.get_absolute_url()
 
 
 class InitiativeSitemap(PublishedSitemap):

@@ -1,6 +1,7 @@
 from django import template
-from django.template.defaultfilters import date
 from django.utils.html import format_html
+
+from core import dates
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def publication_issued(publication):
     if publication.issued_on:
         issued_on = publication.issued_on
         return format_html(
-            '<time datetime="{}">{}</time>', issued_on.isoformat(), date(issued_on, "j F Y")
+            '<time datetime="{}">{}</time>', issued_on.isoformat(), dates.day(issued_on)
         )
     year = publication.year
     return format_html('<time datetime="{}">{}</time>', f"{year:04d}", year)

@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
@@ -5,9 +7,11 @@ from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.static_integrity import static_integrity
 
 register = template.Library()
@@ -103,3 +107,28 @@ def script(path):
     return format_html(
         '<script src="{}" integrity="{}" defer></script>', static(path), static_integrity(path)
     )
+
+
+# --- Dates in the page's language (core/dates.py) ----------------------------------------------
+def _local(value):
+    """A datetime in the time zone a template shows it in (as the `date` filter does: the
+    `timezone` filter's choice kept); a date as it is."""
+    return template_localtime(value) if isinstance(value, datetime.datetime) else value
+
+
+@register.filter
+def long_date(value):
+    """1 November 2026; 1 ноября 2026 г.; 2026年11月1日."""
+    return dates.day(_local(value)) if value else ""
+
+
+@register.filter
+def long_datetime(value):
+    """1 November 2026, 09:00."""
+    return dates.moment(_local(value)) if value else ""
+
+
+@register.filter
+def day_and_month(value):
+    """1 November."""
+    return dates.day_and_month(_local(value)) if value else ""

@@ -10,11 +10,14 @@ import json
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
+from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from events.models import DatePrecision, Event, EventFormat
@@ -111,6 +114,31 @@ def list_path(context, request, view_name):
     if page is not None and page.number > 1:
         query["page"] = page.number
     return f"{request.path}?{urlencode(query)}" if query else request.path
+
+
+def hreflang(code):
+    """The BCP 47 tag of a language of LANGUAGES: zh-hans -> zh-Hans."""
+    return get_language_info(code)["code"].split("-")[0] + (
+        "-" + code.split("-", 1)[1].title() if "-" in code else ""
+    )
+
+
+@register.simple_tag(takes_context=True)
+def alternate_links(context, canonical=None):
+    """This page in each of the portal's languages, absolute, and the English one again as
+    `x-default`: [{"hreflang", "url"}]. The address is the canonical one where the page has it
+    (a list without its filters), else the page's own; none for error pages (Django's error
+    views put the `exception` in their context; a path no view matches has no resolver match)."""
+    request = context.get("request")
+    if getattr(request, "resolver_match", None) is None or "exception" in context:
+        return []
+    url = canonical or request.build_absolute_uri(escape_leading_slashes(request.get_full_path()))
+    links = [
+        {"hreflang": hreflang(code), "url": translate_url(url, code)}
+        for code, _name in settings.LANGUAGES
+    ]
+    links.append({"hreflang": "x-default", "url": translate_url(url, settings.LANGUAGE_CODE)})
+    return links
 
 
 @register.simple_tag(takes_context=True)

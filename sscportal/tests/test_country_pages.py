@@ -238,7 +238,7 @@ def test_events_held_in_the_country_are_listed_upcoming_then_past(client, countr
     assert "Nairobi expo" not in text
     assert "Online webinar" not in text
     # The date in the event's own zone, as on the event pages.
-    assert "Bogota time (UTC-5)" in text
+    assert "Bogotá time (UTC-5)" in text
     assertContains(response, f'<a href="{soon.get_absolute_url()}">Bogotá forum</a>', html=True)
     assertContains(response, 'Bogotá, <a href="/countries/CO/">Colombia</a>')
 

@@ -28,6 +28,8 @@ from django.template import engines
 from django.template.response import TemplateResponse
 from django.test import Client
 from django.urls import path
+from django.utils import translation
+from django.utils.translation import gettext
 
 from core.cache import forget_faults
 from devtools.samples import form_data
@@ -101,8 +103,11 @@ def assert_the_unavailable_page(status, headers, body):
     assert headers["Cache-Control"] == "no-store"
     assert headers["Content-Type"] == "text/html; charset=utf-8"
     text = body.decode()
-    assert f"<h1>{UNAVAILABLE}</h1>" in text
-    assert "Please try again in a minute." in text
+    # In the language of the address (the page's <html lang>).
+    language = re.search(r'<html lang="([^"]+)"', text).group(1)
+    with translation.override(language):
+        assert f"<h1>{gettext(UNAVAILABLE)}</h1>" in text
+        assert gettext("Please try again in a minute.") in text
     assert "Traceback" not in text and "OperationalError" not in text
 
 

@@ -26,7 +26,13 @@ from publishing.models import Status
 
 pytestmark = pytest.mark.django_db
 
-SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+SITEMAP_NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+}
+# The languages' address prefixes, and their hreflang, in the order of LANGUAGES.
+PREFIXES = ["/ar", "/zh-hans", "", "/fr", "/ru", "/es"]
+HREFLANGS = ["ar", "zh-hans", "en", "fr", "ru", "es"]
 BASE = "http://testserver"
 HOSTILE_TITLE = "Plan </script><script>alert(1)</script> & <!-- more"
 
@@ -142,23 +148,44 @@ def test_the_sitemaps_list_the_published_records_only_with_their_last_change(cli
 
         entries = sitemap_entries(client, section)
 
+        path = record.get_absolute_url()
         assert entries == {
-            f"{BASE}{record.get_absolute_url()}": record.updated_at.date().isoformat()
+            f"{BASE}{prefix}{path}": record.updated_at.date().isoformat() for prefix in PREFIXES
         }, section
 
 
-def test_the_sitemap_lists_the_fixed_pages_in_english_whatever_the_visitors_language(client):
+def test_each_sitemap_entry_names_its_page_in_every_language_and_x_default(client, one_of_each):
+    record = one_of_each["initiative"]
+    root = ET.fromstring(client.get("/sitemap-initiatives.xml").content)
+    path = record.get_absolute_url()
+    expected = {
+        **{
+            hreflang: f"{BASE}{prefix}{path}"
+            for hreflang, prefix in zip(HREFLANGS, PREFIXES, strict=True)
+        },
+        "x-default": f"{BASE}{path}",
+    }
+
+    urls = list(root.iterfind("sm:url", SITEMAP_NS))
+    assert len(urls) == 6
+    for url in urls:
+        links = {
+            link.get("hreflang").lower(): link.get("href")
+            for link in url.iterfind("xhtml:link", SITEMAP_NS)
+            if link.get("rel") == "alternate"
+        }
+        assert links == {key.lower(): value for key, value in expected.items()}
+        assert url.findtext("sm:loc", namespaces=SITEMAP_NS) in links.values()
+
+
+def test_the_sitemap_lists_the_fixed_pages_in_every_language_whatever_the_visitors(client):
     entries = sitemap_entries(client, "pages")
     in_french = client.get("/sitemap-pages.xml", headers={"accept-language": "fr"})
 
-    assert list(entries) == [
-        f"{BASE}/",
-        f"{BASE}/about/",
-        f"{BASE}/privacy/",
-        f"{BASE}/initiatives/",
-        f"{BASE}/events/",
-        f"{BASE}/publications/",
-    ]
+    pages = ["/", "/about/", "/privacy/", "/initiatives/", "/events/", "/publications/"]
+    assert sorted(entries) == sorted(
+        f"{BASE}{prefix}{page}" for page in pages for prefix in PREFIXES
+    )
     assert locations(in_french.content) == list(entries)
 
 
@@ -185,7 +212,7 @@ def test_a_sitemap_reads_the_same_few_queries_however_many_records(client, make_
     with CaptureQueriesContext(connection) as six:
         response = client.get("/sitemap-initiatives.xml")
 
-    assert len(sitemap_entries(client, "initiatives")) == 6
+    assert len(sitemap_entries(client, "initiatives")) == 6 * len(PREFIXES)
     assert response.status_code == 200
     assert len(six) == len(one) <= 2  # a count and one page of records
 
@@ -297,7 +324,7 @@ def test_pages_link_their_sections_feeds_and_the_home_page_every_feed(client):
         return {
             (link["type"], link["href"])
             for link in head_of(client, url).links
-            if link.get("rel") == "alternate" and "xml" in link["type"]
+            if link.get("rel") == "alternate" and "xml" in link.get("type", "")
         }
 
     assert alternates("/events/") == {

@@ -61,8 +61,9 @@ def test_every_page_links_the_notice_in_its_footer(client, path):
     response = client.get(path)
     footer = response.content.decode().split('<footer class="site-footer">', 1)[1]
 
-    prefix = "/fr" if path.startswith("/fr/") else ""
-    assert f'<a href="{prefix}/privacy/">Privacy notice</a>' in footer
+    french = path.startswith("/fr/")
+    link = "Avis de confidentialité" if french else "Privacy notice"
+    assert f'<a href="{"/fr" if french else ""}/privacy/">{link}</a>' in footer
 
 
 def test_the_registration_form_links_the_notice_next_to_the_consent_box(client, make_event):
