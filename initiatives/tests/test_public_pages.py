@@ -241,11 +241,11 @@ def test_the_sources_are_cited_with_the_note_on_them(client, full_case):
 
     assertContains(
         response,
-        '<li><a href="https://example.org/report.pdf" rel="noopener">A source document</a>'
-        ", UNOSSC (2021).</li>",
+        '<li><bdi><a href="https://example.org/report.pdf" rel="noopener">A source document</a>'
+        ", UNOSSC (2021).</bdi></li>",
         html=True,
     )
-    assertContains(response, "<li><cite>Field notes</cite>.</li>", html=True)
+    assertContains(response, "<li><bdi><cite>Field notes</cite>.</bdi></li>", html=True)
     assertContains(response, "<h3>Note on the sources</h3>", html=True)
     assertContains(response, "The two sources disagree on the area cleared")
 

@@ -11,7 +11,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from core import dates
+from core import content_language, dates
 from core.static_integrity import static_integrity
 
 register = template.Library()
@@ -71,7 +71,10 @@ def source_citations(sources, publisher=True):
     """The sources in a sentence, after a 'Sources:' label: 'Title, Publisher (2021); Other' with
     each title in <cite>, linked when the source is online. `publisher=False` leaves the
     publishers out."""
-    return format_html_join("; ", "{}{}{}", (citation(source, publisher) for source in sources))
+    # Each in <bdi>: set in its own direction, whatever the page's.
+    return format_html_join(
+        "; ", "<bdi>{}{}{}</bdi>", (citation(source, publisher) for source in sources)
+    )
 
 
 def citation(source, publisher):
@@ -84,18 +87,21 @@ def citation(source, publisher):
 
 
 @register.simple_tag
-def text_section(section_id, heading, text):
+def text_section(section_id, heading, record, field):
     """A <section> of a record's long text: an <h2> with the id the section is labelled by, then
-    the text in paragraphs. Nothing when there is no text.
+    the text in paragraphs, marked with its language when it is not the page's. Nothing when
+    there is no text.
 
-    {% text_section "challenge" _("Challenge") initiative.challenge %}"""
+    {% text_section "challenge" _("Challenge") initiative "challenge" %}"""
+    text = getattr(record, field)
     if not text:
         return ""
     return format_html(
-        '<section aria-labelledby="{}"><h2 id="{}">{}</h2>{}</section>',
+        '<section aria-labelledby="{}"><h2 id="{}">{}</h2><div{}>{}</div></section>',
         section_id,
         section_id,
         heading,
+        text_lang(record, field),
         linebreaks_filter(text, autoescape=True),
     )
 
@@ -132,3 +138,29 @@ def long_datetime(value):
 def day_and_month(value):
     """1 November."""
     return dates.day_and_month(_local(value)) if value else ""
+
+
+# --- Records' texts in another language than the page's (core/content_language.py) -------------
+@register.simple_tag
+def text_lang(record, field):
+    """` lang="en" dir="ltr"` for the element that shows `record`'s `field` when the text is
+    not in the page's language (not translated yet); nothing when it is."""
+    other = content_language.other_language(record, field)
+    if other is None:
+        return ""
+    code, right_to_left = other
+    return format_html(' lang="{}" dir="{}"', code, "rtl" if right_to_left else "ltr")
+
+
+@register.simple_tag
+def untranslated_notice(record, *fields):
+    """A short notice when the first of `fields` (the record's main text) is shown in English on
+    a page in another language, else nothing."""
+    other = content_language.other_language(record, fields[0] if fields else "title")
+    if other is None:
+        return ""
+    return format_html(
+        '<p class="notice notice-language" role="note">{}</p>',
+        _("This text is not yet available in %(language)s: it is shown in English.")
+        % {"language": get_language_info(get_language())["name_translated"]},
+    )

@@ -256,3 +256,34 @@ def pieces(text):
 def without_numbers(piece):
     """Numbers are the page's figures, not words: "8 publications" reads as "publications"."""
     return squeeze(re.sub(r"(?<!\w)\d[\d,.\u202f\u00a0]*(?!\w)", " ", piece))
+
+
+# --- Records' texts not yet translated ---------------------------------------------------------
+def test_an_untranslated_case_study_is_shown_in_english_marked_as_such_with_a_notice(
+    client, make_initiative
+):
+    initiative = make_initiative(
+        "Clinics across the border", summary="Nurses trained in both countries.", results="Done."
+    )
+
+    path = initiative.get_absolute_url()  # before a request leaves Russian active
+    russian = client.get(f"/ru{path}").content.decode()
+    english = client.get(path).content.decode()
+
+    assert '<h1 lang="en" dir="ltr">Clinics across the border</h1>' in russian
+    assert '<p class="lede" lang="en" dir="ltr">Nurses trained in both countries.</p>' in russian
+    assert '<div lang="en" dir="ltr"><p>Done.</p></div>' in russian
+    assert 'role="note">Этот текст пока недоступен' in russian
+    # In English, nothing to mark and nothing to say.
+    assert "<h1>Clinics across the border</h1>" in english
+    assert 'lang="en" dir="ltr">' not in english.split("<body>", 1)[1].split("<footer", 1)[0]
+    assert 'role="note"' not in english
+
+
+def test_cards_mark_english_titles_and_summaries_on_an_arabic_list(client, make_initiative):
+    make_initiative("Seeds for the Sahel", summary="Seed shared between farmers.")
+
+    page = client.get("/ar/initiatives/").content.decode()
+
+    assert 'lang="en" dir="ltr">Seeds for the Sahel</a>' in page
+    assert '<p lang="en" dir="ltr">Seed shared between farmers.</p>' in page

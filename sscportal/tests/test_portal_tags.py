@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import Client, override_settings
 from django.utils import translation
 
+from initiatives.models import Initiative
 from sscportal.templatetags.portal import source_citations, website_link
 from taxonomy.models import Country, Organisation, Source
 
@@ -42,16 +43,17 @@ PRINTED = Source(title="Field notes", publisher="", year=None)
 
 
 def test_the_sources_are_cited_in_one_sentence():
+    # Each in <bdi>, in its own direction whatever the page's.
     assert source_citations([ONLINE, PRINTED]) == (
-        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite></a>,'
-        " UN &amp; Co (2021); <cite>Field notes</cite>"
+        '<bdi><a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite>'
+        "</a>, UN &amp; Co (2021)</bdi>; <bdi><cite>Field notes</cite></bdi>"
     )
 
 
 def test_the_publishers_can_be_left_out():
     assert source_citations([ONLINE], publisher=False) == (
-        '<a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite></a>'
-        " (2021)"
+        '<bdi><a href="https://x.org/?a=1&amp;b=2" rel="noopener"><cite>Report &lt;1&gt;</cite>'
+        "</a> (2021)</bdi>"
     )
 
 
@@ -59,21 +61,28 @@ def test_no_sources_cite_nothing():
     assert source_citations([]) == ""
 
 
+SECTION = '{% load portal %}{% text_section "results" _("Results") record "results" %}'
+
+
 def test_a_text_section_puts_the_text_in_escaped_paragraphs_under_its_heading():
+    record = Initiative(results="Two <b>hundred</b>\n\nhectares & more")
     with translation.override("en"):
-        rendered = Template(
-            '{% load portal %}{% text_section "results" _("Results") text %}'
-        ).render(Context({"text": "Two <b>hundred</b>\n\nhectares & more"}))
+        rendered = Template(SECTION).render(Context({"record": record}))
     assert rendered == (
         '<section aria-labelledby="results"><h2 id="results">Results</h2>'
-        "<p>Two &lt;b&gt;hundred&lt;/b&gt;</p>\n\n<p>hectares &amp; more</p></section>"
+        "<div><p>Two &lt;b&gt;hundred&lt;/b&gt;</p>\n\n<p>hectares &amp; more</p></div></section>"
     )
+
+
+def test_a_text_section_not_in_the_pages_language_says_it_is_english():
+    record = Initiative(results="Two hundred hectares.")
+    with translation.override("ar"):
+        rendered = Template(SECTION).render(Context({"record": record}))
+    assert '<div lang="en" dir="ltr"><p>Two hundred hectares.</p></div>' in rendered
 
 
 def test_no_text_no_section():
-    rendered = Template('{% load portal %}{% text_section "results" "Results" "" %}').render(
-        Context()
-    )
+    rendered = Template(SECTION).render(Context({"record": Initiative(results="")}))
     assert rendered == ""
 
 
