@@ -2,8 +2,9 @@
 HTML validity check.
 
 PAGE_TYPES names every kind of public page once: the address to open and the status it answers
-with. The accessibility tests open each one in a browser; test_html_validity renders each one
-with Django's test client. Both expect the starting content (`load_portal_content`).
+with; then each again in Arabic and Chinese (CHECKED_LANGUAGES). The accessibility tests open
+each one in a browser; test_html_validity renders each one with Django's test client. Both
+expect the starting content (`load_portal_content`).
 
 An address is usually a string. A registrant's own pages need a signed link, which exists only
 once there is a registration: their address is a `RegistrationLink`, which creates one in the
@@ -41,15 +42,16 @@ PUBLICATION = "/publications/good-practices-made-in-africa-solutions/"
 class RegistrationLink:
     """The signed link (events.tokens) of a new registration for the next UN Day, in a status."""
 
-    def __init__(self, purpose, status, erased=False):
+    def __init__(self, purpose, status, erased=False, language="en"):
         self.purpose, self.status, self.erased = purpose, status, erased
+        self.language = language
 
     def __str__(self):
         return f"/events/registration/<{self.purpose} token, {self.status}>/"
 
     def __call__(self):
         from django.urls import reverse
-        from django.utils import timezone
+        from django.utils import timezone, translation
 
         from events import tokens
         from events.models import Event, Registration
@@ -58,18 +60,23 @@ class RegistrationLink:
         registration = Registration.objects.create(
             event=Event.objects.get(slug=_next_un_day_slug()),
             name="Amina Diallo",
-            email=f"amina.{self.purpose}.{self.status}@example.org",
+            email=f"amina.{self.purpose}.{self.status}.{self.language}@example.org",
             organisation="Ministry of Foreign Affairs",
             consented_at=now,
             status=self.status,
             confirmed_at=now if self.status == "confirmed" else None,
+            language=self.language,
         )
         if self.erased:  # as "Delete my data" leaves it
             Registration.objects.filter(pk=registration.pk).update(
                 name="", email="", organisation="", erased_at=now
             )
         name = "events:confirm" if self.purpose == tokens.CONFIRM else "events:manage"
-        return reverse(name, args=[tokens.make_token(registration, self.purpose)])
+        with translation.override(self.language):
+            return reverse(name, args=[tokens.make_token(registration, self.purpose)])
+
+    def in_language(self, language):
+        return RegistrationLink(self.purpose, self.status, self.erased, language)
 
 
 class AdminChangeLink:
@@ -148,7 +155,6 @@ PAGE_TYPES = {
     "home": ("/", 200),
     "about": ("/about/", 200),
     "privacy": ("/privacy/", 200),
-    "ar-privacy": ("/ar/privacy/", 200),
     "list": ("/initiatives/", 200),
     "list-filtered": ("/initiatives/?region=africa&sdg=3", 200),
     "list-form-error": ("/initiatives/?sdg=99&year_to=1800", 200),
@@ -156,8 +162,6 @@ PAGE_TYPES = {
     "list-no-results": ("/initiatives/?q=xylophone", 200),
     "detail": ("/initiatives/cambodia-colombia-demining-experts/", 200),
     "not-found": ("/initiatives/no-such-case-study/", 404),
-    "ar-home": ("/ar/", 200),
-    "ar-list": ("/ar/initiatives/", 200),
     "events": ("/events/", 200),
     "events-past": ("/events/?when=past", 200),
     "events-filtered": ("/events/?when=past&kind=side-event", 200),
@@ -181,12 +185,38 @@ PAGE_TYPES = {
     "search-no-results": ("/search/?q=xylophone", 200),
     "search-empty": ("/search/?q=", 200),
     "search-form-error": (f"/search/?q={'x' * 201}", 200),  # longer than the form takes
-    "ar-search": ("/ar/search/?q=cooperation", 200),
 }
+
+# Every page type again in Arabic (right to left) and Chinese: "ar-detail", "zh-hans-detail"...
+CHECKED_LANGUAGES = ["ar", "zh-hans"]
+
+
+def in_language(url, language):
+    """`url` (an address or a RegistrationLink) on the pages of `language`."""
+    if isinstance(url, RegistrationLink):
+        return url.in_language(language)
+    return f"/{language}{url}"
+
+
+PAGE_TYPES.update(
+    {
+        f"{language}-{name}": (in_language(url, language), status)
+        for language in CHECKED_LANGUAGES
+        for name, (url, status) in list(PAGE_TYPES.items())
+    }
+)
 
 POSTED_PAGE_TYPES = {
     # The registration form sent empty: the event's page again, with the errors.
     "event-form-errors": (NEXT_UN_DAY, f"{NEXT_UN_DAY}register/", 400),
+    **{
+        f"{language}-event-form-errors": (
+            f"/{language}{NEXT_UN_DAY}",
+            f"/{language}{NEXT_UN_DAY}register/",
+            400,
+        )
+        for language in CHECKED_LANGUAGES
+    },
 }
 
 ADMIN_PAGE_TYPES = {
