@@ -280,10 +280,15 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         self.record_import(result, request.user)
 
     def add_row_errors(self, request, response):
+        """The row errors in words, or the preview's rows (spreadsheet_preview_table.html)."""
         result = response.context_data.get("result")
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
+        if result is None:
+            return
+        if result.has_errors() or result.has_validation_errors():
             resource = self.get_import_resource_classes(request)[0]()
             response.context_data["row_errors"] = row_errors(resource, result)
+        else:
+            response.context_data["preview_rows"] = spreadsheet_jobs.preview_rows(result)
 
     def process_import(self, request, **kwargs):
         if not self.has_import_permission(request):

@@ -90,19 +90,25 @@ def report_of(resource, result):
     if result.has_errors() or result.has_validation_errors():
         errors = row_errors(resource, result)
         return {"totals": totals, "errors": errors[:ERROR_LINES], "error_count": len(errors)}
-    rows = [
+    return {
+        "totals": totals,
+        "headers": [str(header) for header in result.diff_headers],
+        "rows": preview_rows(result, PREVIEW_ROWS),
+    }
+
+
+def preview_rows(result, limit=None):
+    """The checked rows as the preview shows them, the first `limit` (all without one):
+    [{"number" (the spreadsheet's row), "type" (new, update, skip), "cells"}]. Only for a check
+    without errors, whose rows are all valid (so the n-th is the spreadsheet's row n + 1)."""
+    return [
         {
             "number": number,
             "type": row.import_type,
             "cells": [vars(cell) for cell in row.diff or []],
         }
-        for number, row in enumerate(result.valid_rows()[:PREVIEW_ROWS], start=2)
+        for number, row in enumerate(result.valid_rows()[:limit], start=2)
     ]
-    return {
-        "totals": totals,
-        "headers": [str(header) for header in result.diff_headers],
-        "rows": rows,
-    }
 
 
 def _finish(job, state, report):
