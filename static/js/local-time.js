@@ -93,7 +93,11 @@
     }
     const note = document.createElement("span");
     note.className = "local-time";
-    note.textContent = ` · ${when} ${element.dataset.label || "your time"} (${zoneName})`;
+    // On a right-to-left page, a right-to-left mark before the times: after "(UTC-4)" their
+    // digits would otherwise join the Latin letters and read left to right ("13:00–15:00"
+    // read from its end).
+    const mark = document.documentElement.dir === "rtl" ? "\u200f" : "";
+    note.textContent = ` · ${mark}${when} ${element.dataset.label || "your time"} (${zoneName})`;
     element.parentNode.insertBefore(note, element.nextSibling);
   }
 })();

@@ -157,6 +157,20 @@ def test_the_date_is_written_in_the_pages_language(new_context, events):
     expect(note).to_contain_text(weekday[start.weekday()])
 
 
+def test_on_an_arabic_page_the_times_keep_their_right_to_left_order(new_context, events):
+    """After "(UTC-4)" the digits would join the Latin letters and read left to right; a
+    right-to-left mark keeps "from 09:00 to 11:00" read from the right, as the page's own."""
+    page = new_context(timezone_id="Asia/Jakarta", locale="en-GB").new_page()
+
+    page.goto("/ar" + events["new_york"].get_absolute_url())
+
+    note = page.locator(".event-when-large .local-time")
+    expect(note).to_have_count(1)
+    assert note.text_content().startswith(" · \u200f")
+    page.goto(events["new_york"].get_absolute_url())  # none on a left-to-right page
+    assert "\u200f" not in page.locator(".event-when-large .local-time").text_content()
+
+
 def test_a_script_changed_on_the_way_is_not_run(new_context, events):
     """The integrity hash is enforced: bytes other than the portal's are refused, and the page
     reads as it does without JavaScript."""
