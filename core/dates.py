@@ -9,7 +9,6 @@ CLDR's en_GB). Digits stay Western in every language, as everywhere else on the 
 Everything follows the active language (translation.override in e-mails and tasks).
 """
 
-import datetime
 import re
 
 from babel import Locale
@@ -113,7 +112,3 @@ def city_of_zone(time_zone):
         return cldr.get_timezone_location(time_zone, locale=cldr_locale(), return_city=True)
     except LookupError:
         return time_zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
-def as_date(value):
-    return value.date() if isinstance(value, datetime.datetime) else value

@@ -153,10 +153,10 @@ def text_lang(record, field):
 
 
 @register.simple_tag
-def untranslated_notice(record, *fields):
-    """A short notice when the first of `fields` (the record's main text) is shown in English on
-    a page in another language, else nothing."""
-    other = content_language.other_language(record, fields[0] if fields else "title")
+def untranslated_notice(record, field):
+    """A short notice when `record`'s main text `field` is shown in English on a page in another
+    language, else nothing."""
+    other = content_language.other_language(record, field)
     if other is None:
         return ""
     return format_html(
