@@ -1,21 +1,82 @@
-"""In which language a record's text is shown on a page.
+"""In which language a record's text is shown on a page, and where its translations are kept.
 
-A record's texts are written in English first; a text translated into the page's language is
-shown in it, and one not yet translated is shown in English (never an empty field). Pages mark
-such an English text `lang="en" dir="ltr"`, so that screen readers pronounce it as English and an
-Arabic page sets it left to right with its punctuation in place, and say so once in a short
-notice. A translation of the text `title` into French is the record's field `title_fr` (Chinese:
-`title_zh_hans`); records whose texts have no translations yet are shown in English everywhere
-but on the English pages.
+A record's texts are written in English first (the field itself, e.g. `title`, is the English
+text, whatever the language of the page or of the admin). Each translatable text has a sibling
+field per other language of the portal, declared by `@translated(...)` on the model: `title_fr`
+holds the French title, `title_zh_hans` the Chinese one, empty until someone translates it.
+Queries, orderings, history, imports and the admin's English form read the English field as
+they always did; a page reads `record.texts.title`, the text in the page's language where the
+record has it, else the English one (never an empty field). Pages mark such an English text
+`lang="en" dir="ltr"`, so that screen readers pronounce it as English and an Arabic page sets it
+left to right with its punctuation in place, and say so once in a short notice.
 """
 
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
+
+
+def translation_languages():
+    """The languages a text is translated into: the portal's, English aside."""
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 def translation_field(field, language):
     """title, zh-hans -> title_zh_hans."""
     return f"{field}_{language.replace('-', '_')}"
+
+
+def language_name(language):
+    return dict(settings.LANGUAGES)[language]
+
+
+def translated(*names):
+    """Class decorator: a field per other language for each text field in `names`, blank by
+    default, otherwise like the English one (its length, its validators)."""
+
+    def decorate(model):
+        for name in names:
+            original = model._meta.get_field(name)
+            for language in translation_languages():
+                field = original.clone()
+                field.blank = True
+                field.null = False
+                field.default = ""
+                field.help_text = ""
+                field._unique = False
+                field.db_index = False
+                field.verbose_name = format_lazy(
+                    "{} ({})", original.verbose_name, language_name(language)
+                )
+                model.add_to_class(translation_field(name, language), field)
+        model.translated_fields = tuple(getattr(model, "translated_fields", ())) + names
+        model.texts = property(Texts)
+        return model
+
+    return decorate
+
+
+class Texts:
+    """`record.texts.title`: the record's title in the active language where it has one, else
+    the English title."""
+
+    def __init__(self, record):
+        self._record = record
+
+    def __getattr__(self, name):
+        record = self._record
+        if name not in getattr(type(record), "translated_fields", ()):
+            raise AttributeError(name)
+        language = text_language(record, name)
+        if language == settings.LANGUAGE_CODE:
+            return getattr(record, name)
+        return getattr(record, translation_field(name, language))
+
+    def __getitem__(self, name):
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
 
 
 def text_language(record, field, language=None):
@@ -24,7 +85,8 @@ def text_language(record, field, language=None):
     language = language or get_language() or settings.LANGUAGE_CODE
     if language == settings.LANGUAGE_CODE:
         return language
-    if getattr(record, translation_field(field, language), None):
+    translation = getattr(record, translation_field(field, language), None)
+    if translation and translation.strip():
         return language
     return settings.LANGUAGE_CODE
 

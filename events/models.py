@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import translated
 from initiatives.models import Initiative
 from publishing.models import (
     Illustrated,
@@ -120,6 +121,7 @@ class RegistrationState(models.TextChoices):
     PAST = "past", _("The event has taken place.")
 
 
+@translated("title", "summary", "description")
 class Event(Illustrated, Publishable):
     kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
     parent = models.ForeignKey(

@@ -8,6 +8,7 @@ from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import translated
 from publishing.models import (
     YEAR_VALIDATORS,
     Illustrated,
@@ -32,6 +33,7 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+@translated("name")
 class CooperationForm(models.Model):
     """A form South-South cooperation takes: knowledge sharing, training, experts, ..."""
 
@@ -78,6 +80,7 @@ class InitiativeManager(PublishableManager.from_queryset(InitiativeQuerySet)):
     pass
 
 
+@translated("title", "summary", "challenge", "solution", "results", "replication")
 class Initiative(Illustrated, Publishable):
     challenge = models.TextField(_("challenge"), blank=True)
     solution = models.TextField(_("towards a solution"), blank=True)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import translated
 from events.models import Event
 from initiatives.models import Initiative
 from publishing.models import (
@@ -51,6 +52,7 @@ def generated_document_name(instance, filename):
     return f"publications/{instance.slug}-{secrets.token_urlsafe(12)}.pdf"
 
 
+@translated("title", "summary", "description")
 class Publication(Illustrated, Publishable):
     kind = models.CharField(_("kind"), max_length=15, choices=PublicationKind.choices)
     document_symbol = models.CharField(

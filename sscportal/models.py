@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import translated
 from taxonomy.models import Source
 
 
@@ -48,6 +49,7 @@ class Shown(models.Model):
         return (self.slug,)
 
 
+@translated("value", "statement", "year_note")
 class KeyFigure(Shown):
     value = models.CharField(
         _("figure"),
@@ -93,6 +95,7 @@ BULLET = re.compile(r"^[-*•]\s+(?P<text>.+)$")
 NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?P<text>.+)$")
 
 
+@translated("heading", "body")
 class AboutSection(Shown):
     heading = models.CharField(_("heading"), max_length=120)
     body = models.TextField(

@@ -4,6 +4,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import translated
+
 
 class RegionQuerySet(models.QuerySet):
     def within(self, region):
@@ -16,6 +18,7 @@ class RegionManager(models.Manager.from_queryset(RegionQuerySet)):
         return self.get(m49_code=m49_code)
 
 
+@translated("name")
 class Region(models.Model):
     """A UN M49 region (Africa), sub-region (Sub-Saharan Africa) or intermediate region
     (Western Africa)."""
@@ -71,6 +74,7 @@ class CountryManager(models.Manager):
         return self.get(iso2=iso2)
 
 
+@translated("name")
 class Country(models.Model):
     """A country or area of the UN M49 standard, with the groups it belongs to."""
 
@@ -115,6 +119,7 @@ class SDGManager(models.Manager):
         return self.get(number=number)
 
 
+@translated("short_name", "title")
 class SDG(models.Model):
     """One of the 17 Sustainable Development Goals."""
 
@@ -149,6 +154,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+@translated("name", "description")
 class Theme(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -169,6 +175,7 @@ class Theme(models.Model):
         return (self.slug,)
 
 
+@translated("name")
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         UN_ENTITY = "un", _("UN entity")
