@@ -37,6 +37,7 @@ def translated(*names):
     def decorate(model):
         for name in names:
             original = model._meta.get_field(name)
+            original.text_language = settings.LANGUAGE_CODE
             for language in translation_languages():
                 field = original.clone()
                 field.blank = True
@@ -45,6 +46,7 @@ def translated(*names):
                 field.help_text = ""
                 field._unique = False
                 field.db_index = False
+                field.text_language = language
                 field.verbose_name = format_lazy(
                     "{} ({})", original.verbose_name, language_name(language)
                 )
@@ -98,3 +100,32 @@ def other_language(record, field):
     if shown == (get_language() or settings.LANGUAGE_CODE):
         return None
     return shown, get_language_info(shown)["bidi"]
+
+
+def with_translations(model, *names):
+    """`names` (for `.only()` or `.defer()`, relations with `__` allowed) and, for each one that
+    is a translated text, its translations: a page in French reads `title_fr`, and a field left
+    out of `.only()` would cost a query per record."""
+    expanded = []
+    for name in names:
+        expanded.append(name)
+        *path, last = name.split("__")
+        target = model
+        for step in path:
+            target = target._meta.get_field(step).related_model
+        if last in getattr(target, "translated_fields", ()):
+            prefix = "__".join([*path, ""])
+            expanded += [
+                prefix + translation_field(last, language) for language in translation_languages()
+            ]
+    return expanded
+
+
+def all_texts(record, name):
+    """The text `name` of `record` in every language it is written in, English first: what the
+    search index holds of a linked record (a country's name, a theme's)."""
+    texts = [getattr(record, name, "")]
+    texts += [
+        getattr(record, translation_field(name, code), "") for code in translation_languages()
+    ]
+    return list(dict.fromkeys(text for text in texts if text))

@@ -11,10 +11,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import widgets
 from .choice_cache import cached_choices
+from .collation import in_order
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
@@ -67,10 +69,23 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
     def objects(self):
         if self._objects is None:
             if self.cache_as:
-                self._objects = cached_choices(self.cache_as, self.queryset.all)
+                language = get_language()
+                self._objects = cached_choices(
+                    f"{self.cache_as}:{language}", lambda: self.in_order(self.queryset.all())
+                )
             else:
-                self._objects = list(self.queryset)
+                self._objects = self.in_order(self.queryset)
         return self._objects
+
+    def in_order(self, objects):
+        """The choices in the page language's alphabetical order when the model orders them by
+        a name that is translated (countries, organisations); else in the model's order."""
+        objects = list(objects)
+        ordering = objects[0]._meta.ordering if objects else ()
+        first = ordering[0] if ordering else None
+        if first and first in getattr(type(objects[0]), "translated_fields", ()):
+            return in_order(objects, lambda obj: self.label_from_instance(obj))
+        return objects
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -55,13 +55,13 @@ def calendar_event(event, base_url=None, sequence=None, cancelled=False):
     else:
         item.add("dtstart", event.local_start.date())
         item.add("dtend", max(last_day(event), event.local_start.date()) + timedelta(days=1))
-    item.add("summary", event.title)
+    item.add("summary", event.texts.title)
     url = base_url + event.get_absolute_url()
-    item.add("description", f"{event.summary}\n\n{url}")
+    item.add("description", f"{event.texts.summary}\n\n{url}")
     item.add("url", url)
     location = ", ".join(
         part
-        for part in (event.venue, event.city, event.country.name if event.country else "")
+        for part in (event.venue, event.city, event.country.texts.name if event.country else "")
         if part
     )
     if location:
@@ -71,7 +71,7 @@ def calendar_event(event, base_url=None, sequence=None, cancelled=False):
 
 
 def event_calendar(event, base_url=None):
-    return events_calendar([event], event.title, base_url)
+    return events_calendar([event], event.texts.title, base_url)
 
 
 def registration_calendar(registration, base_url=None):
@@ -85,10 +85,10 @@ def registration_calendar(registration, base_url=None):
             event.updated_at, registration.cancelled_at or timezone.now(), cancelled=True
         )
         return events_calendar(
-            [event], event.title, base_url, sequence=revision, cancelled=True, method="CANCEL"
+            [event], event.texts.title, base_url, sequence=revision, cancelled=True, method="CANCEL"
         )
     revision = sequence_at(event.updated_at, registration.created_at)
-    return events_calendar([event], event.title, base_url, sequence=revision)
+    return events_calendar([event], event.texts.title, base_url, sequence=revision)
 
 
 def events_calendar(events, name, base_url=None, method="PUBLISH", **item_options):

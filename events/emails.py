@@ -61,7 +61,7 @@ def _build_message(registration, kind):
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
         **registration_links(registration),
     }
-    subject = str(SUBJECTS[kind]) % {"event": event.title}
+    subject = str(SUBJECTS[kind]) % {"event": event.texts.title}
     message = EmailMultiAlternatives(
         subject=subject.replace("\n", " ").replace("\r", " "),
         body=render_to_string("events/email/registration.txt", context),

@@ -29,7 +29,7 @@ class EventFeed(PublishedFeed):
         when = event_when(event)
         if event.is_cancelled:
             when = _("Cancelled: %(when)s") % {"when": when}
-        return f"{when}\n\n{event.summary}"
+        return f"{when}\n\n{event.texts.summary}"
 
 
 class EventAtomFeed(AtomMixin, EventFeed):

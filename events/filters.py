@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.choice_cache import cached_choices
+from core.content_language import with_translations
 from core.filters import ChoiceFilter
 from publishing.filters import linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
@@ -20,7 +21,7 @@ def published_event_countries(request=None):
     """Countries where a published event is held: the only useful choices."""
     return Country.objects.filter(
         Exists(Event.objects.published().filter(country=OuterRef("pk")))
-    ).only("iso2", "name")
+    ).only(*with_translations(Country, "iso2", "name"))
 
 
 def local_year(starts_at, time_zone):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
+from core.content_language import with_translations
 from core.filters import PreloadedModelChoiceField
 from taxonomy.models import Country
 
@@ -46,7 +47,7 @@ class RegistrationForm(forms.Form):
     )
     country = PreloadedModelChoiceField(
         label=_("Country"),
-        queryset=Country.objects.only("iso2", "name"),
+        queryset=Country.objects.only(*with_translations(Country, "iso2", "name")),
         cache_as="all-countries",
         to_field_name="iso2",
         required=False,

@@ -8,9 +8,22 @@ rest C) behind a GIN index.
 apps.py declares what keeps it current.
 """
 
+from core.content_language import (
+    all_texts,
+    translation_field,
+    translation_languages,
+    with_translations,
+)
+from publishing.search import chinese_columns
+
 # Saving only other fields (update_fields) leaves the index as it is.
 INDEXED_FIELDS = frozenset(
-    {"title", "summary", "description", "venue", "city", "country", "country_id"}
+    {"venue", "city", "country", "country_id"}
+    | {
+        name
+        for text in ("title", "summary", "description")
+        for name in [text, *(translation_field(text, code) for code in translation_languages())]
+    }
 )
 
 
@@ -19,17 +32,25 @@ def build_search_text(event):
     organisers and themes through the select/prefetch cache when there is one."""
     parts = [event.description, event.venue, event.city]
     if event.country_id:
-        parts.append(event.country.name)
+        parts += all_texts(event.country, "name")
     for organisation in event.organisers.all():
-        parts += [organisation.name, organisation.acronym]
-    parts += [theme.name for theme in event.themes.all()]
+        parts += [*all_texts(organisation, "name"), organisation.acronym]
+    for theme in event.themes.all():
+        parts += all_texts(theme, "name")
     return "\n".join(part for part in parts if part)
 
 
 def index_reads(queryset):
     """What build_search_text reads, loaded for a batch of events."""
     return (
-        queryset.only("description", "venue", "city", "country__name", "search_text")
+        queryset.only(
+            "description",
+            "venue",
+            "city",
+            "search_text",
+            *with_translations(queryset.model, "country__name"),
+            *chinese_columns(queryset),
+        )
         .select_related("country")
         .prefetch_related("organisers", "themes")
     )

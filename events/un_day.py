@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.content_language import translation_field
 from publishing.models import Status
 from taxonomy.models import Source
 
@@ -33,6 +34,51 @@ def next_un_day_year(today):
     return today.year if today <= date(today.year, UN_DAY_MONTH, UN_DAY_DAY) else today.year + 1
 
 
+# The Day's title and summary in the other languages of the portal (the description stays in
+# English until staff translate it), in the UN's names for the Day.
+TRANSLATIONS = {
+    "ar": (
+        "يوم الأمم المتحدة للتعاون فيما بين بلدان الجنوب لعام {year}",
+        "يصادف يوم الأمم المتحدة للتعاون فيما بين بلدان الجنوب 12 أيلول/سبتمبر {year}. وهو يوم "
+        "للنظر فيما تحققه البلدان النامية بالعمل معا. سجِّل للمشاركة عبر الإنترنت؛ وسيُعلَن "
+        "البرنامج لاحقا.",
+    ),
+    "es": (
+        "Día de las Naciones Unidas para la Cooperación Sur-Sur {year}",
+        "El Día de las Naciones Unidas para la Cooperación Sur-Sur se celebra el 12 de septiembre "
+        "de {year}. Es una jornada para observar lo que los países en desarrollo logran trabajando "
+        "juntos. Inscríbase para participar en línea; el programa se anunciará más adelante.",
+    ),
+    "fr": (
+        "Journée des Nations Unies pour la coopération Sud-Sud {year}",
+        "La Journée des Nations Unies pour la coopération Sud-Sud a lieu le 12 septembre {year}. "
+        "C’est l’occasion de mesurer ce que les pays en développement accomplissent en "
+        "travaillant ensemble. Inscrivez-vous pour y participer en ligne\u00a0; le programme "
+        "suivra.",
+    ),
+    "ru": (
+        "День Организации Объединенных Наций, посвященный сотрудничеству Юг-Юг ({year})",
+        "День Организации Объединенных Наций, посвященный сотрудничеству Юг-Юг, отмечается "
+        "12 сентября {year} года. Это повод оценить, чего развивающиеся страны достигают, "
+        "работая вместе. Зарегистрируйтесь, чтобы принять участие онлайн; программа будет "
+        "объявлена позднее.",
+    ),
+    "zh-hans": (
+        "{year}年联合国南南合作日",
+        "{year}年9月12日是联合国南南合作日。这一天用于审视发展中国家通过合作取得的成就。"
+        "请登记在线参加；活动安排将随后公布。",
+    ),
+}
+
+
+def translations(year):
+    fields = {}
+    for language, (title, summary) in TRANSLATIONS.items():
+        fields[translation_field("title", language)] = title.format(year=year)
+        fields[translation_field("summary", language)] = summary.format(year=year)
+    return fields
+
+
 def _un_day_fields(year):
     zone = ZoneInfo(UN_DAY_ZONE)
     starts_at = datetime(year, UN_DAY_MONTH, UN_DAY_DAY, *UN_DAY_START, tzinfo=zone)
@@ -52,6 +98,7 @@ def _un_day_fields(year):
             "The programme for this year has not been announced. The time given is provisional "
             "and will be updated, and registered participants will receive the details."
         ),
+        **translations(year),
         "status": Status.PUBLISHED,
         "published_at": timezone.now(),
         "kind": EventKind.OBSERVANCE,

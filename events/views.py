@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.client import client_ip_for_limits
+from core.content_language import with_translations
 from core.page_cache import public_page
 from core.rate_limit import Limit
 from initiatives.models import related_case_studies
@@ -31,6 +32,10 @@ logger = logging.getLogger(__name__)
 UPCOMING, PAST = "upcoming", "past"
 # The most events one calendar feed lists.
 FEED_LIMIT = 200
+
+
+# The event texts a list or a card never shows.
+UNSHOWN_FIELDS = ("description", "source_note", "search_text", "search_vector")
 
 
 class EventListView(FilteredListView):
@@ -56,7 +61,11 @@ class EventListView(FilteredListView):
         return (
             queryset.with_registration_counts()
             .select_related("country", "parent")
-            .defer("description", "source_note", "search_text", "search_vector")
+            .defer(
+                *with_translations(
+                    Event, "description", "source_note", "search_text", "search_vector"
+                )
+            )
         )
 
     def clear_url(self):
@@ -89,7 +98,11 @@ def event_detail_queryset(events):
                 "side_events",
                 queryset=Event.objects.published()
                 .select_related("country")
-                .defer("description", "source_note", "search_text", "search_vector")
+                .defer(
+                    *with_translations(
+                        Event, "description", "source_note", "search_text", "search_vector"
+                    )
+                )
                 .order_by("starts_at", "title"),
             ),
         )

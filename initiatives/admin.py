@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
+from core.translation_admin import TranslatedTextsAdmin
 from publishing.admin import PublishableAdmin
 from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.models import Region
@@ -127,7 +128,7 @@ class InitiativeAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, Publishable
 
 
 @admin.register(CooperationForm)
-class CooperationFormAdmin(admin.ModelAdmin):
+class CooperationFormAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["name", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]

@@ -49,7 +49,7 @@ class CooperationForm(models.Model):
         verbose_name_plural = _("forms of cooperation")
 
     def __str__(self):
-        return self.name
+        return self.texts.name
 
     def natural_key(self):
         return (self.slug,)

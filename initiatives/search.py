@@ -4,6 +4,9 @@ Its `search_text` holds the narrative fields and the names of its countries, reg
 organisations (with acronyms) and themes. apps.py declares what keeps it current.
 """
 
+from core.content_language import all_texts
+from publishing.search import chinese_columns
+
 
 def build_search_text(initiative):
     """The words a case study is found by, besides its title and summary. Reads the countries,
@@ -14,16 +17,19 @@ def build_search_text(initiative):
         initiative.results,
         initiative.replication,
     ]
-    parts += [country.name for country in initiative.countries.all()]
+    for country in initiative.countries.all():
+        parts += all_texts(country, "name")
     for organisation in initiative.organisations.all():
-        parts += [organisation.name, organisation.acronym]
-    parts += [region.name for region in initiative.regions.all()]
-    parts += [theme.name for theme in initiative.themes.all()]
+        parts += [*all_texts(organisation, "name"), organisation.acronym]
+    for region in initiative.regions.all():
+        parts += all_texts(region, "name")
+    for theme in initiative.themes.all():
+        parts += all_texts(theme, "name")
     return "\n".join(part for part in parts if part)
 
 
 def index_reads(queryset):
     """What build_search_text reads, loaded for a batch of case studies."""
     return queryset.only(
-        "challenge", "solution", "results", "replication", "search_text"
+        "challenge", "solution", "results", "replication", "search_text", *chinese_columns(queryset)
     ).prefetch_related("countries", "organisations", "regions", "themes")

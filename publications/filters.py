@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.content_language import with_translations
 from core.filters import ChoiceFilter, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.models import Organisation
@@ -19,7 +20,7 @@ def published_publishers(request=None):
                 organisation=OuterRef("pk"), publication__in=Publication.objects.published()
             )
         )
-    ).only("slug", "name", "acronym")
+    ).only(*with_translations(Organisation, "slug", "name", "acronym"))
 
 
 class PublicationFilter(django_filters.FilterSet):

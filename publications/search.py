@@ -11,6 +11,9 @@ import re
 from django.conf import settings
 from django.utils import translation
 
+from core.content_language import all_texts
+from publishing.search import chinese_columns
+
 from .models import PublicationKind
 
 SYMBOL_SEPARATORS = re.compile(r"[/.\-]+")
@@ -26,16 +29,18 @@ def build_search_text(publication):
         # "58/220" or "RES 58" find it.
         parts.append(SYMBOL_SEPARATORS.sub(" ", symbol))
     if publication.kind in PublicationKind.values:
-        with translation.override(settings.LANGUAGE_CODE):
-            parts.append(str(PublicationKind(publication.kind).label))
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                parts.append(str(PublicationKind(publication.kind).label))
     for organisation in [*publication.publishers.all(), *publication.authors.all()]:
-        parts += [organisation.name, organisation.acronym]
-    parts += [theme.name for theme in publication.themes.all()]
+        parts += [*all_texts(organisation, "name"), organisation.acronym]
+    for theme in publication.themes.all():
+        parts += all_texts(theme, "name")
     return "\n".join(dict.fromkeys(part for part in parts if part))
 
 
 def index_reads(queryset):
     """What build_search_text reads, loaded for a batch of publications."""
-    return queryset.only("description", "document_symbol", "kind", "search_text").prefetch_related(
-        "publishers", "authors", "themes"
-    )
+    return queryset.only(
+        "description", "document_symbol", "kind", "search_text", *chinese_columns(queryset)
+    ).prefetch_related("publishers", "authors", "themes")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.content_language import with_translations
 from events.models import Event
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -20,7 +21,9 @@ from .models import Publication
 logger = logging.getLogger(__name__)
 
 # What a list card and a detail page need of an organisation.
-ORGANISATIONS = Organisation.objects.only("slug", "name", "acronym", "website")
+ORGANISATIONS = Organisation.objects.only(
+    *with_translations(Organisation, "slug", "name", "acronym", "website")
+)
 # The fields a list card shows (templates/includes/publication_card.html).
 CARD_FIELDS = [
     "title",
@@ -44,7 +47,7 @@ class PublicationListView(FilteredListView):
 
     def for_cards(self, queryset):
         return queryset.prefetch_related(Prefetch("publishers", queryset=ORGANISATIONS)).only(
-            *CARD_FIELDS
+            *with_translations(Publication, *CARD_FIELDS)
         )
 
 
@@ -63,7 +66,7 @@ class PublicationDetailView(PublishedDetailMixin, DetailView):
             Prefetch(
                 "events",
                 queryset=Event.objects.published()
-                .defer("description", "source_note")
+                .defer(*with_translations(Publication, "description", "source_note"))
                 .order_by("starts_at", "title"),
             ),
             "themes",

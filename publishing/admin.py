@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.signals import send_content_changed
+from core.translation_admin import TranslatedTextsAdmin
 
 from . import history as versions
 from . import staging
@@ -109,7 +110,7 @@ class WorkflowCommentForm(forms.ModelForm):
         return cleaned_data
 
 
-class PublishableAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class PublishableAdmin(TranslatedTextsAdmin, HistoryAdminMixin, admin.ModelAdmin):
     actions = ["submit_for_review", "publish", "send_back", "unpublish", duplicate_selected]
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_at"

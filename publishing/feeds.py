@@ -5,6 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from core.content_language import with_translations
+
 # The most records one feed lists.
 FEED_LIMIT = 50
 
@@ -24,15 +26,15 @@ class PublishedFeed(Feed):
     def items(self):
         return (
             self.model._default_manager.published()
-            .only(*self.fields)
+            .only(*with_translations(self.model, *self.fields))
             .order_by("-published_at", "-pk")[:FEED_LIMIT]
         )
 
     def item_title(self, item):
-        return item.title
+        return item.texts.title
 
     def item_description(self, item):
-        return item.summary
+        return item.texts.summary
 
     def item_pubdate(self, item):
         return item.published_at

@@ -17,19 +17,81 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import F, Q
 
+from core.content_language import translation_field, translation_languages
+
 from .content import content_for
 
-SEARCH_CONFIG = "english"
+# PostgreSQL's text-search configuration (its Snowball stemmer) for the texts in each language:
+# "coopérations" finds "coopération" in a French summary. Chinese has none: written without
+# spaces, its texts go into the search text as overlapping pairs of characters (cjk_pairs), which
+# every configuration keeps as they are, so that "合作" is found inside "南南合作".
+CONFIGS = {"en": "english", "ar": "arabic", "es": "spanish", "fr": "french", "ru": "russian"}
+SEARCH_CONFIG = CONFIGS["en"]
 MAX_WORDS = 10
 WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
-# Where each word is looked for without full-text search: the search text holds the rest.
+# Han, kana and hangul: scripts written without spaces between words.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+# Where each word is looked for without full-text search, besides the translations of the type's
+# texts: the search text holds the rest.
 TEXT_FIELDS = ("title", "summary", "search_text")
+WEIGHTS = {"title": "A", "summary": "B"}  # the other texts weigh "C"
 
-SEARCH_VECTOR = (
-    SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-    + SearchVector("search_text", weight="C", config=SEARCH_CONFIG)
-)
+
+def cjk_pairs(text):
+    """'南南合作' -> '南南 南合 合作': every run of Chinese (or Japanese, Korean) characters as
+    its overlapping pairs; a lone character stays as it is."""
+    pairs = []
+    for run in CJK.findall(text or ""):
+        pairs += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return " ".join(pairs)
+
+
+def translated_texts(model):
+    """The names of the texts of `model` that have translations (the live model's declaration,
+    also for a migration's historical model)."""
+    return getattr(content_for(model).model, "translated_fields", ())
+
+
+def translation_columns(model):
+    """{language: [(field, column)]} of the translations `model` has (a migration's historical
+    model may have none yet)."""
+    present = {field.name for field in model._meta.concrete_fields}
+    columns = {}
+    for language in translation_languages():
+        columns[language] = [
+            (name, translation_field(name, language))
+            for name in translated_texts(model)
+            if translation_field(name, language) in present
+        ]
+    return columns
+
+
+def search_vector(model):
+    """The weighted tsvector of a record: its English texts and search text, and each
+    translation with its language's configuration (Chinese: through the search text)."""
+    vector = (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("search_text", weight="C", config=SEARCH_CONFIG)
+    )
+    for language, columns in translation_columns(model).items():
+        config = CONFIGS.get(language)
+        if config is None:
+            continue
+        for name, column in columns:
+            vector += SearchVector(column, weight=WEIGHTS.get(name, "C"), config=config)
+    return vector
+
+
+def chinese_columns(queryset):
+    """The Chinese texts' columns, for an `index_reads()` to load with the rest."""
+    return [column for _name, column in translation_columns(queryset.model).get("zh-hans", [])]
+
+
+def chinese_words(record):
+    """The Chinese texts of `record` as character pairs, for its search text."""
+    columns = translation_columns(type(record)).get("zh-hans", [])
+    return cjk_pairs(" ".join(getattr(record, column, "") or "" for _name, column in columns))
 
 
 def search_words(value):
@@ -42,11 +104,30 @@ def uses_postgresql(queryset_or_alias):
     return connections[alias].vendor == "postgresql"
 
 
+def query_terms(words):
+    """The words of a query as the index holds them: a Chinese word as its character pairs,
+    digits or Latin letters joined to it apart."""
+    terms = []
+    for word in words:
+        start = 0
+        for run in CJK.finditer(word):
+            terms.append(word[start : run.start()])
+            terms += cjk_pairs(run.group()).split()
+            start = run.end()
+        terms.append(word[start:])
+    return [term for term in terms if term]
+
+
 def search_query(words):
-    """Every word, as a quoted lexeme with a prefix marker; WORD leaves no quote or operator."""
-    return SearchQuery(
-        " & ".join(f"'{word}':*" for word in words), search_type="raw", config=SEARCH_CONFIG
-    )
+    """Every word, as a quoted lexeme with a prefix marker (WORD leaves no quote or operator),
+    read by each language's configuration: a record matches when all the words match in one of
+    its languages."""
+    raw = " & ".join(f"'{term}':*" for term in query_terms(words))
+    query = None
+    for config in dict.fromkeys(CONFIGS.values()):
+        part = SearchQuery(raw, search_type="raw", config=config)
+        query = part if query is None else query | part
+    return query
 
 
 def matching(queryset, words, query=None):
@@ -54,9 +135,12 @@ def matching(queryset, words, query=None):
     (a search_query()) is given, else each word in one of TEXT_FIELDS."""
     if query is not None:
         return queryset.filter(search_vector=query)
+    fields = list(TEXT_FIELDS)
+    for columns in translation_columns(queryset.model).values():
+        fields += [column for _name, column in columns]
     for word in words:
         matches = Q()
-        for name in TEXT_FIELDS:
+        for name in fields:
             matches |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(matches)
     return queryset
@@ -86,16 +170,19 @@ def refresh_search_index(queryset, batch_size=1000):
     model = queryset.model
     content = content_for(model)
     pks = list(queryset.order_by().values_list("pk", flat=True))
+    vector = search_vector(model)
     manager = model._base_manager.using(queryset.db)
     for start in range(0, len(pks), batch_size):
         batch = pks[start : start + batch_size]
         changed = []
         for record in content.index_reads(manager.filter(pk__in=batch)):
-            text = content.search_text(record)
+            text = "\n".join(
+                part for part in (content.search_text(record), chinese_words(record)) if part
+            )
             if text != record.search_text:
                 record.search_text = text
                 changed.append(record)
         manager.bulk_update(changed, ["search_text"], batch_size=500)
         if uses_postgresql(queryset):
-            manager.filter(pk__in=batch).update(search_vector=SEARCH_VECTOR)
+            manager.filter(pk__in=batch).update(search_vector=vector)
     return len(pks)

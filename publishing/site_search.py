@@ -18,18 +18,21 @@ refuses, runs none.
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.db.models import CharField, Count, F, FloatField, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import CharField, Count, F, FloatField, TextField, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
+from core.content_language import translation_field, with_translations
 
 from .content import registered
-from .search import SEARCH_CONFIG, matching, search_query, uses_postgresql
+from .search import CONFIGS, SEARCH_CONFIG, matching, search_query, uses_postgresql
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -114,6 +117,19 @@ def highlighted(text, words):
     return mark_safe("".join(parts))  # noqa: S308 - every piece of content is escaped above
 
 
+def shown_summary(model):
+    """The summary a result shows: in the page's language where the record has it."""
+    language = get_language()
+    column = translation_field("summary", language or settings.LANGUAGE_CODE)
+    if language == settings.LANGUAGE_CODE or column not in {
+        field.name for field in model._meta.concrete_fields
+    }:
+        return F("summary")
+    return Coalesce(
+        NullIf(column, Value(""), output_field=TextField()), "summary", output_field=TextField()
+    )
+
+
 class Search:
     """One search: the counts by type, and pages of results (a Paginator's object list)."""
 
@@ -183,18 +199,23 @@ class Search:
         for code, pks in wanted.items():
             result_type = self.all_types[code]
             queryset = result_type.model._base_manager.filter(pk__in=pks).only(
-                *RESULT_FIELDS, *result_type.result_fields
+                *with_translations(result_type.model, *RESULT_FIELDS, *result_type.result_fields)
             )
             if self.query is not None:
                 queryset = queryset.annotate(
                     headline=SearchHeadline(
                         Replace(
-                            Concat("summary", Value("\n"), "search_text", output_field=CharField()),
+                            Concat(
+                                shown_summary(result_type.model),
+                                Value("\n"),
+                                "search_text",
+                                output_field=CharField(),
+                            ),
                             Value("<"),
                             Value(LESS_THAN),
                         ),
                         self.query,
-                        config=SEARCH_CONFIG,
+                        config=CONFIGS.get(get_language(), SEARCH_CONFIG),
                         start_sel=START_SEL,
                         stop_sel=STOP_SEL,
                         min_words=12,
@@ -213,7 +234,7 @@ class Search:
             if self.query is not None and record.headline:
                 snippet = marked(record.headline)
             else:
-                summary = Truncator(record.summary).words(SNIPPET_WORDS)
+                summary = Truncator(record.texts.summary).words(SNIPPET_WORDS)
                 snippet = highlighted(summary, self.words)
             results.append(
                 {

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.translation_admin import TranslatedTextsAdmin
+
 from .models import AboutSection, KeyFigure
 
 ADVANCED = (_("Advanced"), {"classes": ["collapse"], "fields": ["slug"]})
 
 
-class ShownAdmin(admin.ModelAdmin):
+class ShownAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_editable = ["sort_order", "is_shown"]
     list_filter = ["is_shown"]
     autocomplete_fields = ["sources"]

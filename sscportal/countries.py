@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from core.content_language import with_translations
 from events.models import Event
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, card_places
 from publications.models import Publication
@@ -46,7 +47,7 @@ ROLE_HEADINGS = {
 def heavy_fields(model, *names):
     """Of `names`, the fields `model` has: long texts and search indexes the cards never show."""
     fields = {field.name for field in model._meta.get_fields()}
-    return [name for name in names if name in fields]
+    return with_translations(model, *[name for name in names if name in fields])
 
 
 def region_path(region):
@@ -114,12 +115,15 @@ class CountryView(TemplateView):
             )
             .select_related("initiative")
             .only(
-                "role",
-                "initiative__title",
-                "initiative__slug",
-                "initiative__summary",
-                "initiative__modality",
-                "initiative__published_at",
+                *with_translations(
+                    InitiativeCountry,
+                    "role",
+                    "initiative__title",
+                    "initiative__slug",
+                    "initiative__summary",
+                    "initiative__modality",
+                    "initiative__published_at",
+                )
             )
             .annotate(
                 rank=Window(
@@ -180,7 +184,7 @@ class CountryView(TemplateView):
                 .defer(*skipped)[:EVENTS_PER_LIST]
             )
         events_url = f"{reverse('events:list')}?country={self.country.iso2}"
-        name = self.country.name
+        name = self.country.texts.name
         upcoming_count, past_count = totals["upcoming_total"], totals["past_total"]
         groups = [
             {

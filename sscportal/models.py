@@ -125,7 +125,7 @@ class AboutSection(Shown):
         """The text as a list of {"kind": "p" | "ul" | "ol", "text" or "items"}; the template
         escapes it, so whatever staff type shows as text, never as markup."""
         blocks = []
-        for chunk in re.split(r"\n\s*\n", self.body.replace("\r\n", "\n").strip()):
+        for chunk in re.split(r"\n\s*\n", self.texts.body.replace("\r\n", "\n").strip()):
             lines = [line.strip() for line in chunk.splitlines() if line.strip()]
             if not lines:
                 continue

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.db import models
 
+from core.translation_admin import TranslatedTextsAdmin
+
 from .models import SDG, Country, Organisation, Region, Source, Theme
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["name", "m49_code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "m49_code"]
@@ -15,7 +17,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["name", "iso2", "iso3", "m49_code", "region", "is_ldc", "is_lldc", "is_sids"]
     list_filter = ["is_ldc", "is_lldc", "is_sids", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "iso2", "iso3", "m49_code"]
@@ -25,13 +27,13 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SDG)
-class SDGAdmin(admin.ModelAdmin):
+class SDGAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["number", "short_name", "colour"]
     search_fields = ["short_name", "title"]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["name", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name", "description"]
@@ -43,7 +45,7 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]

@@ -10,7 +10,7 @@ from .models import Region
 class RegionChoiceField(PreloadedModelChoiceField):
     def label_from_instance(self, obj):
         # Indent sub-regions under their region; a <select> cannot nest deeper than one optgroup.
-        return "\u2003" * (obj.level - 1) + obj.name
+        return "\u2003" * (obj.level - 1) + obj.texts.name
 
 
 class RegionFilter(PreloadedModelChoiceFilter):

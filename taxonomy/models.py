@@ -52,7 +52,7 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
 
     def __str__(self):
-        return self.name
+        return self.texts.name
 
     def save(self, *args, **kwargs):
         old_path = self.path
@@ -104,7 +104,7 @@ class Country(models.Model):
         verbose_name_plural = _("countries and areas")
 
     def __str__(self):
-        return self.name
+        return self.texts.name
 
     def get_absolute_url(self):
         """The country's page (sscportal/countries.py): everything published involving it."""
@@ -143,7 +143,10 @@ class SDG(models.Model):
         ]
 
     def __str__(self):
-        return _("Goal %(number)s: %(name)s") % {"number": self.number, "name": self.short_name}
+        return _("Goal %(number)s: %(name)s") % {
+            "number": self.number,
+            "name": self.texts.short_name,
+        }
 
     def natural_key(self):
         return (self.number,)
@@ -169,7 +172,7 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self):
-        return self.name
+        return self.texts.name
 
     def natural_key(self):
         return (self.slug,)
@@ -209,7 +212,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return f"{self.texts.name} ({self.acronym})" if self.acronym else self.texts.name
 
     def natural_key(self):
         return (self.slug,)

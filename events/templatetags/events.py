@@ -46,7 +46,7 @@ def event_place(event, country_url=None):
     Plain text without an argument. With one, the address the country's name links to, and the
     place is HTML, each part escaped: `{{ event|event_place:country_url }}`. An empty address
     (an event with no country, say) links nothing."""
-    country = event.country.name if event.country_id else ""
+    country = event.country.texts.name if event.country_id else ""
     if country_url is None:
         return ", ".join(part for part in (event.venue, event.city, country) if part)
     if country and country_url:

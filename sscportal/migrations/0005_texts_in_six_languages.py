@@ -4,135 +4,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sscportal', '0004_staff_roles'),
+        ("sscportal", "0004_staff_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='aboutsection',
-            name='body_ar',
-            field=models.TextField(blank=True, default='', verbose_name='text'),
+            model_name="aboutsection",
+            name="body_ar",
+            field=models.TextField(blank=True, default="", verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='body_es',
-            field=models.TextField(blank=True, default='', verbose_name='text'),
+            model_name="aboutsection",
+            name="body_es",
+            field=models.TextField(blank=True, default="", verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='body_fr',
-            field=models.TextField(blank=True, default='', verbose_name='text'),
+            model_name="aboutsection",
+            name="body_fr",
+            field=models.TextField(blank=True, default="", verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='body_ru',
-            field=models.TextField(blank=True, default='', verbose_name='text'),
+            model_name="aboutsection",
+            name="body_ru",
+            field=models.TextField(blank=True, default="", verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='body_zh_hans',
-            field=models.TextField(blank=True, default='', verbose_name='text'),
+            model_name="aboutsection",
+            name="body_zh_hans",
+            field=models.TextField(blank=True, default="", verbose_name="text"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='heading_ar',
-            field=models.CharField(blank=True, default='', max_length=120, verbose_name='heading'),
+            model_name="aboutsection",
+            name="heading_ar",
+            field=models.CharField(blank=True, default="", max_length=120, verbose_name="heading"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='heading_es',
-            field=models.CharField(blank=True, default='', max_length=120, verbose_name='heading'),
+            model_name="aboutsection",
+            name="heading_es",
+            field=models.CharField(blank=True, default="", max_length=120, verbose_name="heading"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='heading_fr',
-            field=models.CharField(blank=True, default='', max_length=120, verbose_name='heading'),
+            model_name="aboutsection",
+            name="heading_fr",
+            field=models.CharField(blank=True, default="", max_length=120, verbose_name="heading"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='heading_ru',
-            field=models.CharField(blank=True, default='', max_length=120, verbose_name='heading'),
+            model_name="aboutsection",
+            name="heading_ru",
+            field=models.CharField(blank=True, default="", max_length=120, verbose_name="heading"),
         ),
         migrations.AddField(
-            model_name='aboutsection',
-            name='heading_zh_hans',
-            field=models.CharField(blank=True, default='', max_length=120, verbose_name='heading'),
+            model_name="aboutsection",
+            name="heading_zh_hans",
+            field=models.CharField(blank=True, default="", max_length=120, verbose_name="heading"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='statement_ar',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='statement'),
+            model_name="keyfigure",
+            name="statement_ar",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="statement"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='statement_es',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='statement'),
+            model_name="keyfigure",
+            name="statement_es",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="statement"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='statement_fr',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='statement'),
+            model_name="keyfigure",
+            name="statement_fr",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="statement"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='statement_ru',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='statement'),
+            model_name="keyfigure",
+            name="statement_ru",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="statement"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='statement_zh_hans',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='statement'),
+            model_name="keyfigure",
+            name="statement_zh_hans",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="statement"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='value_ar',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='figure'),
+            model_name="keyfigure",
+            name="value_ar",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="figure"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='value_es',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='figure'),
+            model_name="keyfigure",
+            name="value_es",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="figure"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='value_fr',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='figure'),
+            model_name="keyfigure",
+            name="value_fr",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="figure"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='value_ru',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='figure'),
+            model_name="keyfigure",
+            name="value_ru",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="figure"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='value_zh_hans',
-            field=models.CharField(blank=True, default='', max_length=60, verbose_name='figure'),
+            model_name="keyfigure",
+            name="value_zh_hans",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="figure"),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='year_note_ar',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='how the year is known'),
+            model_name="keyfigure",
+            name="year_note_ar",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="how the year is known"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='year_note_es',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='how the year is known'),
+            model_name="keyfigure",
+            name="year_note_es",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="how the year is known"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='year_note_fr',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='how the year is known'),
+            model_name="keyfigure",
+            name="year_note_fr",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="how the year is known"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='year_note_ru',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='how the year is known'),
+            model_name="keyfigure",
+            name="year_note_ru",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="how the year is known"
+            ),
         ),
         migrations.AddField(
-            model_name='keyfigure',
-            name='year_note_zh_hans',
-            field=models.CharField(blank=True, default='', max_length=300, verbose_name='how the year is known'),
+            model_name="keyfigure",
+            name="year_note_zh_hans",
+            field=models.CharField(
+                blank=True, default="", max_length=300, verbose_name="how the year is known"
+            ),
         ),
     ]

@@ -53,7 +53,7 @@ def country_page_link(country):
     return format_html(
         '<a href="{}"><span class="visually-hidden">{}: </span>{}</a>',
         country.get_absolute_url(),
-        country.name,
+        country.texts.name,
         _("country page"),
     )
 
@@ -93,7 +93,7 @@ def text_section(section_id, heading, record, field):
     there is no text.
 
     {% text_section "challenge" _("Challenge") initiative "challenge" %}"""
-    text = getattr(record, field)
+    text = record.texts[field]
     if not text:
         return ""
     return format_html(
@@ -153,11 +153,15 @@ def text_lang(record, field):
 
 
 @register.simple_tag
-def untranslated_notice(record, field):
-    """A short notice when `record`'s main text `field` is shown in English on a page in another
-    language, else nothing."""
-    other = content_language.other_language(record, field)
-    if other is None:
+def untranslated_notice(record, *fields):
+    """A short notice when one of `record`'s texts `fields` (default: all those it has in
+    English) is shown in English on a page in another language, else nothing."""
+    fields = fields or type(record).translated_fields
+    if all(
+        content_language.other_language(record, field) is None
+        for field in fields
+        if getattr(record, field, "")
+    ):
         return ""
     return format_html(
         '<p class="notice notice-language" role="note">{}</p>',

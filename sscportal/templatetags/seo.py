@@ -71,8 +71,8 @@ def page_meta(context):
         meta = {
             "url": request.build_absolute_uri(record.get_absolute_url()),
             "type": "article",
-            "title": record.title,
-            "description": Truncator(record.summary).words(DESCRIPTION_WORDS),
+            "title": record.texts.title,
+            "description": Truncator(record.texts.summary).words(DESCRIPTION_WORDS),
         }
         if record.image:
             meta.update(
@@ -87,12 +87,12 @@ def page_meta(context):
         return {
             "url": request.build_absolute_uri(country.get_absolute_url()),
             "type": "website",
-            "title": country.name,
+            "title": country.texts.name,
             "description": _(
                 "South-South and triangular cooperation involving %(country)s: case studies, "
                 "events and publications."
             )
-            % {"country": country.name},
+            % {"country": country.texts.name},
         }
     if match.view_name in LIST_PAGES:
         return {
@@ -184,8 +184,8 @@ def json_ld(context, record):
 def creative_work(record, absolute):
     """What every record says of itself: name, description, address, image."""
     data = {
-        "name": record.title,
-        "description": record.summary,
+        "name": record.texts.title,
+        "description": record.texts.summary,
         "url": absolute(record.get_absolute_url()),
     }
     if record.image:
@@ -194,7 +194,7 @@ def creative_work(record, absolute):
 
 
 def organization(organisation):
-    data = {"@type": "Organization", "name": organisation.name}
+    data = {"@type": "Organization", "name": organisation.texts.name}
     if organisation.acronym:
         data["alternateName"] = organisation.acronym
     if organisation.website:
@@ -216,13 +216,13 @@ def initiative_data(initiative, absolute):
     if initiative.published_at:  # a draft in preview has none
         data["datePublished"] = initiative.published_at.isoformat(timespec="seconds")
     data["dateModified"] = initiative.updated_at.isoformat(timespec="seconds")
-    themes = [{"@type": "Thing", "name": theme.name} for theme in initiative.themes.all()]
+    themes = [{"@type": "Thing", "name": theme.texts.name} for theme in initiative.themes.all()]
     if themes:
         data["about"] = themes
     # A country may have two roles (provider and beneficiary): named once.
     countries = {link.country_id: link.country for link in initiative.country_roles.all()}
-    places = [{"@type": "Country", "name": country.name} for country in countries.values()]
-    places += [{"@type": "Place", "name": region.name} for region in initiative.regions.all()]
+    places = [{"@type": "Country", "name": country.texts.name} for country in countries.values()]
+    places += [{"@type": "Place", "name": region.texts.name} for region in initiative.regions.all()]
     if places:
         data["spatialCoverage"] = places
     return data
@@ -272,7 +272,7 @@ def event_location(event, page_url):
             address["addressLocality"] = event.city
         if event.country_id:
             address["addressCountry"] = event.country.iso2
-        name = event.venue or event.city or event.country.name
+        name = event.venue or event.city or event.country.texts.name
         locations.append({"@type": "Place", "name": name, "address": address})
     if event.format != EventFormat.IN_PERSON:
         locations.append({"@type": "VirtualLocation", "url": page_url})
