@@ -13,6 +13,7 @@ import re
 
 from babel import Locale
 from babel import dates as cldr
+from babel import numbers as cldr_numbers
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
 
@@ -112,3 +113,9 @@ def city_of_zone(time_zone):
         return cldr.get_timezone_location(time_zone, locale=cldr_locale(), return_city=True)
     except LookupError:
         return time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def number(value):
+    """1234567 in the page's language: 1,234,567; 1 234 567 (French, Russian); 1.234.567
+    (Spanish). Digits stay the Western ones, which UN texts in Arabic use for figures."""
+    return cldr_numbers.format_decimal(value, locale=cldr_locale(), numbering_system="latn")

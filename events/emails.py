@@ -55,6 +55,8 @@ def _build_message(registration, kind):
     context = {
         "registration": registration,
         "event": event,
+        # The title in the registrant's language where the event has it.
+        "event_title": event.texts.title,
         "kind": kind,
         "when": event_when(event),
         "confirm_hours": settings.EVENTS_CONFIRM_LINK_MAX_AGE // 3600,

@@ -83,3 +83,26 @@ def test_registering_again_in_another_language_writes_in_that_one_from_then_on(
     assert Registration.objects.get().language == "fr"
     assert len(mailoutbox) == 2
     assert "novembre 2030" in mailoutbox[1].body
+
+
+def test_the_e_mail_and_calendar_give_the_event_s_title_in_the_registrant_s_language(
+    client, event, mailoutbox, django_capture_on_commit_callbacks
+):
+    event.title = "Cooperation forum"
+    event.title_es = "Foro de cooperación Sur-Sur"
+    event.title_ru = "Форум сотрудничества Юг-Юг"
+    event.save()
+
+    register(client, django_capture_on_commit_callbacks, event, "/es")
+    register(client, django_capture_on_commit_callbacks, event, "/fr", email="fr@example.org")
+
+    spanish, french = mailoutbox
+    assert "Foro de cooperación Sur-Sur" in spanish.subject
+    assert "Foro de cooperación Sur-Sur" in spanish.body
+    assert "Foro de cooperación Sur-Sur" in spanish.alternatives[0][0]
+    calendar = spanish.attachments[0][1]
+    calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
+    assert "SUMMARY:Foro de cooperación Sur-Sur" in calendar.replace("\r\n ", "")
+    # No French title: the English one, never an empty field.
+    assert "Cooperation forum" in french.subject
+    assert "Cooperation forum" in french.body

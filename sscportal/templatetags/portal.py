@@ -141,6 +141,15 @@ def day_and_month(value):
 
 
 # --- Records' texts in another language than the page's (core/content_language.py) -------------
+@register.filter
+def number(value):
+    """A count with the page language's digit grouping: {{ total|number }}."""
+    try:
+        return dates.number(value)
+    except (TypeError, ValueError):
+        return value
+
+
 @register.simple_tag
 def text_lang(record, field):
     """` lang="en" dir="ltr"` for the element that shows `record`'s `field` when the text is

@@ -217,7 +217,7 @@ SAME_AS_ENGLISH = {
         "date", "Image", "image", "Sources", "sources", "source", "Dates", "organisation",
         "Organisation", "organisations", "Format", "format", "Expo", "description",
         "%(dates)s, %(times)s", "budget", "Budget", "contact", "Contact", "Publications",
-        "publication", "publications", "%(counter)s publication", "%(model)s %(pk)s",
+        "publication", "publications", "%(shown)s publication", "%(model)s %(pk)s",
         "SSC Portal", "note", "Type", "page %(number)s", "Pages", "PDF",
     },
     "ru": {"%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF"},

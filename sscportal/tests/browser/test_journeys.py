@@ -121,7 +121,7 @@ def test_editor_publishes_a_draft(new_context, portal_content):
     page.goto("/admin/initiatives/initiative/?status__exact=draft")
     page.get_by_role("link", name=draft.title).click()
     expect(page.get_by_role("heading", level=2, name=draft.title)).to_be_visible()
-    page.get_by_label("Summary").fill(new_summary)
+    page.locator("#id_summary").fill(new_summary)
     page.get_by_label("Status:", exact=True).select_option(label="Published")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
