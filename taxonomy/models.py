@@ -124,8 +124,10 @@ class SDG(models.Model):
     """One of the 17 Sustainable Development Goals."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    short_name = models.CharField(_("short name"), max_length=60)
-    title = models.CharField(_("title"), max_length=255)
+    # Long enough for the official names in the six languages: the French short name of goal 13
+    # has 63 characters, the French title of goal 15 has 283.
+    short_name = models.CharField(_("short name"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
     colour = models.CharField(
         _("colour"), max_length=7, help_text=_("The goal's official colour, e.g. #E5243B.")
     )
