@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import SDG, Country, Organisation, Region, Source, Theme
+from .models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 
 @admin.register(Region)
@@ -28,6 +28,15 @@ class CountryAdmin(admin.ModelAdmin):
 class SDGAdmin(admin.ModelAdmin):
     list_display = ["number", "short_name", "colour"]
     search_fields = ["short_name", "title"]
+
+
+@admin.register(SDGTarget)
+class SDGTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "goal", "text"]
+    list_filter = ["goal"]
+    # The code exactly, so that 8.2 finds 8.2 and not 18.2 as well.
+    search_fields = ["=code", "text"]
+    list_select_related = ["goal"]
 
 
 @admin.register(Theme)
