@@ -3,7 +3,7 @@ from django.db import models
 
 from core.translation_admin import TranslatedTextsAdmin
 
-from .models import SDG, Country, Organisation, Region, Source, Theme
+from .models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 
 @admin.register(Region)
@@ -30,6 +30,15 @@ class CountryAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
 class SDGAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
     list_display = ["number", "short_name", "colour"]
     search_fields = ["short_name", "title"]
+
+
+@admin.register(SDGTarget)
+class SDGTargetAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
+    list_display = ["code", "goal", "text"]
+    list_filter = ["goal"]
+    # The code exactly, so that 8.2 finds 8.2 and not 18.2 as well.
+    search_fields = ["=code", "text"]
+    list_select_related = ["goal"]
 
 
 @admin.register(Theme)

@@ -1,5 +1,6 @@
 """Reference data every content type shares."""
 
+from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -124,8 +125,10 @@ class SDG(models.Model):
     """One of the 17 Sustainable Development Goals."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
-    short_name = models.CharField(_("short name"), max_length=60)
-    title = models.CharField(_("title"), max_length=255)
+    # Long enough for the official names in the six languages: the French short name of goal 13
+    # has 63 characters, the French title of goal 15 has 283.
+    short_name = models.CharField(_("short name"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
     colour = models.CharField(
         _("colour"), max_length=7, help_text=_("The goal's official colour, e.g. #E5243B.")
     )
@@ -150,6 +153,60 @@ class SDG(models.Model):
 
     def natural_key(self):
         return (self.number,)
+
+
+def target_sort_key(code):
+    """Where the target `code` comes among its goal's targets: first the numbered ones in number
+    order (1.1, 1.2, ... 17.19), then the lettered ones, the means of implementation (1.a, 1.b)."""
+    goal, _dot, target = code.partition(".")
+    if goal.isdigit() and target.isdigit():
+        return int(target)
+    if goal.isdigit() and len(target) == 1 and "a" <= target <= "z":
+        return 100 + ord(target) - ord("a")
+    raise ValueError(f"Not an SDG target code: {code!r}")
+
+
+class SDGTargetManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+@translated("text")
+class SDGTarget(models.Model):
+    """One of the 169 targets of the 17 goals, e.g. 8.2, or 8.a for a means of implementation."""
+
+    goal = models.ForeignKey(
+        SDG, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="targets"
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^[1-9][0-9]?\.([1-9][0-9]?|[a-z])\Z")],
+        help_text=_("The target's number, e.g. 8.2 or 8.a."),
+    )
+    text = models.TextField(_("text"))
+    # From the code, so that 1.10 comes after 1.9 and the lettered targets after the numbered ones.
+    sort_key = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = SDGTargetManager()
+
+    class Meta:
+        ordering = ["goal__number", "sort_key"]
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.sort_key = target_sort_key(self.code)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["taxonomy.sdg"]
 
 
 class SlugManager(models.Manager):

@@ -555,3 +555,30 @@ def test_the_file_waits_in_the_shared_media_storage_until_confirmed(editor, refe
 
     assert Initiative.objects.count() == 2
     assert not default_storage.exists(stored)
+
+
+def test_a_spreadsheet_update_keeps_the_translations_it_does_not_carry(
+    editor, reference, make_initiative
+):
+    """A file carries the English texts: updating a draft from one leaves the French and
+    Chinese titles staff wrote in the change form as they were."""
+    draft = make_initiative(
+        "Old draft",
+        slug="old-draft",
+        status=Status.DRAFT,
+        title_fr="Ancien brouillon",
+        title_zh_hans="旧草稿",
+    )
+    text = (
+        "slug,title,summary,modality,sources\nold-draft,New title,New.,regional,A source document\n"
+    )
+
+    done = confirm(editor, upload(editor, csv_file(text)))
+
+    assert done.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.title_fr, draft.title_zh_hans) == (
+        "New title",
+        "Ancien brouillon",
+        "旧草稿",
+    )

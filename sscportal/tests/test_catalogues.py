@@ -219,6 +219,7 @@ SAME_AS_ENGLISH = {
         "%(dates)s, %(times)s", "budget", "Budget", "contact", "Contact", "Publications",
         "publication", "publications", "%(shown)s publication", "%(model)s %(pk)s",
         "SSC Portal", "note", "Type", "page %(number)s", "Pages", "PDF",
+        "code",
     },
     "ru": {"%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF"},
     "es": {

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from devtools.samples import autocomplete
-from taxonomy.models import Organisation, Source
+from taxonomy.models import Organisation, SDGTarget, Source
 
 
 def listed(response):
@@ -53,6 +53,18 @@ def themes(make_theme):
     return [health, make_theme("Food security"), make_theme("Peace and security")]
 
 
+@pytest.fixture
+def targets(sdgs):
+    return [
+        SDGTarget.objects.create(goal=sdgs[number], code=code, text=text)
+        for number, code, text in [
+            (2, "2.1", "End hunger and ensure access to food."),
+            (3, "3.2", "End preventable deaths of newborns."),
+            (16, "16.2", "End abuse and exploitation of children."),
+        ]
+    ]
+
+
 # (admin URL name, fixture that makes the records, how many, search term, what it finds)
 CASES = [
     ("admin:taxonomy_region_changelist", "regions", 10, "africa", [
@@ -64,6 +76,8 @@ CASES = [
     ("admin:taxonomy_country_changelist", "countries", 7, "kenya", ["Kenya"]),
     ("admin:taxonomy_country_changelist", "countries", 7, "JM", ["Jamaica"]),
     ("admin:taxonomy_sdg_changelist", "sdgs", 3, "name 16", ["Goal 16: Goal name 16"]),
+    ("admin:taxonomy_sdgtarget_changelist", "targets", 3, "16.2", ["16.2"]),
+    ("admin:taxonomy_sdgtarget_changelist", "targets", 3, "end hunger", ["2.1"]),
     ("admin:taxonomy_theme_changelist", "themes", 3, "security", [
         "Food security", "Peace and security",
     ]),
@@ -97,7 +111,9 @@ def test_changelist_lists_everything_and_search_finds_the_matching_rows(
     assert listed(found) == expected
 
 
-@pytest.mark.parametrize("model", ["region", "country", "sdg", "theme", "organisation", "source"])
+@pytest.mark.parametrize(
+    "model", ["region", "country", "sdg", "sdgtarget", "theme", "organisation", "source"]
+)
 def test_add_form_loads(admin_client, model):
     response = admin_client.get(reverse(f"admin:taxonomy_{model}_add"))
 
@@ -109,6 +125,14 @@ def test_country_changelist_filters_by_group(admin_client, countries):
     response = admin_client.get(reverse("admin:taxonomy_country_changelist"), {"is_sids__exact": 1})
 
     assert listed(response) == ["Jamaica"]
+
+
+def test_target_changelist_filters_by_goal(admin_client, sdgs, targets):
+    url = reverse("admin:taxonomy_sdgtarget_changelist")
+
+    response = admin_client.get(url, {"goal__id__exact": sdgs[3].pk})
+
+    assert listed(response) == ["3.2"]
 
 
 def test_country_autocomplete_answers_for_an_organisation_country(admin_client, countries):

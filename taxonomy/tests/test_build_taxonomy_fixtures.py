@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from taxonomy.management.commands.build_taxonomy_fixtures import Command, parse_flat_yaml
+from taxonomy.management.commands import build_taxonomy_fixtures
+from taxonomy.management.commands.build_taxonomy_fixtures import (
+    TARGETS_FIXTURE,
+    Command,
+    clean_text,
+    parse_flat_yaml,
+)
 
 HEADER = (
     "Global Code;Global Name;Region Code;Region Name;Sub-region Code;Sub-region Name;"
@@ -38,6 +45,41 @@ def write_data(directory, rows=ROWS):
         "2-title: End hunger, achieve food security\n  and more"
     )
     (directory / "global_goals.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_sdg_translations(directory)
+
+
+TARGET_KEYS = ["1-1", "1-10", "1-2", "1-a", "17-19", "2-1"]  # sorted as strings, as upstream
+TAGS = ["ar", "zh-Hans", "fr", "ru", "es"]
+
+
+def write_sdg_translations(directory, targets=TARGET_KEYS):
+    """sdg/global_goals.<tag>.yml and sdg/global_targets.<tag>.yml, shaped like the real ones."""
+    sdg = directory / "sdg"
+    sdg.mkdir(exist_ok=True)
+    for tag in TAGS:
+        lines = []
+        for number in range(1, 18):
+            lines.append(f"{number}-short: {tag} goal {number}")
+            lines.append(f"{number}-title: {tag} title of goal {number}")
+        (sdg / f"global_goals.{tag}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    french = (sdg / "global_goals.fr.yml").read_text(encoding="utf-8")
+    french = french.replace("2-short: fr goal 2", '2-short: Faim "zéro"')
+    # Decomposed accents and a title folded over two lines, as in the French file.
+    french = french.replace(
+        "2-title: fr title of goal 2",
+        "2-title: E\u0301liminer la faim, assurer la se\u0301curite\u0301 alimentaire\n"
+        "  et promouvoir l\u2019agriculture durable",
+    )
+    (sdg / "global_goals.fr.yml").write_text(french, encoding="utf-8")
+    for tag in ["en", *TAGS]:
+        lines = [f"{key}-title: {tag} target {key}" for key in targets]
+        (sdg / f"global_targets.{tag}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # A quoted Arabic value folded over two lines, with tatweel and a stray leading space.
+    arabic = (sdg / "global_targets.ar.yml").read_text(encoding="utf-8")
+    arabic = arabic.replace(
+        "1-a-title: ar target 1-a", "1-a-title: ' كفالة حشـد موارد\n  كبيرة من مصادر متنوعة'"
+    )
+    (sdg / "global_targets.ar.yml").write_text(arabic, encoding="utf-8")
 
 
 @pytest.fixture
@@ -64,6 +106,12 @@ def test_regions_have_paths_and_parents_first(output):
     assert set(fields) == {"002", "015", "202", "018", "011"}
     assert fields["002"] == {
         "name": "Africa",
+        # The other languages from the CLDR, by M49 code.
+        "name_ar": "أفريقيا",
+        "name_zh_hans": "非洲",
+        "name_fr": "Afrique",
+        "name_ru": "Африка",
+        "name_es": "África",
         "slug": "africa",
         "m49_code": "002",
         "level": 1,
@@ -93,6 +141,11 @@ def test_countries(output):
     assert set(by_iso) == {"DZ", "NA", "GW", "CI", "AQ"}
     assert by_iso["CI"]["name"] == "C\u00f4te d\u2019Ivoire"
     assert by_iso["CI"]["slug"] == "cote-divoire"
+    # The other languages from the CLDR, by ISO alpha-2 code.
+    assert by_iso["CI"]["name_fr"] == "C\u00f4te d\u2019Ivoire"
+    assert by_iso["CI"]["name_zh_hans"] == "科特迪瓦"
+    assert by_iso["NA"]["name_ru"] == "Намибия"
+    assert by_iso["AQ"]["name_es"] == "Antártida"
 
     namibia = by_iso["NA"]
     assert namibia["name"] == "Namibia"
@@ -122,10 +175,121 @@ def test_sdgs(output):
     assert goal2 == {
         "number": 2,
         "short_name": "Zero Hunger",
+        "short_name_ar": "ar goal 2",
+        "short_name_zh_hans": "zh-Hans goal 2",
+        "short_name_fr": 'Faim "zéro"',
+        "short_name_ru": "ru goal 2",
+        "short_name_es": "es goal 2",
         "title": "End hunger, achieve food security and more",
+        "title_ar": "ar title of goal 2",
+        "title_zh_hans": "zh-Hans title of goal 2",
+        # Composed, as the portal keeps its texts, and unfolded.
+        "title_fr": "Éliminer la faim, assurer la sécurité alimentaire et promouvoir "
+        "l\u2019agriculture durable",
+        "title_ru": "ru title of goal 2",
+        "title_es": "es title of goal 2",
         "colour": "#DDA63A",
     }
     assert sdgs[11]["fields"]["colour"] == "#BF8B2E"
+
+
+def test_targets_come_by_goal_numbered_before_lettered(output):
+    targets = output(TARGETS_FIXTURE)
+
+    assert {record["model"] for record in targets} == {"taxonomy.sdgtarget"}
+    assert all("pk" not in record for record in targets)
+    assert [record["fields"]["code"] for record in targets] == [
+        "1.1",
+        "1.2",
+        "1.10",
+        "1.a",
+        "2.1",
+        "17.19",
+    ]
+    target = targets[3]["fields"]
+    assert target == {
+        "goal": [1],
+        "code": "1.a",
+        "sort_key": 100,
+        "text": "en target 1-a",
+        "text_ar": "كفالة حشد موارد كبيرة من مصادر متنوعة",
+        "text_zh_hans": "zh-Hans target 1-a",
+        "text_fr": "fr target 1-a",
+        "text_ru": "ru target 1-a",
+        "text_es": "es target 1-a",
+    }
+    assert targets[-1]["fields"]["goal"] == [17]
+
+
+def test_clean_text_composes_drops_tatweel_and_single_spaces():
+    assert clean_text("  De\u0301veloppement   durable \n") == "Développement durable"
+    assert clean_text("\u0418\u0306") == "\u0419"  # Й
+    assert clean_text("تيسـير الهجرة") == "تيسير الهجرة"
+
+
+def run(data_dir, out_dir):
+    call_command("build_taxonomy_fixtures", data_dir=data_dir, output_dir=out_dir, verbosity=0)
+
+
+def without(code, language):
+    """The CLDR names, but none for `code` in `language`."""
+    real = build_taxonomy_fixtures.cldr_names
+
+    def names(lang):
+        found = dict(real(lang))
+        if lang == language:
+            del found[code]
+        return found
+
+    return names
+
+
+@pytest.mark.parametrize(
+    ("code", "language", "message"),
+    [
+        ("CI", "fr", "no fr name for the country or area CI (C\u00f4te d\u2019Ivoire)"),
+        ("202", "zh-hans", "no zh-hans name for the region 202 (Sub-Saharan Africa)"),
+    ],
+)
+def test_a_name_the_cldr_lacks_stops_the_command(tmp_path, monkeypatch, code, language, message):
+    write_data(tmp_path)
+    monkeypatch.setattr(build_taxonomy_fixtures, "cldr_names", without(code, language))
+
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(tmp_path, tmp_path / "out")
+
+    assert not (tmp_path / "out").exists()  # nothing half written
+
+
+def test_a_language_lacking_a_target_stops_the_command(tmp_path):
+    write_data(tmp_path)
+    (tmp_path / "sdg" / "global_targets.ru.yml").write_text(
+        "\n".join(f"{key}-title: ru target {key}" for key in TARGET_KEYS[:-1]) + "\n",
+        encoding="utf-8",
+    )
+
+    with pytest.raises(CommandError, match=r"global_targets\.ru\.yml .* same targets: 2-1-title"):
+        run(tmp_path, tmp_path / "out")
+
+
+def test_a_goal_without_a_translated_title_stops_the_command(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "sdg" / "global_goals.es.yml"
+    text = path.read_text(encoding="utf-8").replace("7-title: es title of goal 7\n", "")
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"global_goals\.es\.yml has no text for '7-title'"):
+        run(tmp_path, tmp_path / "out")
+
+
+def test_a_text_longer_than_its_field_stops_the_command(tmp_path):
+    write_data(tmp_path)
+    path = tmp_path / "sdg" / "global_goals.ru.yml"
+    text = path.read_text(encoding="utf-8").replace("ru goal 5", "Ж" * 101)
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(CommandError, match="short_name_ru holds at most 100 characters"):
+        run(tmp_path, tmp_path / "out")
 
 
 def test_output_is_deterministic(tmp_path):
@@ -164,11 +328,21 @@ def test_bad_flag_is_refused(tmp_path):
 
 
 def test_parse_flat_yaml_folds_lines():
-    text = "1-title: First line\n  second line\n'2-short': \"Quoted: value\"\n"
+    text = (
+        "1-title: First line\n  second line\n'2-short': \"Quoted: value\"\n"
+        "3-title: 'It''s quoted\n  over two lines'\n"
+    )
     assert parse_flat_yaml(text) == {
         "1-title": "First line second line",
         "2-short": "Quoted: value",
+        "3-title": "It's quoted over two lines",
     }
+
+
+@pytest.mark.parametrize("value", ["'not closed", '"an \\"escape\\""', "|", "[1, 2]"])
+def test_parse_flat_yaml_refuses_what_it_would_misread(value):
+    with pytest.raises(CommandError):
+        parse_flat_yaml(f"1-title: {value}\n")
 
 
 def test_the_repository_data_regenerates_the_committed_fixtures(tmp_path):
@@ -176,7 +350,7 @@ def test_the_repository_data_regenerates_the_committed_fixtures(tmp_path):
     call_command("build_taxonomy_fixtures", output_dir=tmp_path, verbosity=0)
 
     fixtures = Path(settings.BASE_DIR) / "fixtures"
-    for name in ("01_regions.json", "02_countries.json", "03_sdgs.json"):
+    for name in ("01_regions.json", "02_countries.json", "03_sdgs.json", TARGETS_FIXTURE):
         assert (tmp_path / name).read_bytes() == (fixtures / name).read_bytes(), name
 
 

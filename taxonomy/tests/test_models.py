@@ -12,7 +12,7 @@ from initiatives.models import (
     Modality,
     OrganisationRole,
 )
-from taxonomy.models import SDG, Region
+from taxonomy.models import SDG, Region, SDGTarget, target_sort_key
 
 
 def test_a_top_region_path_is_its_own_code(make_region):
@@ -181,3 +181,31 @@ def test_moving_a_region_moves_the_regions_below_it(regions):
 
     assert Region.objects.get(m49_code="011").path == "019/202/011/"
     assert regions["western_africa"] in Region.objects.within(regions["americas"])
+
+
+def test_targets_come_by_goal_then_numbered_before_lettered(sdgs):
+    for number, code in [(3, "3.1"), (2, "2.a"), (2, "2.10"), (2, "2.b"), (2, "2.9"), (2, "2.1")]:
+        SDGTarget.objects.create(goal=sdgs[number], code=code, text=f"Target {code}")
+
+    assert [str(target) for target in SDGTarget.objects.all()] == [
+        "2.1",
+        "2.9",
+        "2.10",
+        "2.a",
+        "2.b",
+        "3.1",
+    ]
+    assert [str(target) for target in sdgs[2].targets.all()] == ["2.1", "2.9", "2.10", "2.a", "2.b"]
+
+
+@pytest.mark.parametrize("code", ["", "8", "8.", "8.A", "x.1", "8.aa", "8.2.1"])
+def test_a_target_code_is_a_goal_number_and_a_number_or_a_letter(code):
+    with pytest.raises(ValueError):
+        target_sort_key(code)
+
+
+def test_a_target_is_found_by_its_code(sdgs):
+    target = SDGTarget.objects.create(goal=sdgs[16], code="16.a", text="Institutions.")
+
+    assert target.natural_key() == ("16.a",)
+    assert SDGTarget.objects.get_by_natural_key("16.a") == target

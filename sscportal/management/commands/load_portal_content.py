@@ -3,8 +3,9 @@
 Two kinds of record are in fixtures/:
 
 - **Reference data** published by outside authorities and generated from data/ (the UN M49
-  regions and countries with their codes and LDC/LLDC/SIDS flags, the 17 SDGs): loaded with
-  `loaddata`, so a new release of the sources refreshes what the portal holds.
+  regions and countries with their codes and LDC/LLDC/SIDS flags, the 17 SDGs and their 169
+  targets, with their names in the six languages): loaded with `loaddata`, so a new release of
+  the sources refreshes what the portal holds.
 - **Content** that staff curate in the admin: case studies (with their country and organisation
   rows), events, publications, key figures, About sections, and the themes, forms of
   cooperation, organisations and sources they cite. A record is created once, the first time the
@@ -32,7 +33,7 @@ from sscportal.models import SeededRecord
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 # Refreshed from the fixtures on every run: staff do not edit these.
-REFERENCE_MODELS = {"taxonomy.region", "taxonomy.country", "taxonomy.sdg"}
+REFERENCE_MODELS = {"taxonomy.region", "taxonomy.country", "taxonomy.sdg", "taxonomy.sdgtarget"}
 
 
 def portal_fixtures():
@@ -119,8 +120,8 @@ class ContentLoader:
 class Command(BaseCommand):
     help = (
         "Load the portal's starting content from fixtures/: refresh the reference data (M49 "
-        "regions and countries, SDGs) and create the content records that have never been "
-        "loaded. Records staff have edited or deleted are left as they are."
+        "regions and countries, SDGs and their targets) and create the content records that have "
+        "never been loaded. Records staff have edited or deleted are left as they are."
     )
 
     def add_arguments(self, parser):

@@ -1,23 +1,40 @@
-"""Build the taxonomy fixtures (regions, countries, SDGs) from the reference data files.
+"""Build the taxonomy fixtures (regions, countries, SDGs and their targets) from the reference
+data files, with their names in the portal's six languages.
 
 The data files are the portal's copies in `data/`; `data/SOURCES.md` says where they come from.
+The names of regions and countries in the languages other than English are the Unicode CLDR's,
+as the babel package ships them.
 """
 
 import csv
 import json
+import re
+import unicodedata
 from pathlib import Path
 
+import babel
+from babel import Locale, UnknownLocaleError
+from babel.core import get_cldr_version
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
+from core.content_language import translation_field, translation_languages
+from taxonomy.models import SDG, Country, Region, SDGTarget, target_sort_key
+
 M49_FILE = "unsd-m49.csv"
 GOALS_FILE = "global_goals.yml"
+# The goals and targets in each language, e.g. sdg/global_goals.fr.yml, sdg/global_targets.fr.yml.
+SDG_DIR = "sdg"
+TARGETS_FIXTURE = "03_sdgs_targets.json"  # after 03_sdgs.json: a target names its goal
+TARGET_KEY = re.compile(r"([1-9][0-9]?)-([1-9][0-9]?|[a-z])-title")
+TATWEEL = "\u0640"
 
 # The UN SDG icon labels (Title Case) and the UN icon colour palette, copied from the table "The 17
 # SDGs: recommended values" at the end of data/SOURCES.md. No data file holds them:
 # global_goals.yml has sentence-case short names and no colours, and all.json has two colours
-# (goals 2 and 12) from a different palette. Titles are read from global_goals.yml.
+# (goals 2 and 12) from a different palette. Titles are read from global_goals.yml, and the short
+# names and titles in the other languages from sdg/global_goals.<language>.yml.
 SDG_ICONS = {
     1: ("No Poverty", "#E5243B"),
     2: ("Zero Hunger", "#DDA63A"),
@@ -178,7 +195,8 @@ def build_regions_and_countries(rows):
 def parse_flat_yaml(text):
     """Parse a flat YAML mapping of plain or quoted scalars, where a value may be folded over
     indented continuation lines (joined with single spaces, as YAML does). Enough for
-    global_goals.yml; anything else is refused rather than misread."""
+    global_goals.yml and the goals and targets in sdg/; anything else is refused rather than
+    misread."""
     mapping = {}
     key = None
     for number, line in enumerate(text.splitlines(), start=1):
@@ -198,18 +216,116 @@ def parse_flat_yaml(text):
             raise CommandError(f"Line {number}: duplicate key {key!r}.")
         mapping[key] = value.strip()
     for key, value in mapping.items():
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        if len(value) >= 2 and value[0] == value[-1] == "'":
+            value = value[1:-1].replace("''", "'")
+        elif len(value) >= 2 and value[0] == value[-1] == '"' and "\\" not in value:
             value = value[1:-1]
+        elif value[:1] in {"'", '"'}:
+            raise CommandError(f"Unsupported quoted YAML value for {key!r}.")
         elif value[:1] in {"|", ">", "[", "{", "&", "*", "!"}:
             raise CommandError(f"Unsupported YAML value for {key!r}.")
         mapping[key] = value
     return mapping
 
 
-def build_sdgs(goals):
+def language_tag(language):
+    """The portal's language code as the sources spell it: zh-hans -> zh-Hans, fr -> fr."""
+    first, *rest = language.split("-")
+    return "-".join([first] + [part.title() if len(part) == 4 else part.upper() for part in rest])
+
+
+def sdg_file(kind, language):
+    """sdg/global_goals.zh-Hans.yml for ("goals", "zh-hans")."""
+    return Path(SDG_DIR) / f"global_{kind}.{language_tag(language)}.yml"
+
+
+def clean_text(text):
+    """A text from the sources as the portal keeps it: composed (NFC; some of the French,
+    Spanish and Russian texts come decomposed), without tatweel (U+0640, which stretches Arabic
+    words to justify the printed lines the Arabic targets were copied from) and with single
+    spaces (the YAML files have a few stray ones)."""
+    text = unicodedata.normalize("NFC", text).replace(TATWEEL, "")
+    return " ".join(text.split())
+
+
+def cldr_version():
+    return f"CLDR {get_cldr_version()} (babel {babel.__version__})"
+
+
+def cldr_names(language):
+    """{territory code: name} in `language` from the Unicode CLDR: ISO 3166 alpha-2 codes for
+    countries and areas, three-digit M49 codes for regions."""
+    try:
+        return Locale.parse(language_tag(language), sep="-").territories
+    except (UnknownLocaleError, ValueError) as error:
+        raise CommandError(f"{cldr_version()} has no locale {language!r}: {error}") from error
+
+
+def with_translations(fields, name, translations):
+    """`fields` with `translations` ({field: text}) placed right after the English `name`."""
+    result = {}
+    for key, value in fields.items():
+        result[key] = value
+        if key == name:
+            result.update(translations)
+    return result
+
+
+def add_cldr_names(records, code_field, what):
+    """Give every record a name in each language other than English, the CLDR's for the
+    record's code; a missing name stops the command rather than leaving a gap."""
+    names = {language: cldr_names(language) for language in translation_languages()}
+    for record in records:
+        fields = record["fields"]
+        code = fields[code_field]
+        translations = {}
+        for language, names_in_language in names.items():
+            name = clean_text(names_in_language.get(code, ""))
+            if not name:
+                raise CommandError(
+                    f"{cldr_version()} has no {language} name for the {what} {code} "
+                    f"({fields['name']}). Do not write one by hand: take it from a source "
+                    "and record the source in data/SOURCES.md."
+                )
+            translations[translation_field("name", language)] = name
+        record["fields"] = with_translations(fields, "name", translations)
+
+
+def read_yaml(data_dir, path):
+    try:
+        return parse_flat_yaml((data_dir / path).read_text(encoding="utf-8"))
+    except CommandError as error:
+        raise CommandError(f"{path}: {error}") from error
+
+
+def text_in(mapping, key, path):
+    text = clean_text(mapping.get(key, ""))
+    if not text:
+        raise CommandError(f"{path} has no text for {key!r}.")
+    return text
+
+
+def read_goal_translations(data_dir):
+    """{language: (path, {key: text})} of sdg/global_goals.<language>.yml for every language
+    other than English."""
+    return {
+        language: (sdg_file("goals", language), read_yaml(data_dir, sdg_file("goals", language)))
+        for language in translation_languages()
+    }
+
+
+def goal_texts(translations, number, name, key):
+    """{short_name_fr: ..., ...}: goal `number`'s `name` in each language, read at `key`."""
+    return {
+        translation_field(name, language): text_in(goals, f"{number}-{key}", path)
+        for language, (path, goals) in translations.items()
+    }
+
+
+def build_sdgs(goals, translations):
     records = []
     for number, (short_name, colour) in sorted(SDG_ICONS.items()):
-        title = goals.get(f"{number}-title", "")
+        title = clean_text(goals.get(f"{number}-title", ""))
         if not title:
             raise CommandError(f"{GOALS_FILE} has no title for goal {number}.")
         records.append(
@@ -218,12 +334,64 @@ def build_sdgs(goals):
                 "fields": {
                     "number": number,
                     "short_name": short_name,
+                    **goal_texts(translations, number, "short_name", "short"),
                     "title": title,
+                    **goal_texts(translations, number, "title", "title"),
                     "colour": colour,
                 },
             }
         )
     return records
+
+
+def build_targets(data_dir):
+    """The 169 targets from sdg/global_targets.<language>.yml, ordered by goal, then numbered
+    targets before lettered ones. The English file decides which targets there are; every other
+    language must have the same ones."""
+    english_path = sdg_file("targets", settings.LANGUAGE_CODE)
+    english = read_yaml(data_dir, english_path)
+    translations = {
+        language: (
+            sdg_file("targets", language),
+            read_yaml(data_dir, sdg_file("targets", language)),
+        )
+        for language in translation_languages()
+    }
+    for path, texts in translations.values():
+        if set(texts) != set(english):
+            different = sorted(set(texts) ^ set(english))
+            raise CommandError(
+                f"{path} and {english_path} do not have the same targets: {', '.join(different)}."
+            )
+    records = []
+    for key in english:
+        match = TARGET_KEY.fullmatch(key)
+        if not match or int(match[1]) not in SDG_ICONS:
+            raise CommandError(f"{english_path}: {key!r} is not a target of goals 1 to 17.")
+        code = f"{match[1]}.{match[2]}"
+        fields = {
+            "goal": [int(match[1])],
+            "code": code,
+            "sort_key": target_sort_key(code),
+            "text": text_in(english, key, english_path),
+        }
+        for language, (path, texts) in translations.items():
+            fields[translation_field("text", language)] = text_in(texts, key, path)
+        records.append({"model": "taxonomy.sdgtarget", "fields": fields})
+    records.sort(key=lambda record: (record["fields"]["goal"], record["fields"]["sort_key"]))
+    return records
+
+
+def check_lengths(records, model):
+    """Refuse a text longer than its field: the database would refuse it when loading."""
+    for record in records:
+        for name, value in record["fields"].items():
+            limit = model._meta.get_field(name).max_length
+            if isinstance(value, str) and limit and len(value) > limit:
+                raise CommandError(
+                    f"{model._meta.label}.{name} holds at most {limit} characters; "
+                    f"{value[:40]!r}... has {len(value)}. Raise the field's max_length."
+                )
 
 
 def write_fixture(path, records):
@@ -232,9 +400,10 @@ def write_fixture(path, records):
 
 class Command(BaseCommand):
     help = (
-        "Write the region, country and SDG fixtures (01_regions.json, 02_countries.json, "
-        "03_sdgs.json) from the UN M49 table and the SDG titles in the data directory (by "
-        "default the repository's data/ folder)."
+        "Write the region, country, SDG and SDG target fixtures (01_regions.json, "
+        f"02_countries.json, 03_sdgs.json, {TARGETS_FIXTURE}) from the UN M49 table, the "
+        "goals and targets in the six languages and the CLDR names of regions and countries, "
+        "reading the data directory (by default the repository's data/ folder)."
     )
 
     def add_arguments(self, parser):
@@ -243,8 +412,8 @@ class Command(BaseCommand):
             type=Path,
             default=Path(settings.BASE_DIR) / "data",
             help=(
-                "Directory holding unsd-m49.csv and global_goals.yml (default: data/ in the "
-                "repository, described in data/SOURCES.md)."
+                "Directory holding unsd-m49.csv, global_goals.yml and sdg/ (default: data/ in "
+                "the repository, described in data/SOURCES.md)."
             ),
         )
         parser.add_argument(
@@ -257,21 +426,30 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         data_dir = options["data_dir"]
         output_dir = options["output_dir"]
-        for name in (M49_FILE, GOALS_FILE):
+        needed = [Path(M49_FILE), Path(GOALS_FILE), sdg_file("targets", settings.LANGUAGE_CODE)]
+        for language in translation_languages():
+            needed += [sdg_file("goals", language), sdg_file("targets", language)]
+        for name in needed:
             if not (data_dir / name).is_file():
                 raise CommandError(f"{data_dir / name} does not exist.")
-        output_dir.mkdir(parents=True, exist_ok=True)
 
         regions, countries = build_regions_and_countries(read_m49(data_dir / M49_FILE))
+        add_cldr_names(regions, "m49_code", "region")
+        add_cldr_names(countries, "iso2", "country or area")
         goals = parse_flat_yaml((data_dir / GOALS_FILE).read_text(encoding="utf-8"))
-        sdgs = build_sdgs(goals)
+        sdgs = build_sdgs(goals, read_goal_translations(data_dir))
+        targets = build_targets(data_dir)
 
         outputs = [
-            ("01_regions.json", regions),
-            ("02_countries.json", countries),
-            ("03_sdgs.json", sdgs),
+            ("01_regions.json", Region, regions),
+            ("02_countries.json", Country, countries),
+            ("03_sdgs.json", SDG, sdgs),
+            (TARGETS_FIXTURE, SDGTarget, targets),
         ]
-        for filename, records in outputs:
+        for _filename, model, records in outputs:
+            check_lengths(records, model)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for filename, _model, records in outputs:
             write_fixture(output_dir / filename, records)
             if options["verbosity"] >= 1:
                 self.stdout.write(f"Wrote {len(records)} records to {output_dir / filename}")
