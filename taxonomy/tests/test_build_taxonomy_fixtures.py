@@ -46,6 +46,48 @@ def write_data(directory, rows=ROWS):
     )
     (directory / "global_goals.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_sdg_translations(directory)
+    write_country_codes(directory)
+
+
+UNTERM = {
+    "en": "UNTERM English Short",
+    "ar": "UNTERM Arabic Short",
+    "zh": "UNTERM Chinese Short",
+    "fr": "UNTERM French Short",
+    "ru": "UNTERM Russian Short",
+    "es": "UNTERM Spanish Short",
+}
+
+
+def write_country_codes(directory):
+    """country-codes.csv with its UNTERM columns, as upstream: Côte d'Ivoire's row current, and
+    Namibia's under an older English name (made up), which must not be used."""
+    rows = [
+        {
+            "ISO3166-1-Alpha-2": "CI",
+            "en": "Côte d'Ivoire",
+            "ar": "كوت ديفوار",
+            "zh": "科特迪瓦",
+            "fr": "Côte d'Ivoire (la)",
+            "ru": "Кот-д'Ивуар",
+            "es": "Côte d'Ivoire",
+        },
+        {
+            "ISO3166-1-Alpha-2": "NA",
+            "en": "South West Africa",
+            "ar": "جنوب غرب أفريقيا",
+            "zh": "西南非洲",
+            "fr": "Sud-Ouest africain (le)",
+            "ru": "Юго-Западная Африка",
+            "es": "África del Sudoeste",
+        },
+    ]
+    columns = ["ISO3166-1-Alpha-2", *UNTERM.values()]
+    lines = [",".join(columns)]
+    for row in rows:
+        values = [row["ISO3166-1-Alpha-2"], *(row[key] for key in UNTERM)]
+        lines.append(",".join(f'"{value}"' for value in values))
+    (directory / "country-codes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 TARGET_KEYS = ["1-1", "1-10", "1-2", "1-a", "17-19", "2-1"]  # sorted as strings, as upstream
@@ -141,10 +183,15 @@ def test_countries(output):
     assert set(by_iso) == {"DZ", "NA", "GW", "CI", "AQ"}
     assert by_iso["CI"]["name"] == "C\u00f4te d\u2019Ivoire"
     assert by_iso["CI"]["slug"] == "cote-divoire"
-    # The other languages from the CLDR, by ISO alpha-2 code.
+    # The UN's own names where the UN Terminology Database's row is current (its English name
+    # is M49's), without French's article and with the typographic apostrophe: CLDR's Arabic
+    # is "ساحل العاج".
+    assert by_iso["CI"]["name_ar"] == "كوت ديفوار"
     assert by_iso["CI"]["name_fr"] == "C\u00f4te d\u2019Ivoire"
     assert by_iso["CI"]["name_zh_hans"] == "科特迪瓦"
+    # Else the CLDR's, by ISO alpha-2 code: Namibia's row names it otherwise than M49 does.
     assert by_iso["NA"]["name_ru"] == "Намибия"
+    assert by_iso["NA"]["name_fr"] == "Namibie"
     assert by_iso["AQ"]["name_es"] == "Antártida"
 
     namibia = by_iso["NA"]
@@ -359,3 +406,16 @@ def test_the_default_directories_are_in_the_repository():
 
     assert options.data_dir == Path(settings.BASE_DIR) / "data"
     assert options.output_dir == Path(settings.BASE_DIR) / "fixtures"
+
+
+def test_m49_regions_that_cldr_names_otherwise_keep_their_m49_names():
+    regions = [
+        {"fields": {"m49_code": "419", "name": "Latin America and the Caribbean", "name_fr": "x"}},
+        {"fields": {"m49_code": "002", "name": "Africa", "name_fr": "Afrique"}},
+    ]
+
+    build_taxonomy_fixtures.use_m49_region_names(regions)
+
+    assert regions[0]["fields"]["name_fr"] == "Amérique latine et Caraïbes"
+    assert regions[0]["fields"]["name_zh_hans"] == "拉丁美洲和加勒比"
+    assert regions[1]["fields"]["name_fr"] == "Afrique"

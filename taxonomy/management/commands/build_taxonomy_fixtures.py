@@ -291,6 +291,85 @@ def add_cldr_names(records, code_field, what):
         record["fields"] = with_translations(fields, "name", translations)
 
 
+# The UN's names of two M49 regions that CLDR names otherwise: CLDR's 419 is "Latin America" and
+# its 053 "Australasia", where M49 means "Latin America and the Caribbean" and "Australia and New
+# Zealand". From the M49 overview in the six languages (unstats.un.org/unsd/methodology/m49/);
+# see data/SOURCES.md.
+M49_REGION_NAMES = {
+    "419": {
+        "ar": "أمريكا اللاتينية ومنطقة البحر الكاريبي",
+        "es": "América Latina y el Caribe",
+        "fr": "Amérique latine et Caraïbes",
+        "ru": "Латинская Америка и Карибский бассейн",
+        "zh-hans": "拉丁美洲和加勒比",
+    },
+    "053": {
+        "ar": "أستراليا ونيوزيلندا",
+        "es": "Australia y Nueva Zelandia",
+        "fr": "Australie et Nouvelle-Zélande",
+        "ru": "Австралия и Новая Зеландия",
+        "zh-hans": "澳大利亚和新西兰",
+    },
+}
+COUNTRY_CODES_FILE = "country-codes.csv"
+UNTERM_COLUMNS = {
+    "en": "UNTERM English Short",
+    "ar": "UNTERM Arabic Short",
+    "es": "UNTERM Spanish Short",
+    "fr": "UNTERM French Short",
+    "ru": "UNTERM Russian Short",
+    "zh-hans": "UNTERM Chinese Short",
+}
+# UNTERM's short names carry the article French and Spanish use with them ("(la)", "(le)",
+# "(l')", "(sans article)"), notes in brackets ("[fém.]") and a footnote star.
+UNTERM_NOTES = re.compile(
+    r"\s*\((?:the|la|le|l'|les|los|las|el|sans article)\)|\s*\[[^\]]*\]|\s*\*"
+)
+
+
+def unterm_names(data_dir):
+    """{ISO alpha-2: {language: UN short name}} from the UN Terminology Database columns of
+    data/country-codes.csv."""
+    names = {}
+    with (data_dir / COUNTRY_CODES_FILE).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code = row.get("ISO3166-1-Alpha-2", "")
+            # The typographic apostrophe, as in M49's "Côte d’Ivoire".
+            found = {
+                language: clean_text(UNTERM_NOTES.sub("", row.get(column, ""))).replace("'", "’")
+                for language, column in UNTERM_COLUMNS.items()
+            }
+            if code and all(found.values()):
+                names[code] = found
+    return names
+
+
+def use_un_names(countries, unterm):
+    """The UN's own short names (the UN Terminology Database's) in the five languages, where the
+    database has them and its English name is M49's: CLDR's everyday names are not the UN's
+    ("Palestinian Territories", "South Korea", "ساحل العاج" for "State of Palestine", "Republic
+    of Korea", "كوت ديفوار"). A database row older than a change of name (Türkiye, North
+    Macedonia, Czechia) is not used, and CLDR's names stand. Returns the codes given UN names."""
+    changed = []
+    for record in countries:
+        fields = record["fields"]
+        code = fields["iso2"]
+        un = unterm.get(code)
+        if un is None or un["en"] != fields["name"].replace("'", "’"):
+            continue
+        for language in translation_languages():
+            fields[translation_field("name", language)] = un[language]
+        changed.append(code)
+    return changed
+
+
+def use_m49_region_names(regions):
+    for record in regions:
+        fields = record["fields"]
+        for language, name in M49_REGION_NAMES.get(fields["m49_code"], {}).items():
+            fields[translation_field("name", language)] = name
+
+
 def read_yaml(data_dir, path):
     try:
         return parse_flat_yaml((data_dir / path).read_text(encoding="utf-8"))
@@ -426,7 +505,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         data_dir = options["data_dir"]
         output_dir = options["output_dir"]
-        needed = [Path(M49_FILE), Path(GOALS_FILE), sdg_file("targets", settings.LANGUAGE_CODE)]
+        needed = [
+            Path(M49_FILE),
+            Path(COUNTRY_CODES_FILE),
+            Path(GOALS_FILE),
+            sdg_file("targets", settings.LANGUAGE_CODE),
+        ]
         for language in translation_languages():
             needed += [sdg_file("goals", language), sdg_file("targets", language)]
         for name in needed:
@@ -435,7 +519,9 @@ class Command(BaseCommand):
 
         regions, countries = build_regions_and_countries(read_m49(data_dir / M49_FILE))
         add_cldr_names(regions, "m49_code", "region")
+        use_m49_region_names(regions)
         add_cldr_names(countries, "iso2", "country or area")
+        use_un_names(countries, unterm_names(data_dir))
         goals = parse_flat_yaml((data_dir / GOALS_FILE).read_text(encoding="utf-8"))
         sdgs = build_sdgs(goals, read_goal_translations(data_dir))
         targets = build_targets(data_dir)
