@@ -8,7 +8,7 @@ from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext as _
 
 from core import content_language, dates
@@ -141,6 +141,13 @@ def day_and_month(value):
 
 
 # --- Records' texts in another language than the page's (core/content_language.py) -------------
+@register.simple_tag
+def separator():
+    """What separates the items of a list written in a sentence: ", ", and in Arabic "، ", in
+    Chinese "、"."""
+    return pgettext("between the items of a list written in a line", ", ")
+
+
 @register.filter
 def number(value):
     """A count with the page language's digit grouping: {{ total|number }}."""
