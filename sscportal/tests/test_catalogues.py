@@ -211,7 +211,7 @@ def test_every_template_has_its_text_marked_for_translation():
 # shares ("Publications", "Budget"), names kept as they are ("SSC Portal", "PDF"), and patterns
 # with nothing to translate. Any other message "translated" as its English is not translated.
 SAME_AS_ENGLISH = {
-    "ar": {"%(times)s %(zone)s (%(offset)s)", "%(model)s %(pk)s", "PDF"},
+    "ar": {"%(times)s %(zone)s (%(offset)s)", "%(model)s %(pk)s", "PDF", "%(label)s: %(value)s"},
     "zh_Hans": {"%(model)s %(pk)s", "PDF"},
     "fr": {
         "date", "Image", "image", "Sources", "sources", "source", "Dates", "organisation",
@@ -221,10 +221,10 @@ SAME_AS_ENGLISH = {
         "SSC Portal", "note", "Type", "page %(number)s", "Pages", "PDF",
         "code",
     },
-    "ru": {"%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF"},
+    "ru": {"%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s"},
     "es": {
         "%(dates)s, %(times)s", "Bilateral", "Triangular", "Regional", "Interregional",
-        "Multilateral", "No", "%(model)s %(pk)s", "SSC Portal", "PDF",
+        "Multilateral", "No", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s",
     },
 }  # fmt: skip
 
