@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages node-tools migrate content admin lint format check bench bench-registrations lighthouse clean
+.PHONY: run test install messages node-tools migrate content admin lint format check api-contract bench bench-registrations lighthouse clean
 
 # Links in e-mails and calendar files point at the address served here, unless PORTAL_BASE_URL
 # says otherwise (an IPv6 host goes in brackets).
@@ -84,6 +84,10 @@ check: install
 # BENCH_REDIS_URL: the page cache in Redis, as in production (default: each worker's memory).
 BENCH_CASES ?= 1000
 export BENCH_DATABASE_URL BENCH_CASES BENCH_REDIS_URL
+
+# The read API held to its OpenAPI schema by Schemathesis, against a live server (CI runs it).
+api-contract: install messages
+	scripts/api-contract
 
 bench: install
 	scripts/ensure-debian-packages wrk

@@ -36,6 +36,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("api.urls")),
 ]
 
 # Pages in every UN language; English addresses have no prefix.

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "core.apps.BackgroundTasksConfig",  # django_tasks_db
     "reversion",
     "import_export",
+    "rest_framework",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs' scripts and styles, served by the portal itself
     "core",
     "core.apps.SignInAttemptsConfig",
     "publishing",
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
     "initiatives",
     "events",
     "publications",
+    "api",
     "sscportal",
 ]
 
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The read API may be read from any origin (CORS_URLS_REGEX).
+    "corsheaders.middleware.CorsMiddleware",
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
     # answers before this). Django pads the gzip output against BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -415,3 +422,57 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # Bytes of cached pages each process also keeps in its own memory, answered without a round trip
 # to Redis while the content version announcements are received (core/version_watch.py).
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
+
+# --- Read API (api/) ---------------------------------------------------------------------------
+# Public and read-only: no sign-in, no session, JSON only; the FilterSets of the public lists;
+# pages of API_PAGE_SIZE records (a client may ask for up to API_MAX_PAGE_SIZE).
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+# Requests a client (by address) may make per minute before a 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# Any site may read the API from a browser: GET only, no cookies, nothing else of the portal.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_PREFLIGHT_MAX_AGE = 86400
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SSC Portal API",
+    "DESCRIPTION": (
+        "Read-only access to the published case studies, events and publications of the SSC "
+        "Portal (South-South and triangular cooperation), and to the reference data they use: "
+        "countries and M49 regions, the Sustainable Development Goals and their targets, themes "
+        "and organisations. No key is needed. Texts come in the language asked for with `lang` "
+        "or `Accept-Language` (ar, zh-hans, en, fr, ru, es), in English where a record has no "
+        "translation. The portal's records are under CC BY 4.0; see /open-data/."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "events.models.EventKind",
+        "PublicationKindEnum": "publications.models.PublicationKind",
+        "OrganisationKindEnum": "taxonomy.models.Organisation.Kind",
+    },
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.optional_properties",
+    ],
+}

@@ -1,0 +1,41 @@
+"""Pages of a list: `?page=2&page_size=50`, with the total and the addresses of the pages before
+and after. The orderings the lists use all end with a unique key, so a page holds the same records
+however often it is asked for."""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pages(PageNumberPagination):
+    page_size = settings.API_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = settings.API_MAX_PAGE_SIZE
+    page_size_query_description = (
+        f"Records per page, at most {settings.API_MAX_PAGE_SIZE} "
+        f"(default {settings.API_PAGE_SIZE})."
+    )
+
+    def get_page_size(self, request):
+        """A page size that is not a whole number from 1 to the maximum is an error, not a
+        silent default: a client that asked for 500 should know it did not get them."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(most)s.") % {"most": self.max_page_size}
+                    ]
+                }
+            )
+        return int(value)
+
+    def get_page_number(self, request, paginator):
+        """A page number given empty is no page, as a number that is not one is."""
+        value = request.query_params.get(self.page_query_param)
+        if value is not None and not value.strip():
+            raise NotFound(_("Invalid page."))
+        return super().get_page_number(request, paginator)

@@ -1,0 +1,322 @@
+"""The read API: lists and records of what the public pages show, as JSON.
+
+Every content list goes through `published()` and the FilterSet of its public page, so a filter
+means the same on the page and here; a filter given a value it cannot take is a 400 that names
+it. Each answer is in the language asked for (`lang`, else `Accept-Language`), carries an ETag
+and answers a matching `If-None-Match` with 304, and may be read from any origin.
+"""
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+
+from events.filters import EventFilter
+from events.models import Event
+from initiatives.filters import InitiativeFilter
+from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation
+from publications.filters import PublicationFilter
+from publications.models import Publication
+from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Theme
+
+from . import serializers
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+
+
+class WholeNumberFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class YesNoFilter(filters.ChoiceFilter):
+    """true or false, and nothing else ("null", "yes", "1" are errors)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=[("true", "true"), ("false", "false")], **kwargs)
+
+    def filter(self, queryset, value):
+        if value in ("", None):
+            return queryset
+        return queryset.filter(**{self.field_name: value == "true"})
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_url_kwarg = "key"
+    # Any key up to the next slash reaches the view, which answers an unknown one with a 404.
+    lookup_value_regex = "[^/]+"
+    list_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "fields": self.requested_fields()}
+
+    def requested_fields(self):
+        value = self.request.query_params.get("fields")
+        if value is None:
+            return None
+        wanted = [name.strip() for name in value.split(",")]
+        known = set(self.get_serializer_class()().fields)
+        unknown = sorted(name or '""' for name in set(wanted) - known)
+        if unknown:
+            raise ValidationError(
+                {"fields": [_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)}]}
+            )
+        return wanted
+
+    def requested_language(self, request):
+        value = request.GET.get("lang")
+        if value is None:
+            return translation.get_language_from_request(request)
+        if value not in LANGUAGES:
+            return None
+        return value
+
+    def dispatch(self, request, *args, **kwargs):
+        language = self.requested_language(request)
+        if language is None:
+            language = settings.LANGUAGE_CODE
+            self.bad_language = True
+        with translation.override(language):
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if getattr(self, "bad_language", False):
+            raise ValidationError(
+                {"lang": [_("Choose one of: %(codes)s.") % {"codes": ", ".join(LANGUAGES)}]}
+            )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Rendered here, in the request's language; with its ETag, and 304 to a client that
+        holds the same answer."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response.render()
+        response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, ["Accept-Language"])
+        if response.status_code == 200:
+            response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return response
+
+
+# --- Content --------------------------------------------------------------------------------------
+def published(model):
+    return model._default_manager.published()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Case studies",
+        description="The published case studies, with the filters of the case-study list.",
+    ),
+    retrieve=extend_schema(summary="A case study"),
+)
+class CaseStudyViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.CaseStudySerializer
+    list_serializer_class = serializers.CaseStudyListSerializer
+    filterset_class = InitiativeFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = (
+            published(Initiative)
+            .order_by("-published_at", "pk")
+            .prefetch_related(
+                Prefetch(
+                    "country_roles",
+                    queryset=InitiativeCountry.objects.select_related("country").order_by(
+                        "role", "country__name"
+                    ),
+                ),
+                "regions",
+                "sdgs",
+                "themes",
+            )
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "organisation_roles",
+                    queryset=InitiativeOrganisation.objects.select_related("organisation"),
+                ),
+                "cooperation_forms",
+                "sources",
+            )
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Events",
+        description="The published events, past and upcoming, with the filters of the event "
+        "list; soonest first.",
+    ),
+    retrieve=extend_schema(summary="An event"),
+)
+class EventViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.EventSerializer
+    list_serializer_class = serializers.EventListSerializer
+    filterset_class = EventFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = (
+            published(Event)
+            .order_by("starts_at", "pk")
+            .select_related("country", "parent")
+            .prefetch_related("themes")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "organisers",
+                "sdgs",
+                Prefetch("initiatives", queryset=published(Initiative).only("slug")),
+                "sources",
+            )
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Publications",
+        description="The published publications, with the filters of the publication list; "
+        "newest first.",
+    ),
+    retrieve=extend_schema(summary="A publication"),
+)
+class PublicationViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PublicationSerializer
+    list_serializer_class = serializers.PublicationListSerializer
+    filterset_class = PublicationFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        queryset = (
+            published(Publication)
+            .order_by("-published_at", "pk")
+            .prefetch_related("publishers", "themes", "sdgs")
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "authors",
+                Prefetch("initiatives", queryset=published(Initiative).only("slug")),
+                Prefetch("events", queryset=published(Event).only("slug")),
+                "sources",
+            )
+        return queryset
+
+
+# --- Reference data -------------------------------------------------------------------------------
+class CountryFilter(filters.FilterSet):
+    region = filters.CharFilter(
+        method="filter_region", help_text="The M49 code of a region: its countries, at any depth."
+    )
+    is_ldc = YesNoFilter(help_text="Least developed countries (true) or the others (false).")
+    is_lldc = YesNoFilter(help_text="Landlocked developing countries (true) or the others.")
+    is_sids = YesNoFilter(help_text="Small island developing States (true) or the others.")
+
+    class Meta:
+        model = Country
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(m49_code=value).first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__in=Region.objects.within(region))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Countries and areas (UN M49)"),
+    retrieve=extend_schema(summary="A country or area, by ISO alpha-2 code"),
+)
+class CountryViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.CountrySerializer
+    filterset_class = CountryFilter
+    lookup_field = "iso2"
+    queryset = Country.objects.select_related("region").order_by("iso2")
+
+
+class RegionFilter(filters.FilterSet):
+    level = WholeNumberFilter(
+        min_value=1, max_value=3, help_text="1: regions, 2: sub-regions, 3: intermediate regions."
+    )
+
+    class Meta:
+        model = Region
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Regions (UN M49)"),
+    retrieve=extend_schema(summary="A region, by M49 code"),
+)
+class RegionViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.RegionSerializer
+    filterset_class = RegionFilter
+    lookup_field = "m49_code"
+    queryset = Region.objects.select_related("parent").order_by("path")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Sustainable Development Goals, with their targets"),
+    retrieve=extend_schema(summary="A goal, by number"),
+)
+class SDGViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.SDGSerializer
+    lookup_field = "number"
+    pagination_class = None
+    queryset = SDG.objects.order_by("number").prefetch_related("targets")
+
+
+class TargetFilter(filters.FilterSet):
+    goal = WholeNumberFilter(
+        field_name="goal__number", min_value=1, max_value=17, help_text="The goal's number."
+    )
+
+    class Meta:
+        model = SDGTarget
+        fields = []
+
+
+@extend_schema_view(
+    list=extend_schema(summary="SDG targets"),
+    retrieve=extend_schema(summary="A target, by code (8.2, 1.a)"),
+)
+class TargetViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.TargetSerializer
+    filterset_class = TargetFilter
+    lookup_field = "code"
+    queryset = SDGTarget.objects.select_related("goal").order_by("goal__number", "sort_key")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Themes"),
+    retrieve=extend_schema(summary="A theme"),
+)
+class ThemeViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.ThemeSerializer
+    lookup_field = "slug"
+    queryset = Theme.objects.order_by("sort_order", "slug")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organisations"),
+    retrieve=extend_schema(summary="An organisation"),
+)
+class OrganisationViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.OrganisationSerializer
+    lookup_field = "slug"
+    queryset = Organisation.objects.select_related("country").order_by("slug")
