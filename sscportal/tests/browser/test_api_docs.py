@@ -27,7 +27,9 @@ def test_the_api_docs_load_under_the_policy_and_call_the_api(new_context, portal
     with page.expect_response(lambda answer: "/api/v1/case-studies/" in answer.url) as answer:
         page.get_by_role("button", name="Execute").click()
     assert answer.value.status == 200
-    expect(page.locator(".live-responses-table td.response-col_status:not(.col_header)").first).to_contain_text("200")
+    expect(
+        page.locator(".live-responses-table td.response-col_status:not(.col_header)").first
+    ).to_contain_text("200")
     if os.environ.get("PORTAL_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["PORTAL_SCREENSHOTS"], "api-docs.png"))
     watched.check("API docs")
