@@ -12,7 +12,9 @@ from django.urls import reverse
 from events.models import Event
 from initiatives.models import CooperationForm, Initiative, InitiativeCountry
 from publications.models import Publication
+from sscportal.management.commands.load_portal_content import portal_fixtures
 from sscportal.models import AboutSection, KeyFigure, SeededRecord
+from taxonomy.management.commands.build_taxonomy_fixtures import TARGETS_FIXTURE
 from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
 
 CASE_STUDY = "cuba-ebola-west-africa"
@@ -247,3 +249,11 @@ def test_a_database_loaded_before_the_record_of_seeds_is_taken_as_it_is(loaded):
     Theme.objects.order_by("pk").first().delete()
     load()
     assert Theme.objects.count() == before["taxonomy.Theme"] - 1
+
+
+def test_the_sdg_targets_load_after_the_goals_they_name():
+    names = [path.name for path in portal_fixtures()]
+
+    assert (
+        names.index("03_sdgs.json") < names.index(TARGETS_FIXTURE) < names.index("04_themes.json")
+    )

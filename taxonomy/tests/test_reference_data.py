@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.utils import translation
 
 from core.content_language import translation_field, translation_languages
-from sscportal.management.commands.load_portal_content import portal_fixtures
 from taxonomy.management.commands.build_taxonomy_fixtures import TARGETS_FIXTURE
 from taxonomy.models import SDG, Country, Region, SDGTarget
 
@@ -61,14 +60,6 @@ def test_the_targets_are_the_169_of_the_17_goals():
     assert per_goal[1] == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.a", "1.b"]
     assert per_goal[17][-1] == "17.19"
     assert sum(code.split(".")[1].isdigit() for code in codes) == 126  # and 43 lettered
-
-
-def test_the_targets_file_loads_after_the_goals_it_names():
-    names = [path.name for path in portal_fixtures()]
-
-    assert (
-        names.index("03_sdgs.json") < names.index(TARGETS_FIXTURE) < names.index("04_themes.json")
-    )
 
 
 def test_spot_checks_in_the_fixtures():
