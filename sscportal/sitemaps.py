@@ -30,6 +30,7 @@ class PagesSitemap(LanguagesSitemap):
         "home",
         "about",
         "privacy",
+        "open_data",
         "initiatives:list",
         "events:list",
         "publications:list",

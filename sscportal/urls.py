@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("open-data/", views.OpenDataView.as_view(), name="open_data"),
     path("search/", views.SiteSearchView.as_view(), name="search"),
     # Feeds: the URL names are read by templatetags/seo.py (FEED_SECTIONS).
     path("initiatives/feed/rss/", InitiativeFeed(), name="initiatives_feed_rss"),

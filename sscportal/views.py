@@ -1,10 +1,14 @@
 """Pages that compose several apps."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -74,6 +78,42 @@ class AboutView(TemplateView):
         return context
 
 
+# The read API's versions, newest first: (version, date, what changed). The open-data page lists
+# them; add a line with every change a client could notice.
+API_CHANGES = [
+    (
+        "1.0.0",
+        datetime.date(2026, 12, 3),
+        _(
+            "First version: case studies, events and publications with the filters of their "
+            "lists; countries and regions, the Sustainable Development Goals and their targets, "
+            "themes and organisations."
+        ),
+    ),
+]
+
+
+class OpenDataView(TemplateView):
+    """What the portal publishes as open data, under which licence, and where to get it."""
+
+    template_name = "open_data.html"
+    page_cache = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            counts={
+                "initiatives": Initiative.objects.published().count(),
+                "events": Event.objects.published().count(),
+                "publications": Publication.objects.published().count(),
+            },
+            api_changes=API_CHANGES,
+            api_rate=settings.API_RATE_LIMIT_PER_MINUTE,
+            today=timezone.localdate(),
+        )
+        return context
+
+
 class PrivacyView(TemplateView):
     """The privacy notice: what registering for an event keeps about a person, and for how long."""
 
@@ -96,10 +136,14 @@ class PrivacyView(TemplateView):
 @require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    """Everything public may be crawled; the admin, in every language, may not. The sitemap's
+    """Everything public may be crawled; the admin, in every language, and the API's lists may
+    not. The sitemap's
     address is on the host asked for (sscportal/urls.py serves it at /sitemap.xml)."""
     lines = ["User-agent: *", "Disallow: /admin/"]
     lines += [f"Disallow: /{code}/admin/" for code, _name in settings.LANGUAGES]
+    # The API's lists, pages and filters are for programs (the same records are in the
+    # sitemap as pages); its documentation and schema are for people and crawlers alike.
+    lines += ["Allow: /api/v1/docs/", "Allow: /api/v1/schema/", "Disallow: /api/"]
     lines += ["", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
