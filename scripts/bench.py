@@ -80,6 +80,8 @@ def configure_environment():
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
+    # wrk is one client making thousands of requests: the API's limit per client stays out of it.
+    os.environ["API_RATE_LIMIT_PER_MINUTE"] = "100000000"
     if os.environ.get("BENCH_REDIS_URL"):
         os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     sys.path.insert(0, str(ROOT))
@@ -458,6 +460,10 @@ def choose_pages():
         "country": f"/countries/{busiest['country__iso2']}/",
         # A word nearly everything holds: every type has results to count and rank.
         "site-search": "/search/?q=cooperation",
+        # The read API: the same list, filter and case study as JSON.
+        "api-list": "/api/v1/case-studies/",
+        "api-filtered": f"/api/v1/case-studies/?region={top_region.slug}&sdg={sdg.number}",
+        "api-detail": f"/api/v1/case-studies/{detail.slug}/",
     }
 
 
