@@ -20,8 +20,8 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchRank
-from django.db.models import CharField, Count, F, FloatField, TextField, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Replace
+from django.db.models import Case, CharField, Count, F, FloatField, Q, TextField, Value, When
+from django.db.models.functions import Concat, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -117,17 +117,19 @@ def highlighted(text, words):
     return mark_safe("".join(parts))  # noqa: S308 - every piece of content is escaped above
 
 
-def shown_summary(model):
-    """The summary a result shows: in the page's language where the record has it."""
-    language = get_language()
-    column = translation_field("summary", language or settings.LANGUAGE_CODE)
+def snippet_source(model):
+    """The text a result's snippet is drawn from, in the language the result's summary is shown
+    in: on a page in English, or for a record without a summary in the page's language, the
+    English summary and search text; else the translated summary alone (the search text is
+    English, and would put English words under a French summary)."""
+    english = Concat("summary", Value("\n"), "search_text", output_field=TextField())
+    language = get_language() or settings.LANGUAGE_CODE
+    column = translation_field("summary", language)
     if language == settings.LANGUAGE_CODE or column not in {
         field.name for field in model._meta.concrete_fields
     }:
-        return F("summary")
-    return Coalesce(
-        NullIf(column, Value(""), output_field=TextField()), "summary", output_field=TextField()
-    )
+        return english
+    return Case(When(~Q(**{column: ""}), then=F(column)), default=english, output_field=TextField())
 
 
 class Search:
@@ -205,12 +207,7 @@ class Search:
                 queryset = queryset.annotate(
                     headline=SearchHeadline(
                         Replace(
-                            Concat(
-                                shown_summary(result_type.model),
-                                Value("\n"),
-                                "search_text",
-                                output_field=CharField(),
-                            ),
+                            snippet_source(result_type.model),
                             Value("<"),
                             Value(LESS_THAN),
                         ),
