@@ -1,9 +1,12 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.page_cache import public_page
 from publishing.views import FilteredListView, PublishedDetailMixin
 
+from . import iati
 from .filters import InitiativeFilter
 from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_places
 
@@ -105,3 +108,11 @@ def related_initiatives(initiative, limit=3, pool=200):
         .order_by("-shared", "-published_at")
         .only("title", "slug", "summary", "modality")[:limit]
     )
+
+
+@public_page
+@require_safe
+def iati_activities(request):
+    """The published case studies as an IATI activity file (iati.py)."""
+    base_url = request.build_absolute_uri("/")[:-1]
+    return iati.file_response(iati.write_activities(iati.published_activities(), base_url))

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from core.page_cache import public_page
 from events.feeds import EventAtomFeed, EventFeed
+from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
@@ -37,6 +38,12 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("api.urls")),
+    # Open data: one file for every language, its texts in all of them.
+    path(
+        "open-data/iati-activities.xml",
+        initiative_views.iati_activities,
+        name="open_data_iati_activities",
+    ),
 ]
 
 # Pages in every UN language; English addresses have no prefix.

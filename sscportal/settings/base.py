@@ -259,6 +259,15 @@ LOGGING = {
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = "SSC Portal"
+# The publisher of the case studies' IATI activity file (initiatives/iati.py): its IATI
+# organisation identifier, which also begins every activity's identifier, its name and its IATI
+# organisation type (code list OrganisationType: 10 government, 40 multilateral, 90 other, ...).
+# The portal has no identifier registered with IATI: the default is a prefix of its own, which no
+# registration agency issued. Set the registered one before the file is first given to IATI, as
+# an activity's identifier must not change once reported.
+PORTAL_IATI_REPORTING_ORG = os.environ.get("PORTAL_IATI_REPORTING_ORG", "SSCPORTAL")
+PORTAL_IATI_REPORTING_ORG_NAME = os.environ.get("PORTAL_IATI_REPORTING_ORG_NAME", PORTAL_NAME)
+PORTAL_IATI_REPORTING_ORG_TYPE = os.environ.get("PORTAL_IATI_REPORTING_ORG_TYPE", "90")
 # Largest image an editor may upload, in bytes and in pixels (width x height).
 PORTAL_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 PORTAL_IMAGE_MAX_PIXELS = 40_000_000
