@@ -7,6 +7,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -109,6 +110,7 @@ class OpenDataView(TemplateView):
             },
             api_changes=API_CHANGES,
             api_rate=settings.API_RATE_LIMIT_PER_MINUTE,
+            iati_url=reverse("open_data_iati_activities"),
             today=timezone.localdate(),
         )
         return context

@@ -23,6 +23,7 @@ def test_the_page_states_the_licence_the_attributions_and_the_api(client, make_i
     assert "United Nations Statistics Division" in page and "resolution 70/1" in page
     assert 'href="/api/v1/docs/"' in page and 'href="/api/v1/schema.yaml"' in page
     assert "open data, http://testserver/open-data/, accessed" in page
+    assert '<a href="/open-data/iati-activities.xml"><code>iati-activities.xml</code></a>' in page
     assert re.search(r"<dt><bdi dir=\"ltr\">1\.0\.0</bdi>, \d+ \w+ 20\d\d</dt>", page)
 
 
