@@ -92,6 +92,7 @@ INTERFACE_PAGES = [
     "home",
     "about",
     "privacy",
+    "open data",
     "list",
     "list-filtered",
     "detail",
@@ -208,7 +209,11 @@ def translated_texts(language):
 def page_texts(client, path):
     response = client.get(path)
     assert response.status_code == 200, path
-    return [squeeze(text) for text in PageText(response.content.decode()).texts]
+    # Addresses read the same in every language ("accessed at http://…/fr/open-data/").
+    return [
+        squeeze(re.sub(r"https?://\S+", " ", text))
+        for text in PageText(response.content.decode()).texts
+    ]
 
 
 # Texts that read the same in every language: formats, the time standard, acronyms, offsets

@@ -155,6 +155,7 @@ PAGE_TYPES = {
     "home": ("/", 200),
     "about": ("/about/", 200),
     "privacy": ("/privacy/", 200),
+    "open data": ("/open-data/", 200),
     "list": ("/initiatives/", 200),
     "list-filtered": ("/initiatives/?region=africa&sdg=3", 200),
     "list-form-error": ("/initiatives/?sdg=99&year_to=1800", 200),
