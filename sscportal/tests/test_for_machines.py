@@ -182,7 +182,15 @@ def test_the_sitemap_lists_the_fixed_pages_in_every_language_whatever_the_visito
     entries = sitemap_entries(client, "pages")
     in_french = client.get("/sitemap-pages.xml", headers={"accept-language": "fr"})
 
-    pages = ["/", "/about/", "/privacy/", "/initiatives/", "/events/", "/publications/"]
+    pages = [
+        "/",
+        "/about/",
+        "/privacy/",
+        "/open-data/",
+        "/initiatives/",
+        "/events/",
+        "/publications/",
+    ]
     assert sorted(entries) == sorted(
         f"{BASE}{prefix}{page}" for page in pages for prefix in PREFIXES
     )
