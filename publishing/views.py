@@ -44,11 +44,16 @@ class FilteredListView(ListView):
         """The list without any filter."""
         return self.request.path
 
-    def get_queryset(self):
+    def filtered_queryset(self):
+        """The published records the filters in the address select, in the list's order: what
+        the pages show 20 at a time and a download (publishing/downloads.py) gives whole."""
         self.filterset = self.filterset_class(
             self.filter_data() or None, queryset=self.base_queryset(), request=self.request
         )
-        return self.for_cards(self.filterset.qs)
+        return self.filterset.qs
+
+    def get_queryset(self):
+        return self.for_cards(self.filtered_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
