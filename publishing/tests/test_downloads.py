@@ -644,6 +644,50 @@ def test_an_empty_list_gives_the_columns_and_no_row(client, file_format):
         assert sheet.max_row == 1
 
 
+# --- The links on each list ----------------------------------------------------------------------
+def test_each_list_links_its_downloads_with_its_filters_and_without_the_page(
+    client, make_initiative, make_event, make_publication
+):
+    for _ in range(21):
+        make_initiative(modality=Modality.TRIANGULAR)
+    make_event(kind=EventKind.CONFERENCE, starts_at=in_days(-5))
+    make_publication(kind=PublicationKind.REPORT)
+
+    case_studies = client.get("/initiatives/?modality=triangular&sort=title&page=2")
+    past_events = client.get("/events/?when=past&kind=conference")
+    publications = client.get("/fr/publications/?kind=report")
+
+    for extension in FORMATS:
+        query = "modality=triangular&amp;sort=title"
+        assert f'<a href="/initiatives/download.{extension}?{query}"' in case_studies.text
+        query = "when=past&amp;kind=conference"
+        assert f'<a href="/events/download.{extension}?{query}"' in past_events.text
+        assert f'<a href="/fr/publications/download.{extension}?kind=report"' in publications.text
+    assert "Download this list:" in case_studies.text
+    assert "Télécharger cette liste\u00a0:" in publications.text
+    assert 'rel="nofollow">Excel (XLSX)</a>' in case_studies.text
+
+
+def test_a_list_without_records_offers_no_download(client, make_initiative):
+    make_initiative(modality=Modality.BILATERAL)
+
+    page = client.get("/initiatives/?modality=triangular").text
+
+    assert "download.csv" not in page
+
+
+def test_following_a_link_downloads_the_list_it_is_on(client, make_event):
+    for number in range(3):
+        make_event(kind=EventKind.WEBINAR, starts_at=in_days(-2 - number))
+    make_event(kind=EventKind.CONFERENCE, starts_at=in_days(-2))
+    page = client.get("/events/?when=past&kind=webinar")
+    (link,) = [item["url"] for item in page.context["download_links"] if "json" in item["url"]]
+
+    rows = rows_of(client.get(link))
+
+    assert [row["slug"] for row in rows] == [event.slug for event in page.context["object_list"]]
+
+
 # --- Limits --------------------------------------------------------------------------------------
 def test_past_the_limit_an_anonymous_client_is_answered_429_with_retry_after(
     client, settings, make_initiative, staff_client
