@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from core.content_language import with_translations
 from publishing.downloads import ListDownloadView, moment
-from taxonomy.models import Organisation
+from taxonomy.models import SDG, Organisation, Theme
 
 from .models import Event
 from .views import EventListView
@@ -71,8 +71,8 @@ class EventDownloadView(ListDownloadView):
                         *with_translations(Organisation, "name", "acronym")
                     ),
                 ),
-                "themes",
-                "sdgs",
+                Prefetch("themes", queryset=Theme.objects.only(*with_translations(Theme, "name"))),
+                Prefetch("sdgs", queryset=SDG.objects.only("number")),
             )
         )
 

@@ -5,13 +5,16 @@ from django.db.models import Prefetch
 
 from core.content_language import with_translations
 from publishing.downloads import ListDownloadView
+from taxonomy.models import SDG, Region, Theme
 
 from .models import (
+    CooperationForm,
     CountryRole,
     Initiative,
+    InitiativeCountry,
     InitiativeOrganisation,
     OrganisationRole,
-    card_places,
+    role_order,
 )
 from .views import InitiativeListView
 
@@ -54,16 +57,31 @@ class InitiativeDownloadView(ListDownloadView):
                 "published_at",
             )
         ).prefetch_related(
-            *card_places(),
+            Prefetch(
+                "country_roles",
+                queryset=InitiativeCountry.objects.select_related("country")
+                .only("initiative_id", "role", "country__iso2")
+                .order_by(role_order(), "country__name"),
+            ),
+            Prefetch("regions", queryset=Region.objects.only("m49_code")),
             Prefetch(
                 "organisation_roles",
-                queryset=InitiativeOrganisation.objects.select_related("organisation").order_by(
-                    "role", "organisation__name"
-                ),
+                queryset=InitiativeOrganisation.objects.select_related("organisation")
+                .only(
+                    "initiative_id",
+                    "role",
+                    *with_translations(
+                        InitiativeOrganisation, "organisation__name", "organisation__acronym"
+                    ),
+                )
+                .order_by("role", "organisation__name"),
             ),
-            "themes",
-            "sdgs",
-            "cooperation_forms",
+            Prefetch("themes", queryset=Theme.objects.only(*with_translations(Theme, "name"))),
+            Prefetch("sdgs", queryset=SDG.objects.only("number")),
+            Prefetch(
+                "cooperation_forms",
+                queryset=CooperationForm.objects.only(*with_translations(CooperationForm, "name")),
+            ),
         )
 
     def values(self, initiative):

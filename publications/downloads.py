@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.content_language import with_translations
 from publishing.downloads import ListDownloadView
+from taxonomy.models import SDG, Theme
 
 from .models import Publication
 from .views import CARD_FIELDS, ORGANISATIONS, PublicationListView
@@ -34,8 +35,8 @@ class PublicationDownloadView(ListDownloadView):
         ).prefetch_related(
             Prefetch("publishers", queryset=ORGANISATIONS),
             Prefetch("authors", queryset=ORGANISATIONS),
-            "themes",
-            "sdgs",
+            Prefetch("themes", queryset=Theme.objects.only(*with_translations(Theme, "name"))),
+            Prefetch("sdgs", queryset=SDG.objects.only("number")),
         )
 
     def values(self, publication):
