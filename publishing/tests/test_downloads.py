@@ -7,6 +7,7 @@ client."""
 import csv
 import io
 import json
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,12 +18,15 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core import heartbeat
 from devtools.samples import in_days, pdf_bytes, utc
+from devtools.servers import Gunicorn
 from events.models import DatePrecision, EventFormat, EventKind
 from initiatives.downloads import InitiativeDownloadView
 from initiatives.models import (
     CooperationForm,
     CountryRole,
+    Initiative,
     Modality,
     OrganisationRole,
     ProjectStatus,
@@ -316,6 +320,21 @@ def test_queries_grow_with_chunks_of_records_never_with_records(
     # Each prefetch once per chunk of 10: countries, regions, organisations, themes, goals,
     # forms of cooperation and sources.
     assert per_chunk == 7
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_each_chunk_of_records_reports_the_worker_at_work(
+    client, make_initiative, monkeypatch, file_format
+):
+    monkeypatch.setattr(downloads, "CHUNK_SIZE", 2)
+    beats = []
+    monkeypatch.setattr(heartbeat, "_notify", lambda: beats.append(len(beats)))
+    for _ in range(5):
+        make_initiative()
+
+    rows = rows_of(client.get(f"/initiatives/download.{file_format}"))
+
+    assert (len(rows), len(beats)) == (5, 3)  # chunks of 2, 2 and 1
 
 
 @pytest.mark.parametrize("file_format", ["csv", "json"])
@@ -709,3 +728,53 @@ def test_past_the_limit_an_anonymous_client_is_answered_429_with_retry_after(
     # Staff signed in are not counted.
     staff = staff_client()
     assert staff.get("/initiatives/download.csv").status_code == 200
+
+
+# --- Served by gunicorn --------------------------------------------------------------------------
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the portal under gunicorn reads the test database from another process, and an "
+    "SQLite test database is invisible to it: run with DATABASE_URL pointing at PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_under_gunicorn_a_download_longer_than_the_timeout_is_sent_whole(tmp_path):
+    """A sync worker silent for GUNICORN_TIMEOUT seconds is killed; a download working through
+    a long list reports at every chunk, so it outlasts the timeout and arrives whole."""
+    now = timezone.now()
+    Initiative.objects.bulk_create(
+        Initiative(
+            title=f"Case study {number}",
+            slug=f"case-study-{number}",
+            summary="A summary.",
+            modality=Modality.BILATERAL,
+            status=Status.PUBLISHED,
+            published_at=now - timedelta(minutes=number),
+        )
+        for number in range(20000)
+    )
+    db = connection.settings_dict
+    user = db["USER"] or ""
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    environment = {
+        "DJANGO_SETTINGS_MODULE": "devtools.serving_settings",
+        "SECRET_KEY": "test-only-not-secret-for-the-served-portal",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": "",
+        "PAGE_CACHE_SECONDS": "0",
+        "STATIC_ROOT": str(tmp_path),
+        "GUNICORN_TIMEOUT": "2",
+    }
+    server = Gunicorn(environment).start()
+    try:
+        started = time.monotonic()
+        status, _headers, body = server.get("/initiatives/download.csv")
+        took = time.monotonic() - started
+    finally:
+        server.stop()
+
+    assert status == 200
+    assert len(body.decode("utf-8-sig").splitlines()) == 20001  # the header and every record
+    assert took > 2, f"{took:.1f} s: not longer than the timeout, so this shows nothing"
+    assert "WORKER TIMEOUT" not in server.output()
