@@ -28,3 +28,11 @@ access_log_format = (
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front terminates TLS and says which scheme and client it saw.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Work that makes progress for longer than `timeout` (a download of a long list) reports
+    the worker alive as it goes (core/heartbeat.py); a request that hangs is still killed."""
+    from core import heartbeat
+
+    heartbeat.install(worker.notify)

@@ -43,6 +43,7 @@ class EventListView(FilteredListView):
 
     model = Event
     filterset_class = EventFilter
+    download_url_name = "events:list_download"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

@@ -224,14 +224,19 @@ def card_places():
     """The prefetches of `InitiativeQuerySet.with_places()`, for prefetch_related_objects():
     countries with their roles, providers first, then beneficiaries, then facilitators (the
     order a case study is told in), and the named regions."""
-    role_order = Case(
+    countries = InitiativeCountry.objects.select_related("country").order_by(
+        role_order(), "country__name"
+    )
+    return (Prefetch("country_roles", queryset=countries), "regions")
+
+
+def role_order():
+    """Providers first, then beneficiaries, then facilitators: the order a case study is told
+    in."""
+    return Case(
         *(When(role=role, then=Value(index)) for index, role in enumerate(CountryRole.values)),
         default=Value(len(CountryRole.values)),
     )
-    countries = InitiativeCountry.objects.select_related("country").order_by(
-        role_order, "country__name"
-    )
-    return (Prefetch("country_roles", queryset=countries), "regions")
 
 
 class InitiativeCountryManager(models.Manager):

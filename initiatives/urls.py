@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from publishing.downloads import download_url
+
+from . import downloads, views
 
 app_name = "initiatives"
 
 urlpatterns = [
     path("", views.InitiativeListView.as_view(), name="list"),
+    download_url(downloads.InitiativeDownloadView.as_view()),
     path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
 ]

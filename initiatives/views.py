@@ -14,6 +14,7 @@ from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_
 class InitiativeListView(FilteredListView):
     model = Initiative
     filterset_class = InitiativeFilter
+    download_url_name = "initiatives:list_download"
 
     def for_cards(self, queryset):
         return queryset.with_places().only(

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from publishing.downloads import download_url
+
+from . import downloads, views
 
 app_name = "publications"
 
 urlpatterns = [
     path("", views.PublicationListView.as_view(), name="list"),
+    download_url(downloads.PublicationDownloadView.as_view()),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/download/", views.download, name="download"),
 ]

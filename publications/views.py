@@ -44,6 +44,7 @@ DOWNLOAD_NAME = re.compile(r"[^a-z0-9_-]+")
 class PublicationListView(FilteredListView):
     model = Publication
     filterset_class = PublicationFilter
+    download_url_name = "publications:list_download"
 
     def for_cards(self, queryset):
         return queryset.prefetch_related(Prefetch("publishers", queryset=ORGANISATIONS)).only(

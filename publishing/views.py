@@ -10,6 +10,7 @@ from django.views.generic import ListView
 from core import dates
 
 from .content import content_for
+from .downloads import FORMATS
 from .models import Status
 
 
@@ -20,7 +21,8 @@ class FilteredListView(ListView):
     disclosure ("more filters"), which stays open while one of them is in use or wrong, then
     `trailing_filters` (the order). Invalid fields are reported on the form and left out; the
     valid ones still apply. A subclass names its `filterset_class` and says, in
-    `for_cards()`, what its cards read; the template extends "filtered_list.html".
+    `for_cards()`, what its cards read; the template extends "filtered_list.html". With a
+    `download_url_name`, the list links to its records as CSV, XLSX and JSON files.
     """
 
     filterset_class = None
@@ -29,6 +31,8 @@ class FilteredListView(ListView):
     page_cache = True
     leading_filters = ("q",)
     trailing_filters = ("sort",)
+    # The address of the list's downloads (a URL taking `format`, publishing/downloads.py).
+    download_url_name = None
 
     def filter_data(self):
         """The query parameters that are filters."""
@@ -44,11 +48,34 @@ class FilteredListView(ListView):
         """The list without any filter."""
         return self.request.path
 
-    def get_queryset(self):
+    def filtered_queryset(self):
+        """The published records the filters in the address select, in the list's order: what
+        the pages show 20 at a time and a download (publishing/downloads.py) gives whole."""
         self.filterset = self.filterset_class(
             self.filter_data() or None, queryset=self.base_queryset(), request=self.request
         )
-        return self.for_cards(self.filterset.qs)
+        return self.filterset.qs
+
+    def get_queryset(self):
+        return self.for_cards(self.filtered_queryset())
+
+    def download_links(self):
+        """The list as files, one link per format, each with the filters in the address and
+        without the page number: a download holds every page. Empty for a list without
+        downloads (no `download_url_name`)."""
+        if not self.download_url_name:
+            return []
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query_string = f"?{query.urlencode()}" if query else ""
+        return [
+            {
+                "url": reverse(self.download_url_name, kwargs={"format": name}) + query_string,
+                "label": file_format.label,
+                "type": file_format.media_type,
+            }
+            for name, file_format in FORMATS.items()
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -64,6 +91,7 @@ class FilteredListView(ListView):
             more_filters_open=any(data.get(name) or name in form.errors for name in more),
             active_filters=active_filters(self.filterset, self.request),
             clear_url=self.clear_url(),
+            download_links=self.download_links(),
         )
         return context
 

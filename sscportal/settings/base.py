@@ -327,6 +327,10 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 REGISTRATION_LIMIT_PER_CLIENT = int(os.environ.get("REGISTRATION_LIMIT_PER_CLIENT", "10"))
 REGISTRATION_LIMIT_PER_DOMAIN = int(os.environ.get("REGISTRATION_LIMIT_PER_DOMAIN", "30"))
 REGISTRATION_LIMIT_WINDOW = int(os.environ.get("REGISTRATION_LIMIT_WINDOW", "600"))
+# Downloads of a list as a file (publishing/downloads.py) one anonymous client address may ask
+# for per window (seconds): each reads every record of the list, where a page reads 20.
+DOWNLOAD_LIMIT_PER_CLIENT = int(os.environ.get("DOWNLOAD_LIMIT_PER_CLIENT", "10"))
+DOWNLOAD_LIMIT_WINDOW = int(os.environ.get("DOWNLOAD_LIMIT_WINDOW", "600"))
 
 # Failed sign-ins (django-axes, core/sign_in.py): one account from one client is locked after
 # AXES_FAILURE_LIMIT failures, a client trying many accounts after SIGN_IN_FAILURE_LIMIT_PER_CLIENT,

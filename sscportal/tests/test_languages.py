@@ -218,7 +218,9 @@ def page_texts(client, path):
 
 # Texts that read the same in every language: formats, the time standard, acronyms, offsets
 # from UTC, e-mail addresses, and the words a visitor searched for.
-SAME_EVERYWHERE = {"RSS", "Atom", "CSV", "XLSX", "UTC", "iCalendar", "PDF", "SSC Portal"}
+SAME_EVERYWHERE = {
+    "RSS", "Atom", "CSV", "XLSX", "Excel", "JSON", "UTC", "iCalendar", "PDF", "SSC Portal"
+}  # fmt: skip
 SAME_EVERYWHERE_PATTERN = re.compile(r"UTC[+-]\d+(?::\d\d)?|\S+@\S+|cooperation|xylophone")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
