@@ -18,6 +18,7 @@ from core.page_cache import public_page
 from events.models import Event
 from initiatives.models import Initiative
 from publications.models import Publication
+from publishing.downloads import FORMATS
 from publishing.search import search_words
 from publishing.site_search import PAGE_SIZE, Search, SearchForm, result_types
 
@@ -111,6 +112,23 @@ class OpenDataView(TemplateView):
             api_changes=API_CHANGES,
             api_rate=settings.API_RATE_LIMIT_PER_MINUTE,
             iati_url=reverse("open_data_iati_activities"),
+            download_lists=[
+                {
+                    "name": model._meta.verbose_name_plural,
+                    "links": [
+                        {
+                            "url": reverse(f"{app}:list_download", kwargs={"format": name}),
+                            "label": file_format.label,
+                        }
+                        for name, file_format in FORMATS.items()
+                    ],
+                }
+                for app, model in (
+                    ("initiatives", Initiative),
+                    ("events", Event),
+                    ("publications", Publication),
+                )
+            ],
             today=timezone.localdate(),
         )
         return context
