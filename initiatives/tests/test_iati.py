@@ -246,7 +246,7 @@ def test_the_identifier_stays_when_the_address_changes(client, make_initiative):
 
 
 def test_characters_xml_cannot_hold_are_dropped_and_markup_is_escaped(client, make_initiative):
-    make_initiative("Water\x0b for <all> & more", summary="Pumps\x00 and wells.")
+    make_initiative("Water\x0b for <all> & more", summary="Pumps\x01 and wells.")
 
     (activity,) = etree.fromstring(client.get(URL).content).iterfind("iati-activity")
 
