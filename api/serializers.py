@@ -366,8 +366,6 @@ class EventSerializer(EventListSerializer):
             "organisers",
             "sdgs",
             "case_studies",
-            "online_url",
-            "recording_url",
             "sources",
             "source_note",
         ]

@@ -326,3 +326,12 @@ def test_the_schema_comes_as_json_and_yaml_and_the_docs_are_the_portal_s_own(cli
     assert "/static/drf_spectacular_sidecar/" in page
     policy = docs["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_an_event_never_gives_its_online_link(client, make_event):
+    event = make_event("Webinar", online_url="https://meet.example.org/secret-room")
+
+    response = client.get(f"/api/v1/events/{event.slug}/")
+
+    assert response.status_code == 200
+    assert b"secret-room" not in response.content
