@@ -25,10 +25,22 @@ _lock = threading.Lock()
 _loaded = {}
 
 
+def new_version():
+    """A content version: the moment it was made, in whole seconds, and a random part. A
+    version thus says when content last changed (version_time), as Last-Modified needs."""
+    return f"{int(time.time())}-{uuid.uuid4().hex}"
+
+
+def version_time(version):
+    """The moment (a Unix timestamp) `version` was made."""
+    moment, _, _ = str(version).partition("-")
+    return int(moment) if moment.isdigit() else None
+
+
 def content_version():
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(VERSION_KEY, new_version(), timeout=None)
         version = cache.get(VERSION_KEY)
     return version
 
@@ -37,7 +49,7 @@ def content_version():
 def new_content_version(**kwargs):
     """Every process reloads its choices on its next request, and renders its cached pages
     anew: the version is replaced, then the change announced (core/version_watch.py)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(VERSION_KEY, new_version(), timeout=None)
     announce = getattr(cache, "announce", None)
     if announce is not None:
         announce(CHANNEL)

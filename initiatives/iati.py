@@ -2,11 +2,12 @@
 /open-data/iati-activities.xml): one <iati-activity> per case study, for the tools that read
 development-cooperation data in the International Aid Transparency Initiative's format.
 
-Only what the portal holds is written. An IATI element it has no facts for is left out, never
-filled with a guess, even where the schema requires it: a case study without a project status,
-years or an implementing organisation is written without activity-status, activity-date or
-participating-org, and that activity fails the schema on those elements alone (tests/test_iati.py
-shows that nothing else stands between it and a valid one). Left out as well:
+Only what the portal holds is written. The standard requires of every activity an organisation
+that carries it out, a status and a date, and its rules ask for the start: a case study whose
+record lacks an implementing organisation, a project status or a start year is not an activity
+IATI can take, and is left out of the file rather than given a guess (reportable() says which
+are in; the open-data page says how many). An element the portal has no facts for is left out of
+an activity as well:
 
 - organisations that support a case study (they may fund, oversee or advise it: no one IATI
   role), and provider and facilitating countries (IATI names organisations, not countries);
@@ -25,7 +26,7 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -78,8 +79,21 @@ SDG_GOALS = "2"  # TagVocabulary
 ACTIVITY_WEB_PAGE = "A12"  # DocumentCategory
 
 
+def reportable(initiatives):
+    """The case studies among `initiatives` that hold what an IATI activity requires: a project
+    status, a start year and an implementing organisation."""
+    implemented = InitiativeOrganisation.objects.filter(
+        initiative=OuterRef("pk"), role=OrganisationRole.IMPLEMENTING
+    )
+    return (
+        initiatives.exclude(project_status="")
+        .filter(start_year__isnull=False)
+        .filter(Exists(implemented))
+    )
+
+
 def published_activities():
-    """The published case studies, oldest first (by key, the order of their identifiers), with
+    """The published case studies IATI can take, oldest first (by key, the order of their identifiers), with
     what their activities say: five queries per batch of BATCH, however many there are."""
     beneficiaries = (
         InitiativeCountry.objects.filter(role=CountryRole.BENEFICIARY)
@@ -98,7 +112,7 @@ def published_activities():
         .order_by("organisation__name")
     )
     return (
-        Initiative.objects.published()
+        reportable(Initiative.objects.published())
         .only(
             *with_translations(Initiative, "title", "summary"),
             "slug",

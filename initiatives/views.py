@@ -1,4 +1,5 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
@@ -114,6 +115,9 @@ def related_initiatives(initiative, limit=3, pool=200):
 @public_page
 @require_safe
 def iati_activities(request):
-    """The published case studies as an IATI activity file (iati.py)."""
+    """The published case studies as an IATI activity file (iati.py). A file must hold at least
+    one activity: until a case study holds what IATI requires, there is no file (404)."""
+    if not iati.reportable(Initiative.objects.published()).exists():
+        raise Http404("No case study holds what an IATI activity requires yet.")
     base_url = request.build_absolute_uri("/")[:-1]
     return iati.file_response(iati.write_activities(iati.published_activities(), base_url))

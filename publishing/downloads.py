@@ -26,6 +26,14 @@ a zip archive whose directory comes last, so the whole file must exist before it
 sent. It is written first, with openpyxl's write-only mode, which spools the rows to a temporary
 file, and then sent from that file in chunks (FileResponse), the temporary file deleted once sent.
 
+A client that has the file already may ask again with the ETag or Last-Modified it was given
+(If-None-Match, If-Modified-Since): an unchanged list is answered 304, before the download is
+counted against the limit below. The ETag stands for the list's records as they are (how many,
+the latest publication among them, the content version that every save and deletion replaces)
+and for the file as asked (format, language, filters, and the day its name carries).
+Last-Modified is the later of the content version's time and the latest publication, so that
+a record coming out at its scheduled time, which no save announces, moves it as well.
+
 A download costs more than a page: an anonymous client may ask for DOWNLOAD_LIMIT_PER_CLIENT of
 them in each window of DOWNLOAD_LIMIT_WINDOW seconds (core/rate_limit.py, counted by client
 address as registrations are); beyond that it is answered 429 with Retry-After. Staff signed in
@@ -33,6 +41,7 @@ are not counted.
 """
 
 import csv
+import hashlib
 import json
 import logging
 import math
@@ -42,13 +51,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import re_path, reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
+from django.utils.cache import add_never_cache_headers, get_conditional_response
+from django.utils.http import content_disposition_header, http_date
 from django.views import View
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -56,6 +65,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from core import heartbeat
+from core.choice_cache import content_version, version_time
 from core.client import client_ip_for_limits
 from core.content_language import text_language
 from core.rate_limit import Limit
@@ -278,19 +288,34 @@ class ListDownloadView(View):
                     heartbeat.beat()
                 yield self.row(record, header)
 
+    def validators(self, request, records, name):
+        """(ETag, Last-Modified as a timestamp or None) of the file `name` of `records`."""
+        state = records.order_by().aggregate(count=Count("pk"), latest=Max("published_at"))
+        version = str(content_version())
+        moments = [version_time(version)]
+        if state["latest"] is not None:
+            moments.append(int(state["latest"].timestamp()) + 1)
+        moments = [moment for moment in moments if moment is not None]
+        described = [name, request.get_full_path(), version, str(state["count"]), str(moments)]
+        digest = hashlib.sha256("\n".join(described).encode()).hexdigest()[:32]
+        return f'"{digest}"', max(moments, default=None)
+
     def get(self, request, format):
+        list_view = self.list_view()
+        list_view.setup(request, *self.args, **self.kwargs)
+        filtered = list_view.filtered_queryset()
+        name = self.file_name(list_view, format)
+        etag, last_modified = self.validators(request, filtered, name)
+        unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if unchanged is not None:
+            return self.with_validators(unchanged, etag, last_modified)
         refused = refuse_over_limit(request, self.list_view.model)
         if refused is not None:
             return refused
-        list_view = self.list_view()
-        list_view.setup(request, *self.args, **self.kwargs)
-        records = self.for_download(list_view.filtered_queryset()).prefetch_related(
-            self.sources(self.list_view.model)
-        )
+        records = self.for_download(filtered).prefetch_related(self.sources(self.list_view.model))
         self.base_url = request.build_absolute_uri("/")[:-1]
         header = self.header()
         rows = self.rows(records, header)
-        name = self.file_name(list_view, format)
         file_format = FORMATS[format]
         if format == "xlsx":
             title = content_for(self.list_view.model).plural
@@ -308,6 +333,12 @@ class ListDownloadView(View):
             response["Content-Disposition"] = content_disposition_header(True, name)
         # The lists are for people; their files, like the filters' combinations, are not pages.
         response["X-Robots-Tag"] = "noindex"
+        return self.with_validators(response, etag, last_modified)
+
+    def with_validators(self, response, etag, last_modified):
+        response["ETag"] = etag
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
         return response
 
     def file_name(self, list_view, format):

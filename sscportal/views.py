@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 
 from core.page_cache import public_page
 from events.models import Event
+from initiatives import iati
 from initiatives.models import Initiative
 from publications.models import Publication
 from publishing.downloads import FORMATS
@@ -106,6 +107,7 @@ class OpenDataView(TemplateView):
         context.update(
             counts={
                 "initiatives": Initiative.objects.published().count(),
+                "iati": iati.reportable(Initiative.objects.published()).count(),
                 "events": Event.objects.published().count(),
                 "publications": Publication.objects.published().count(),
             },

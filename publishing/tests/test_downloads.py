@@ -346,9 +346,13 @@ def test_csv_and_json_are_written_as_they_are_sent(client, make_initiative, file
     with CaptureQueriesContext(connection) as sending:
         rows = rows_of(response)
 
+    def reads_records(query):
+        # The count and latest publication behind the ETag are not the records.
+        return "initiatives_initiative" in query["sql"] and "COUNT(" not in query["sql"]
+
     assert not isinstance(response, FileResponse)
-    assert not any("initiatives_initiative" in query["sql"] for query in answering)
-    assert any("initiatives_initiative" in query["sql"] for query in sending)
+    assert not any(reads_records(query) for query in answering)
+    assert any(reads_records(query) for query in sending)
     assert [row["title"] for row in rows] == ["Streamed"]
 
 
@@ -705,6 +709,88 @@ def test_following_a_link_downloads_the_list_it_is_on(client, make_event):
     rows = rows_of(client.get(link))
 
     assert [row["slug"] for row in rows] == [event.slug for event in page.context["object_list"]]
+
+
+# --- Conditional requests ------------------------------------------------------------------------
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_an_unchanged_list_is_answered_304_to_its_etag_or_its_date(
+    client, make_initiative, file_format
+):
+    make_initiative("Seeds for the Sahel")
+    url = f"/initiatives/download.{file_format}?modality=bilateral"
+    first = client.get(url)
+    assert first.status_code == 200
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    by_etag = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=last_modified)
+
+    for unchanged in (by_etag, by_date):
+        assert unchanged.status_code == 304
+        assert unchanged["ETag"] == etag
+        assert unchanged.content == b""
+
+
+def test_the_etag_changes_with_the_records_and_with_what_is_asked(client, make_initiative):
+    seeds = make_initiative("Seeds for the Sahel")
+    url = "/initiatives/download.csv"
+
+    def etag(address=url):
+        return client.get(address)["ETag"]
+
+    seen = [etag()]
+    make_initiative("Clinics for Kenya")
+    seen.append(etag())
+    seeds.summary = "Drought-tolerant seed shared between farmers."
+    seeds.save()
+    seen.append(etag())
+    seeds.status = Status.DRAFT
+    seeds.save()
+    seen.append(etag())
+    seen += [etag("/initiatives/download.json"), etag("/fr/initiatives/download.csv")]
+    seen.append(etag(f"{url}?modality=triangular"))
+
+    assert len(set(seen)) == len(seen)
+    answer = client.get(url, HTTP_IF_NONE_MATCH=seen[0])
+    assert answer.status_code == 200
+    assert "Clinics for Kenya" in body_of(answer).decode()
+
+
+def test_a_list_made_public_by_its_scheduled_time_is_not_answered_304(
+    client, make_initiative, monkeypatch
+):
+    make_initiative("Public")
+    now = timezone.now()
+    make_initiative("Scheduled", published_at=now + timedelta(hours=1))
+    first = client.get("/initiatives/download.json")
+    assert [row["title"] for row in rows_of(first)] == ["Public"]
+
+    # Two hours on: nothing was saved, and the scheduled case study is out.
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    by_etag = client.get("/initiatives/download.json", HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = client.get(
+        "/initiatives/download.json", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]
+    )
+
+    for later in (by_etag, by_date):
+        assert sorted(row["title"] for row in rows_of(later)) == ["Public", "Scheduled"]
+
+
+def test_asking_again_for_an_unchanged_list_is_not_counted_as_a_download(
+    client, settings, make_initiative
+):
+    settings.DOWNLOAD_LIMIT_PER_CLIENT = 1
+    make_initiative()
+    first = client.get("/initiatives/download.csv")
+    assert first.status_code == 200
+
+    again = [
+        client.get("/initiatives/download.csv", HTTP_IF_NONE_MATCH=first["ETag"])
+        for _ in range(3)
+    ]
+
+    assert [answer.status_code for answer in again] == [304, 304, 304]
+    assert client.get("/initiatives/download.json").status_code == 429
 
 
 # --- Limits --------------------------------------------------------------------------------------

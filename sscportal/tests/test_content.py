@@ -103,9 +103,23 @@ def test_every_case_study_cites_a_source_and_says_where_it_happened(loaded):
     assert [c.slug for c in case_studies if c.place_count == 0] == []
 
 
-def test_the_sources_are_the_five_seed_documents(loaded):
-    assert set(Source.objects.values_list("title", flat=True)) == SEED_DOCUMENTS
-    assert Source.objects.count() == 5
+# Public reports that complete a seed document's account of a case study with facts it lacks
+# (countries, years, who carried it out), each at its own address.
+COMPLEMENTS = {
+    "Cuba to send 165 health workers to West Africa as Ebola death toll rises to over 2,400",
+    "Cuban Health Professionals Return from Ebola Mission in Africa",
+}
+
+
+def test_the_sources_are_the_five_seed_documents_and_the_reports_that_complete_them(loaded):
+    assert set(Source.objects.values_list("title", flat=True)) == SEED_DOCUMENTS | COMPLEMENTS
+    assert Source.objects.count() == 7
+    complements = Source.objects.filter(title__in=COMPLEMENTS)
+    assert all(source.url.startswith("http") and source.year for source in complements)
+    # Each completes a case study that a seed document names.
+    for source in complements:
+        cited_with = Source.objects.filter(initiatives__sources=source).distinct()
+        assert cited_with.filter(title__in=SEED_DOCUMENTS).exists()
 
 
 def test_loading_it_again_changes_nothing(loaded):
