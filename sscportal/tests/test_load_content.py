@@ -189,7 +189,7 @@ def test_running_twice_creates_nothing_twice(loaded):
     assert counts() == before
     assert SeededRecord.objects.count() == seeded
     assert before["initiatives.Initiative"] == 6
-    assert before["initiatives.InitiativeCountry"] == 8
+    assert before["initiatives.InitiativeCountry"] == 11
 
 
 def test_a_seeded_record_staff_deleted_stays_deleted(loaded):
