@@ -93,8 +93,9 @@ def reportable(initiatives):
 
 
 def published_activities():
-    """The published case studies IATI can take, oldest first (by key, the order of their identifiers), with
-    what their activities say: five queries per batch of BATCH, however many there are."""
+    """The published case studies IATI can take, oldest first (by key, the order of their
+    identifiers), with what their activities say: five queries per batch of BATCH, however many
+    there are."""
     beneficiaries = (
         InitiativeCountry.objects.filter(role=CountryRole.BENEFICIARY)
         .select_related("country")

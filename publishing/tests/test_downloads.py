@@ -785,8 +785,7 @@ def test_asking_again_for_an_unchanged_list_is_not_counted_as_a_download(
     assert first.status_code == 200
 
     again = [
-        client.get("/initiatives/download.csv", HTTP_IF_NONE_MATCH=first["ETag"])
-        for _ in range(3)
+        client.get("/initiatives/download.csv", HTTP_IF_NONE_MATCH=first["ETag"]) for _ in range(3)
     ]
 
     assert [answer.status_code for answer in again] == [304, 304, 304]

@@ -111,7 +111,7 @@ def test_a_record_not_yet_public_is_in_no_api_answer_download_or_iati_file(
         "publications": ("publications", make_publication),
     }
     shown, hidden = {}, {}
-    for path, (api_path, make) in kinds.items():
+    for path, (_api_path, make) in kinds.items():
         shown[path] = {make("Public").slug}
         hidden[path] = {
             make("Draft", status=Status.DRAFT).slug,
