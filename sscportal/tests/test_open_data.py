@@ -41,7 +41,7 @@ def test_the_page_states_the_licence_the_attributions_and_the_api(
     assert 'href="/api/v1/docs/"' in page and 'href="/api/v1/schema.yaml"' in page
     assert "open data, http://testserver/open-data/, accessed" in page
     assert '<a href="/open-data/iati-activities.xml"><code>iati-activities.xml</code></a>' in page
-    assert "the file holds the 1 case study whose record gives all three" in page
+    assert "1 case study gives all three and is in the file" in page
     assert '<a href="/initiatives/download.csv" rel="nofollow">CSV</a>' in page
     assert '<a href="/publications/download.json" rel="nofollow">JSON</a>' in page
     assert re.search(r"<dt><bdi dir=\"ltr\">1\.0\.0</bdi>, \d+ \w+ 20\d\d</dt>", page)
