@@ -10,7 +10,8 @@ lists the errors it may answer with: 400 (a value it cannot take, named), 404, 4
 from django import forms
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
 ERRORS = {
@@ -90,6 +91,18 @@ class PortalSchema(AutoSchema):
             ),
         ]
         if not self.is_list():
+            if getattr(view, "key_example", None) is not None:
+                parameters.append(
+                    OpenApiParameter(
+                        "key",
+                        OpenApiTypes.STR,
+                        OpenApiParameter.PATH,
+                        description=f"{view.key_description} An unknown key is a 404.",
+                        examples=[
+                            OpenApiExample("In the starting content", value=view.key_example)
+                        ],
+                    )
+                )
             return parameters
         if getattr(view, "pagination_class", None) is not None:
             parameters += [

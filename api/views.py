@@ -128,6 +128,8 @@ class CaseStudyViewSet(ReadOnlyViewSet):
     list_serializer_class = serializers.CaseStudyListSerializer
     filterset_class = InitiativeFilter
     lookup_field = "slug"
+    key_example = "cuba-ebola-west-africa"
+    key_description = "The case study's slug, as in its page's address."
 
     def get_queryset(self):
         queryset = (
@@ -170,6 +172,8 @@ class EventViewSet(ReadOnlyViewSet):
     list_serializer_class = serializers.EventListSerializer
     filterset_class = EventFilter
     lookup_field = "slug"
+    key_example = "south-south-solidarity-high-level-panel-2021"
+    key_description = "The event's slug, as in its page's address."
 
     def get_queryset(self):
         queryset = (
@@ -201,6 +205,8 @@ class PublicationViewSet(ReadOnlyViewSet):
     list_serializer_class = serializers.PublicationListSerializer
     filterset_class = PublicationFilter
     lookup_field = "slug"
+    key_example = "good-practices-made-in-africa-solutions"
+    key_description = "The publication's slug, as in its page's address."
 
     def get_queryset(self):
         queryset = (
@@ -246,6 +252,8 @@ class CountryViewSet(ReadOnlyViewSet):
     serializer_class = serializers.CountrySerializer
     filterset_class = CountryFilter
     lookup_field = "iso2"
+    key_example = "KE"
+    key_description = "The ISO 3166-1 alpha-2 code."
     queryset = Country.objects.select_related("region").order_by("iso2")
 
 
@@ -267,6 +275,8 @@ class RegionViewSet(ReadOnlyViewSet):
     serializer_class = serializers.RegionSerializer
     filterset_class = RegionFilter
     lookup_field = "m49_code"
+    key_example = "002"
+    key_description = "The M49 code, three digits."
     queryset = Region.objects.select_related("parent").order_by("path")
 
 
@@ -277,6 +287,8 @@ class RegionViewSet(ReadOnlyViewSet):
 class SDGViewSet(ReadOnlyViewSet):
     serializer_class = serializers.SDGSerializer
     lookup_field = "number"
+    key_example = "8"
+    key_description = "The goal's number, 1 to 17."
     pagination_class = None
     queryset = SDG.objects.order_by("number").prefetch_related("targets")
 
@@ -299,6 +311,8 @@ class TargetViewSet(ReadOnlyViewSet):
     serializer_class = serializers.TargetSerializer
     filterset_class = TargetFilter
     lookup_field = "code"
+    key_example = "8.2"
+    key_description = "The target's code, e.g. 8.2 or 8.a."
     queryset = SDGTarget.objects.select_related("goal").order_by("goal__number", "sort_key")
 
 
@@ -309,6 +323,8 @@ class TargetViewSet(ReadOnlyViewSet):
 class ThemeViewSet(ReadOnlyViewSet):
     serializer_class = serializers.ThemeSerializer
     lookup_field = "slug"
+    key_example = "health"
+    key_description = "The theme's slug."
     queryset = Theme.objects.order_by("sort_order", "slug")
 
 
@@ -319,4 +335,6 @@ class ThemeViewSet(ReadOnlyViewSet):
 class OrganisationViewSet(ReadOnlyViewSet):
     serializer_class = serializers.OrganisationSerializer
     lookup_field = "slug"
+    key_example = "unossc"
+    key_description = "The organisation's slug."
     queryset = Organisation.objects.select_related("country").order_by("slug")
