@@ -1,15 +1,30 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core import dates
 from core.page_cache import public_page
+from publishing.charts import Bar, BarChart
 from publishing.views import FilteredListView, PublishedDetailMixin
 
 from . import iati
+from .figures import result_counts
 from .filters import InitiativeFilter
-from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_places
+from .models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    Modality,
+    card_places,
+)
+
+# Start years are grouped in periods of this many years when there are more distinct years.
+YEARS_SHOWN_ONE_BY_ONE = 15
+YEARS_PER_PERIOD = 5
 
 
 class InitiativeListView(FilteredListView):
@@ -27,6 +42,173 @@ class InitiativeListView(FilteredListView):
             "start_year",
             "end_year",
             "published_at",
+        )
+
+    @cached_property
+    def counts(self):
+        """How many case studies of the current result (every page of it) fall under each
+        goal, theme, region, modality and start year: one query (figures.py)."""
+        return result_counts(self.filterset.qs)
+
+    @cached_property
+    def chosen(self):
+        """The filters in use and valid, by name."""
+        form = self.filterset.form
+        if not self.filterset.is_bound:
+            return {}
+        form.is_valid()  # fills cleaned_data with the fields that are valid
+        return {name: value for name, value in form.cleaned_data.items() if value}
+
+    def choice_objects(self, name):
+        """The filter's choices, as the form loaded them (core/choice_cache.py): no query."""
+        return self.filterset.form.fields[name].objects()
+
+    def counted(self, count):
+        return ngettext("%(count)s case study", "%(count)s case studies", count) % {
+            "count": dates.number(count)
+        }
+
+    def option_counts(self):
+        counts = self.counts
+        return {
+            "sdg": {str(goal.number): counts["sdg"].get(goal.pk, 0) for goal in self.goals()},
+            "theme": {
+                theme.slug: counts["theme"].get(theme.pk, 0)
+                for theme in self.choice_objects("theme")
+            },
+            "region": {
+                region.slug: counts["region"].get(region.path, 0)
+                for region in self.choice_objects("region")
+            },
+            "modality": counts["modality"],
+        }
+
+    def goals(self):
+        return self.choice_objects("sdg")
+
+    def charts(self):
+        if not self.counts["modality"]:  # no case study in the result
+            return []
+        return [
+            self.goal_chart(),
+            self.region_chart(),
+            self.modality_chart(),
+            self.year_chart(),
+        ]
+
+    def chart(self, slug, title, description, bars, label_heading):
+        return BarChart(
+            slug,
+            title,
+            description,
+            bars,
+            label_heading=label_heading,
+            count_heading=gettext("Case studies"),
+            counted=self.counted,
+        )
+
+    def link(self, name, value):
+        """The list narrowed to `value` of the filter `name`: none when that filter is in use,
+        since choosing another value would widen the result instead of narrowing it."""
+        return None if name in self.chosen else self.filtered_url(name, value)
+
+    def goal_chart(self):
+        counts = self.counts["sdg"]
+        bars = [
+            Bar(
+                label=gettext("Goal %(number)s, %(name)s")
+                % {"number": goal.number, "name": goal.texts.short_name},
+                short_label=f"{goal.number} · {goal.texts.short_name}",
+                count=counts.get(goal.pk, 0),
+                url=self.link("sdg", goal.number),
+                colour=goal.colour,
+            )
+            for goal in self.goals()
+        ]
+        return self.chart(
+            "goals",
+            gettext("By Sustainable Development Goal"),
+            gettext(
+                "How many case studies of this result serve each goal. A case study may serve "
+                "several goals."
+            ),
+            bars,
+            gettext("Goal"),
+        )
+
+    def region_chart(self):
+        """The M49 regions; within a region chosen, its sub-regions, each a narrower filter."""
+        within = self.chosen.get("region")
+        counts = self.counts["region"]
+        regions = [
+            region
+            for region in self.choice_objects("region")
+            if (region.parent_id == within.pk if within else region.parent_id is None)
+        ]
+        bars = [
+            Bar(
+                label=region.texts.name,
+                count=counts.get(region.path, 0),
+                url=self.filtered_url("region", region.slug),
+            )
+            for region in regions
+        ]
+        if within:
+            title = gettext("By region within %(region)s") % {"region": within.texts.name}
+        else:
+            title = gettext("By region")
+        return self.chart(
+            "regions",
+            title,
+            gettext(
+                "How many case studies of this result involve a country of each region or "
+                "name the region. A case study may involve several regions."
+            ),
+            bars,
+            gettext("Region"),
+        )
+
+    def modality_chart(self):
+        counts = self.counts["modality"]
+        bars = [
+            Bar(label=str(label), count=counts.get(value, 0), url=self.link("modality", value))
+            for value, label in Modality.choices
+        ]
+        return self.chart(
+            "modalities",
+            gettext("By modality"),
+            gettext("How many case studies of this result follow each modality of cooperation."),
+            bars,
+            gettext("Modality"),
+        )
+
+    def year_chart(self):
+        counts = self.counts["year"]
+        description = gettext(
+            "How many case studies of this result started in each year. Case studies that do "
+            "not give their start year are not counted."
+        )
+        if len(counts) <= YEARS_SHOWN_ONE_BY_ONE:
+            bars = [Bar(label=str(year), count=counts[year]) for year in sorted(counts)]
+            return self.chart("years", gettext("By start year"), description, bars, gettext("Year"))
+        periods = {}
+        for year, count in counts.items():
+            first = year - year % YEARS_PER_PERIOD
+            periods[first] = periods.get(first, 0) + count
+        bars = [
+            # Isolated left to right, so that a right-to-left page still reads 2005–2009.
+            Bar(label=f"\u2066{first}–{first + YEARS_PER_PERIOD - 1}\u2069", count=periods[first])
+            for first in sorted(periods)
+        ]
+        return self.chart(
+            "years",
+            gettext("By start year"),
+            gettext(
+                "How many case studies of this result started in each period of five years. "
+                "Case studies that do not give their start year are not counted."
+            ),
+            bars,
+            gettext("Years"),
         )
 
 
