@@ -1,30 +1,25 @@
+from functools import partial
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from core import dates
 from core.page_cache import public_page
-from publishing.charts import Bar, BarChart
+from publishing.charts import Bar
 from publishing.views import FilteredListView, PublishedDetailMixin
 
-from . import iati
-from .figures import result_counts
+from . import figures, iati
 from .filters import InitiativeFilter
 from .models import (
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
-    Modality,
     card_places,
 )
-
-# Start years are grouped in periods of this many years when there are more distinct years.
-YEARS_SHOWN_ONE_BY_ONE = 15
-YEARS_PER_PERIOD = 5
 
 
 class InitiativeListView(FilteredListView):
@@ -48,7 +43,7 @@ class InitiativeListView(FilteredListView):
     def counts(self):
         """How many case studies of the current result (every page of it) fall under each
         goal, theme, region, modality and start year: one query (figures.py)."""
-        return result_counts(self.filterset.qs)
+        return figures.result_counts(self.filterset.qs)
 
     @cached_property
     def chosen(self):
@@ -64,9 +59,7 @@ class InitiativeListView(FilteredListView):
         return self.filterset.form.fields[name].objects()
 
     def counted(self, count):
-        return ngettext("%(count)s case study", "%(count)s case studies", count) % {
-            "count": dates.number(count)
-        }
+        return figures.counted(count)
 
     def option_counts(self):
         counts = self.counts
@@ -89,52 +82,18 @@ class InitiativeListView(FilteredListView):
     def charts(self):
         if not self.counts["modality"]:  # no case study in the result
             return []
+        counts = self.counts
         return [
-            self.goal_chart(),
+            figures.goal_chart(counts["sdg"], self.goals(), partial(self.link, "sdg")),
             self.region_chart(),
-            self.modality_chart(),
-            self.year_chart(),
+            figures.modality_chart(counts["modality"], partial(self.link, "modality")),
+            figures.year_chart(counts["year"]),
         ]
-
-    def chart(self, slug, title, description, bars, label_heading):
-        return BarChart(
-            slug,
-            title,
-            description,
-            bars,
-            label_heading=label_heading,
-            count_heading=gettext("Case studies"),
-            counted=self.counted,
-        )
 
     def link(self, name, value):
         """The list narrowed to `value` of the filter `name`: none when that filter is in use,
         since choosing another value would widen the result instead of narrowing it."""
         return None if name in self.chosen else self.filtered_url(name, value)
-
-    def goal_chart(self):
-        counts = self.counts["sdg"]
-        bars = [
-            Bar(
-                label=gettext("Goal %(number)s, %(name)s")
-                % {"number": goal.number, "name": goal.texts.short_name},
-                short_label=f"{goal.number} · {goal.texts.short_name}",
-                count=counts.get(goal.pk, 0),
-                url=self.link("sdg", goal.number),
-                colour=goal.colour,
-            )
-            for goal in self.goals()
-        ]
-        return self.chart(
-            "goals",
-            gettext("By Sustainable Development Goal"),
-            gettext(
-                "How many case studies of this result serve each goal. A case study may serve "
-                "several goals."
-            ),
-            bars,
-            gettext("Goal"),
-        )
 
     def region_chart(self):
         """The M49 regions; within a region chosen, its sub-regions, each a narrower filter."""
@@ -157,58 +116,15 @@ class InitiativeListView(FilteredListView):
             title = gettext("By region within %(region)s") % {"region": within.texts.name}
         else:
             title = gettext("By region")
-        return self.chart(
+        return figures.chart(
             "regions",
             title,
             gettext(
-                "How many case studies of this result involve a country of each region or "
-                "name the region. A case study may involve several regions."
+                "How many of these case studies involve a country of each region or name the "
+                "region. A case study may involve several regions."
             ),
             bars,
             gettext("Region"),
-        )
-
-    def modality_chart(self):
-        counts = self.counts["modality"]
-        bars = [
-            Bar(label=str(label), count=counts.get(value, 0), url=self.link("modality", value))
-            for value, label in Modality.choices
-        ]
-        return self.chart(
-            "modalities",
-            gettext("By modality"),
-            gettext("How many case studies of this result follow each modality of cooperation."),
-            bars,
-            gettext("Modality"),
-        )
-
-    def year_chart(self):
-        counts = self.counts["year"]
-        description = gettext(
-            "How many case studies of this result started in each year. Case studies that do "
-            "not give their start year are not counted."
-        )
-        if len(counts) <= YEARS_SHOWN_ONE_BY_ONE:
-            bars = [Bar(label=str(year), count=counts[year]) for year in sorted(counts)]
-            return self.chart("years", gettext("By start year"), description, bars, gettext("Year"))
-        periods = {}
-        for year, count in counts.items():
-            first = year - year % YEARS_PER_PERIOD
-            periods[first] = periods.get(first, 0) + count
-        bars = [
-            # Isolated left to right, so that a right-to-left page still reads 2005–2009.
-            Bar(label=f"\u2066{first}–{first + YEARS_PER_PERIOD - 1}\u2069", count=periods[first])
-            for first in sorted(periods)
-        ]
-        return self.chart(
-            "years",
-            gettext("By start year"),
-            gettext(
-                "How many case studies of this result started in each period of five years. "
-                "Case studies that do not give their start year are not counted."
-            ),
-            bars,
-            gettext("Years"),
         )
 
 
