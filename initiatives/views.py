@@ -1,15 +1,25 @@
+from functools import partial
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.http import Http404
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.page_cache import public_page
+from publishing.charts import Bar
 from publishing.views import FilteredListView, PublishedDetailMixin
 
-from . import iati
+from . import figures, iati
 from .filters import InitiativeFilter
-from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_places
+from .models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    card_places,
+)
 
 
 class InitiativeListView(FilteredListView):
@@ -27,6 +37,94 @@ class InitiativeListView(FilteredListView):
             "start_year",
             "end_year",
             "published_at",
+        )
+
+    @cached_property
+    def counts(self):
+        """How many case studies of the current result (every page of it) fall under each
+        goal, theme, region, modality and start year: one query (figures.py)."""
+        return figures.result_counts(self.filterset.qs)
+
+    @cached_property
+    def chosen(self):
+        """The filters in use and valid, by name."""
+        form = self.filterset.form
+        if not self.filterset.is_bound:
+            return {}
+        form.is_valid()  # fills cleaned_data with the fields that are valid
+        return {name: value for name, value in form.cleaned_data.items() if value}
+
+    def choice_objects(self, name):
+        """The filter's choices, as the form loaded them (core/choice_cache.py): no query."""
+        return self.filterset.form.fields[name].objects()
+
+    def counted(self, count):
+        return figures.counted(count)
+
+    def option_counts(self):
+        counts = self.counts
+        return {
+            "sdg": {str(goal.number): counts["sdg"].get(goal.pk, 0) for goal in self.goals()},
+            "theme": {
+                theme.slug: counts["theme"].get(theme.pk, 0)
+                for theme in self.choice_objects("theme")
+            },
+            "region": {
+                region.slug: counts["region"].get(region.path, 0)
+                for region in self.choice_objects("region")
+            },
+            "modality": counts["modality"],
+        }
+
+    def goals(self):
+        return self.choice_objects("sdg")
+
+    def charts(self):
+        if not self.counts["modality"]:  # no case study in the result
+            return []
+        counts = self.counts
+        return [
+            figures.goal_chart(counts["sdg"], self.goals(), partial(self.link, "sdg")),
+            self.region_chart(),
+            figures.modality_chart(counts["modality"], partial(self.link, "modality")),
+            figures.year_chart(counts["year"]),
+        ]
+
+    def link(self, name, value):
+        """The list narrowed to `value` of the filter `name`: none when that filter is in use,
+        since choosing another value would widen the result instead of narrowing it."""
+        return None if name in self.chosen else self.filtered_url(name, value)
+
+    def region_chart(self):
+        """The M49 regions; within a region chosen, its sub-regions, each a narrower filter."""
+        within = self.chosen.get("region")
+        counts = self.counts["region"]
+        regions = [
+            region
+            for region in self.choice_objects("region")
+            if (region.parent_id == within.pk if within else region.parent_id is None)
+        ]
+        bars = [
+            Bar(
+                label=region.texts.name,
+                count=counts.get(region.path, 0),
+                url=self.filtered_url("region", region.slug),
+            )
+            for region in regions
+        ]
+        if within:
+            title = gettext("By region within %(region)s") % {"region": within.texts.name}
+        else:
+            title = gettext("By region")
+        return figures.chart(
+            "regions",
+            title,
+            gettext(
+                "How many of these case studies involve a country of each region or name the "
+                "region. A case study may involve several regions."
+            ),
+            bars,
+            gettext("Region"),
         )
 
 

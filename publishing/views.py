@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import ListView
 
 from core import dates
@@ -77,9 +78,34 @@ class FilteredListView(ListView):
             for name, file_format in FORMATS.items()
         ]
 
+    def option_counts(self):
+        """{filter name: {choice value: count}}: how many records of the current result each
+        option of those filters would keep, shown beside the option ("Health (3)")."""
+        return {}
+
+    def charts(self):
+        """The current result in figures: publishing.charts.BarChart, shown under the results
+        count in a closed disclosure."""
+        return []
+
+    def filtered_url(self, name, value):
+        """The current list with the filter `name` set to `value`, the others kept, from its
+        first page."""
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query[name] = value
+        return f"{self.request.path}?{query.urlencode()}"
+
+    def counted(self, count):
+        """'4 records', as the charts name a count; a list says what it lists."""
+        return ngettext("%(count)s record", "%(count)s records", count) % {
+            "count": dates.number(count)
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
+        label_options(form, self.option_counts())
         outside = {*self.leading_filters, *self.trailing_filters}
         more = [name for name in form.fields if name not in outside]
         data = self.filter_data()
@@ -92,8 +118,29 @@ class FilteredListView(ListView):
             active_filters=active_filters(self.filterset, self.request),
             clear_url=self.clear_url(),
             download_links=self.download_links(),
+            charts=[chart for chart in self.charts() if chart],
         )
         return context
+
+
+def label_options(form, counts):
+    """Writes the count beside each option of the fields named in `counts` ({name: {value:
+    count}}). Only this request's form changes: its fields and widgets are copies, and the
+    choices themselves, kept between requests (core/choice_cache.py), are not touched."""
+    for name, by_value in counts.items():
+        field = form.fields.get(name)
+        if field is None:
+            continue
+        labelled = []
+        for value, label in field.choices:
+            key = str(value)
+            if key != "":
+                label = _("%(label)s (%(count)s)") % {
+                    "label": label,
+                    "count": dates.number(by_value.get(key, 0)),
+                }
+            labelled.append((value, label))
+        field.widget.choices = labelled
 
 
 def active_filters(filterset, request):

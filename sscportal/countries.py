@@ -12,15 +12,17 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
+from core.choice_cache import cached_choices
 from core.content_language import with_translations
 from events.models import Event
+from initiatives import figures
 from initiatives.models import CountryRole, Initiative, InitiativeCountry, card_places
 from publications.models import Publication
-from taxonomy.models import Country
+from taxonomy.models import SDG, Country
 
 # How many of each the page shows; the lists behind "see all" have the rest.
 CASES_PER_ROLE = 6
@@ -95,6 +97,7 @@ class CountryView(TemplateView):
             if flag
         ]
         context["roles"] = self.case_studies_by_role()
+        context["charts"] = self.case_study_charts() if context["roles"] else []
         context.update(self.events())
         context["publications"], context["publications_total"] = self.publications()
         context["nothing_published"] = not (
@@ -154,6 +157,30 @@ class CountryView(TemplateView):
                 group["more"] = group["total"] > len(group["initiatives"])
                 result.append(group)
         return result
+
+    def case_study_charts(self):
+        """The country's published case studies by goal, modality and start year (one query;
+        the goals come from the filter choices kept in memory), each goal and modality a link
+        to the case-study list filtered by the country and by it."""
+        published = Initiative.objects.published()
+        counts = figures.result_counts(
+            published.filter(
+                pk__in=InitiativeCountry.objects.filter(country=self.country).values(
+                    "initiative_id"
+                )
+            ),
+            regions=False,
+        )
+        # The same list, under the same name, as the goal filter of the lists keeps
+        # (core/filters.py, publishing/filters.py SHARED_LINKS).
+        goals = cached_choices(f"sdgs:{get_language()}", SDG.objects.all)
+        base = f"{reverse('initiatives:list')}?country={self.country.iso2}"
+        charts = [
+            figures.goal_chart(counts["sdg"], goals, lambda number: f"{base}&sdg={number}"),
+            figures.modality_chart(counts["modality"], lambda value: f"{base}&modality={value}"),
+            figures.year_chart(counts["year"]),
+        ]
+        return [chart for chart in charts if chart]
 
     def events(self):
         """Published events held in the country: the next few and the last few, with how many

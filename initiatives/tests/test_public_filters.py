@@ -685,7 +685,8 @@ def test_the_form_shows_the_filters_that_apply(client, make_initiative, regions)
 
     response = client.get(LIST_URL, {"region": "africa", "q": "any"})
 
-    assertContains(response, '<option value="africa" selected>Africa</option>', html=True)
+    # Beside each option, how many of the result it would keep (test_list_charts.py).
+    assertContains(response, '<option value="africa" selected>Africa (1)</option>', html=True)
     assertContains(response, 'value="any"')
 
 
@@ -693,7 +694,9 @@ def test_sub_regions_are_indented_under_their_region_in_the_choices(client, regi
     response = client.get(LIST_URL)
 
     assertContains(
-        response, '<option value="western-africa">\u2003\u2003Western Africa</option>', html=True
+        response,
+        '<option value="western-africa">\u2003\u2003Western Africa (0)</option>',
+        html=True,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devtools.samples import count_queries, in_days
-from initiatives.models import CountryRole
+from initiatives.models import CountryRole, Modality
 from publishing.models import Status
 from sscportal.countries import CASES_PER_ROLE, EVENTS_PER_LIST
 
@@ -345,6 +345,7 @@ def test_the_page_makes_the_same_few_queries_for_one_and_for_fifty_of_everything
     make_colombian_records(1)
     with_one, response = count_queries(client, "/countries/CO/")
     assert len(response.context["roles"]) == 3
+    assert response.context["charts"]  # the case studies in figures
 
     make_colombian_records(49)
     with_fifty, response = count_queries(client, "/countries/CO/")
@@ -415,3 +416,52 @@ def test_country_pages_with_published_content_are_in_the_sitemap_and_have_a_cano
     assert "/countries/KE/" not in sitemap  # only a draft involves Kenya
     page = client.get("/countries/CO/").content.decode()
     assert '<link rel="canonical" href="http://testserver/countries/CO/">' in page
+
+
+# --- The country's case studies in figures (publishing/charts.py) -------------------------------
+
+
+def test_the_countrys_case_studies_in_figures_count_only_its_published_ones(
+    client, countries, sdgs, make_initiative
+):
+    colombia, kenya = countries["colombia"], countries["kenya"]
+    make_initiative(
+        countries={colombia: CountryRole.PROVIDER, kenya: CountryRole.BENEFICIARY},
+        sdgs=[sdgs[3], sdgs[16]],
+        modality=Modality.TRIANGULAR,
+        start_year=2015,
+    )
+    make_initiative(
+        countries={colombia: CountryRole.BENEFICIARY},
+        sdgs=[sdgs[3]],
+        modality=Modality.BILATERAL,
+        start_year=2015,
+    )
+    make_initiative(countries={kenya: CountryRole.PROVIDER}, sdgs=[sdgs[3]])
+    make_initiative(countries={colombia: CountryRole.PROVIDER}, sdgs=[sdgs[3]], status=Status.DRAFT)
+
+    response = client.get("/countries/CO/")
+    charts = {chart.slug: chart for chart in response.context["charts"]}
+
+    goals = {bar.label: bar for bar in charts["goals"].bars}
+    assert {label: bar.count for label, bar in goals.items()} == {
+        "Goal 3, Goal name 3": 2,
+        "Goal 16, Goal name 16": 1,
+    }
+    assert {bar.label: bar.count for bar in charts["modalities"].bars} == {
+        "Bilateral": 1,
+        "Triangular": 1,
+    }
+    assert {bar.label: bar.count for bar in charts["years"].bars} == {"2015": 2}
+    # Each goal leads to the list of the country's case studies serving it: as many.
+    for bar in [*charts["goals"].bars, *charts["modalities"].bars]:
+        assert bar.url.startswith("/initiatives/?country=CO&")
+        listed = client.get(bar.url)
+        assert listed.context["paginator"].count == bar.count, bar.url
+    assert response.content.decode().count('<svg class="bar-chart"') == 3
+
+
+def test_a_country_without_case_studies_has_no_figures(client, countries):
+    response = client.get("/countries/CO/")
+    assert response.context["charts"] == []
+    assert b"bar-chart" not in response.content
