@@ -211,7 +211,10 @@ def test_every_template_has_its_text_marked_for_translation():
 # shares ("Publications", "Budget"), names kept as they are ("SSC Portal", "PDF"), and patterns
 # with nothing to translate. Any other message "translated" as its English is not translated.
 SAME_AS_ENGLISH = {
-    "ar": {"%(times)s %(zone)s (%(offset)s)", "%(model)s %(pk)s", "PDF", "%(label)s: %(value)s"},
+    "ar": {
+        "%(times)s %(zone)s (%(offset)s)", "%(model)s %(pk)s", "PDF", "%(label)s: %(value)s",
+        "%(label)s: %(counted)s", "%(label)s (%(count)s)",
+    },
     "zh_Hans": {"%(model)s %(pk)s", "PDF"},
     "fr": {
         "date", "Image", "image", "Sources", "sources", "source", "Dates", "organisation",
@@ -219,12 +222,16 @@ SAME_AS_ENGLISH = {
         "%(dates)s, %(times)s", "budget", "Budget", "contact", "Contact", "Publications",
         "publication", "publications", "%(shown)s publication", "%(model)s %(pk)s",
         "SSC Portal", "note", "Type", "page %(number)s", "Pages", "PDF",
-        "code",
+        "code", "%(label)s (%(count)s)",
     },
-    "ru": {"%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s"},
+    "ru": {
+        "%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s",
+        "%(label)s: %(counted)s", "%(label)s (%(count)s)",
+    },
     "es": {
         "%(dates)s, %(times)s", "Bilateral", "Triangular", "Regional", "Interregional",
         "Multilateral", "No", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s",
+        "%(label)s: %(counted)s", "%(label)s (%(count)s)",
     },
 }  # fmt: skip
 
