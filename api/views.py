@@ -142,6 +142,7 @@ class CaseStudyViewSet(ReadOnlyViewSet):
                 ),
                 "regions",
                 "sdgs",
+                Prefetch("targets", queryset=SDGTarget.objects.only("code")),
                 "themes",
             )
         )
