@@ -131,6 +131,13 @@ class InitiativeAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, Publishable
             kwargs["queryset"] = SDGTarget.objects.select_related("goal")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "targets":
+            # Reference data, loaded from the official list: never added from a case study.
+            field.widget.can_add_related = False
+        return field
+
     def get_queryset(self, request):
         return (
             super()

@@ -219,7 +219,8 @@ class SDGTarget(models.Model):
         text = self.texts.text
         if length is not None:
             text = Truncator(text).chars(length)
-        return f"{self.code} — {text}"
+        # The code isolated left to right, so that Arabic shows "3.a", not "a.3".
+        return f"\u2066{self.code}\u2069 — {text}"
 
 
 class SlugManager(models.Manager):

@@ -61,10 +61,12 @@ def test_the_change_form_offers_the_targets_grouped_by_goal_and_opens_the_goals_
     assert targets.count("<details") == 3
     assert targets.index("Goal 2:") < targets.index("Goal 3:") < targets.index("Goal 16:")
     assert '<details class="checkbox-group" open><summary>Goal 3: Goal name 3' in targets
-    assert "3.d — Strengthen the capacity for early warning" in targets
+    # The code isolated left to right, for Arabic.
+    assert "\u20663.d\u2069 — Strengthen the capacity for early warning" in targets
     assert f'value="{sdg_targets["3.d"].pk}" checked' in targets
-    # In the fieldset with the goals.
+    # In the fieldset with the goals; reference data, so no link to add a target.
     assert html.index('name="sdgs"') < html.index('name="targets"')
+    assert 'id="add_id_sdgs"' in html and 'id="add_id_targets"' not in html
 
 
 def test_targets_ticked_on_the_change_form_add_their_goals(
@@ -213,7 +215,10 @@ def test_the_list_filters_by_target_code(client, tagged):
         "Laboratories",
     ]
     html = response.content.decode()
-    assert '<option value="3.d" selected>3.d — Strengthen the capacity for early warning' in html
+    assert (
+        '<option value="3.d" selected>\u20663.d\u2069 — Strengthen the capacity for early warning'
+        in html
+    )
     # Grouped by goal, in the goals' order, then the targets' (3.3 before 3.d).
     assert html.index('<optgroup label="Goal 2:') < html.index('<optgroup label="Goal 3:')
     assert html.index('value="3.3"') < html.index('value="3.d"') < html.index('value="16.6"')
