@@ -48,6 +48,7 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
             ),
             "themes",
             "sdgs",
+            "targets",
             "cooperation_forms",
             "sources",
         )
