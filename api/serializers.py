@@ -247,6 +247,12 @@ class CaseStudyListSerializer(TrimmedFieldsMixin, serializers.ModelSerializer):
     countries = CountryRoleSerializer(source="country_roles", many=True)
     regions = RegionSummarySerializer(many=True)
     sdgs = SDGSummarySerializer(many=True)
+    targets = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text='The SDG targets, by code ("8.2", "8.a"); their goals are in `sdgs`.',
+    )
     themes = ThemeSummarySerializer(many=True)
 
     class Meta:
@@ -260,6 +266,7 @@ class CaseStudyListSerializer(TrimmedFieldsMixin, serializers.ModelSerializer):
             "countries",
             "regions",
             "sdgs",
+            "targets",
             "themes",
             "published_at",
             "updated_at",

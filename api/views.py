@@ -144,6 +144,7 @@ class CaseStudyViewSet(ReadOnlyViewSet):
                 ),
                 "regions",
                 "sdgs",
+                Prefetch("targets", queryset=SDGTarget.objects.only("code")),
                 "themes",
             )
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from . import widgets
 from .choice_cache import cached_choices
 from .collation import in_order
+from .widgets import grouped_choices
 
 
 class ChoiceFilter(django_filters.ChoiceFilter):
@@ -33,10 +34,15 @@ class PreloadedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.group_by is not None:
+            yield from grouped_choices(self.field.objects(), self.field.group_by, self.choice)
+            return
         for obj in self.field.objects():
             yield self.choice(obj)
 
     def __len__(self):
+        if self.field.group_by is not None:
+            return len(list(self))
         return len(self.field.objects()) + (self.field.empty_label is not None)
 
     def __bool__(self):
@@ -48,11 +54,16 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
 
     iterator = PreloadedChoiceIterator
 
-    def __init__(self, *args, cache_as=None, **kwargs):
+    def __init__(self, *args, cache_as=None, group_by=None, label_from_instance=None, **kwargs):
         """`cache_as` names the choices in the process-wide choice cache (choice_cache.py);
-        without it they are loaded once per request."""
+        without it they are loaded once per request. With `group_by` (a function of a choice's
+        object giving its group's label), the choices come in groups (<optgroup>s);
+        `label_from_instance` names a choice otherwise than str()."""
         self._objects = None
         self.cache_as = cache_as
+        self.group_by = group_by
+        if label_from_instance is not None:
+            self.label_from_instance = label_from_instance
         super().__init__(*args, **kwargs)
 
     def __deepcopy__(self, memo):

@@ -9,8 +9,9 @@ escape every value, so they can stand in for Django's in any form.
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 
 class DirectInputMixin:
@@ -76,4 +77,72 @@ class Select(forms.Select):
             value,
             mark_safe(" selected") if value in selected else "",
             label,
+        )
+
+
+def grouped_choices(objects, group_label, choice):
+    """[(group label, [choice(obj), ...]), ...]: `objects` in their order, a group for each run
+    of them with the same `group_label(obj)`. Grouped choices render as a Select's <optgroup>s
+    and as GroupedCheckboxes' disclosures."""
+    groups = []
+    for obj in objects:
+        label = group_label(obj)
+        if not groups or groups[-1][0] != label:
+            groups.append((label, []))
+        groups[-1][1].append(choice(obj))
+    return groups
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in groups (grouped choices), each group a <details> disclosure that is open
+    when one of its boxes is ticked and says how many are: a long list (the 169 SDG targets, by
+    goal) stays short to scan, and opens and closes without script."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group, options, _index in widget["optgroups"]:
+            ticked = sum(1 for option in options if option["attrs"].get("checked"))
+            boxes = format_html_join(
+                "",
+                '<li><label for="{}"><input{}> {}</label></li>',
+                (
+                    (
+                        option["attrs"]["id"],
+                        flatatt(
+                            {
+                                "type": "checkbox",
+                                "name": option["name"],
+                                "value": option["value"],
+                                **option["attrs"],
+                            }
+                        ),
+                        option["label"],
+                    )
+                    for option in options
+                ),
+            )
+            count = (
+                format_html(
+                    ' <span class="checkbox-group-count">({})</span>',
+                    ngettext("%(count)s chosen", "%(count)s chosen", ticked) % {"count": ticked},
+                )
+                if ticked
+                else ""
+            )
+            groups.append(
+                format_html(
+                    '<details class="checkbox-group"{}><summary>{}{}</summary>'
+                    "<ul>{}</ul></details>",
+                    mark_safe(" open") if ticked else "",
+                    group,
+                    count,
+                    boxes,
+                )
+            )
+        container = {"id": widget["attrs"]["id"]} if widget["attrs"].get("id") else {}
+        return format_html(
+            '<div class="grouped-checkboxes"{}>{}</div>',
+            flatatt(container),
+            mark_safe("".join(groups)),
         )

@@ -22,7 +22,7 @@ from events.models import Event, EventFormat, EventKind, Registration, Registrat
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Modality
 from publications.models import Publication, PublicationKind
 from publishing.models import Status
-from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 from .samples import in_days
 
@@ -135,6 +135,21 @@ def sdgs(db):
 
 
 @pytest.fixture
+def sdg_targets(sdgs):
+    """Four targets of the `sdgs` goals, by code: 2.3, 3.3, 3.d and 16.6."""
+    texts = {
+        "2.3": "Double the agricultural productivity and incomes of small-scale food producers.",
+        "3.3": "End the epidemics of AIDS, tuberculosis, malaria and neglected tropical diseases.",
+        "3.d": "Strengthen the capacity for early warning and management of health risks.",
+        "16.6": "Develop effective, accountable and transparent institutions at all levels.",
+    }
+    return {
+        code: SDGTarget.objects.create(goal=sdgs[int(code.split(".")[0])], code=code, text=text)
+        for code, text in texts.items()
+    }
+
+
+@pytest.fixture
 def make_theme(db):
     def make(name):
         return Theme.objects.create(name=name, slug=slugify(name))
@@ -159,7 +174,8 @@ def make_organisation(db):
 
 @pytest.fixture
 def make_initiative(db):
-    """make_initiative(title, countries={country: role}, themes=[...], sdgs=[...], ...)"""
+    """make_initiative(title, countries={country: role}, themes=[...], sdgs=[...], ...); its
+    `targets=[...]` add their goals to its goals, as the admin's form does."""
 
     def make(
         title=None,
@@ -171,6 +187,7 @@ def make_initiative(db):
         regions=(),
         themes=(),
         sdgs=(),
+        targets=(),
         sources=(),
         **fields,
     ):
@@ -184,7 +201,11 @@ def make_initiative(db):
             InitiativeOrganisation.objects.create(
                 initiative=initiative, organisation=organisation, role=role
             )
-        return _set_related(initiative, regions=regions, themes=themes, sdgs=sdgs, sources=sources)
+        _set_related(
+            initiative, regions=regions, themes=themes, sdgs=sdgs, targets=targets, sources=sources
+        )
+        initiative.links_saved()
+        return initiative
 
     return make
 

@@ -1,13 +1,15 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
 from core.translation_admin import TranslatedTextsAdmin
+from core.widgets import GroupedCheckboxes, grouped_choices
 from publishing.admin import PublishableAdmin
 from publishing.spreadsheet_admin import SpreadsheetAdminMixin
-from taxonomy.models import Region
+from taxonomy.models import Region, SDGTarget
 
 from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
 from .resources import InitiativeResource
@@ -23,6 +25,23 @@ class InitiativeOrganisationInline(LabelledCellsInline, admin.TabularInline):
     model = InitiativeOrganisation
     extra = 1
     autocomplete_fields = ["organisation"]
+
+
+class TargetChoices(ModelChoiceIterator):
+    """The 169 targets grouped by goal, each named "8.2 — text" (one query)."""
+
+    def __iter__(self):
+        yield from grouped_choices(self.queryset, lambda target: str(target.goal), self.choice)
+
+    def __len__(self):
+        return self.queryset.count()
+
+
+class TargetsField(forms.ModelMultipleChoiceField):
+    iterator = TargetChoices
+
+    def label_from_instance(self, target):
+        return target.label()
 
 
 class RegionListFilter(admin.SimpleListFilter):
@@ -80,7 +99,7 @@ class InitiativeAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, Publishable
             _("The good practice"),
             {"fields": ["challenge", "solution", "results", "replication"]},
         ),
-        (_("Topics"), {"fields": ["themes", "sdgs", "cooperation_forms"]}),
+        (_("Topics"), {"fields": ["themes", "sdgs", "targets", "cooperation_forms"]}),
         (
             _("Project"),
             {
@@ -105,7 +124,19 @@ class InitiativeAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, Publishable
         # Short, fixed vocabularies read best as checkboxes.
         if db_field.name in {"sdgs", "themes", "cooperation_forms"}:
             kwargs["widget"] = forms.CheckboxSelectMultiple
+        if db_field.name == "targets":
+            # Grouped by goal, each goal a disclosure: 169 boxes would bury the rest of the form.
+            kwargs["form_class"] = TargetsField
+            kwargs["widget"] = GroupedCheckboxes
+            kwargs["queryset"] = SDGTarget.objects.select_related("goal")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "targets":
+            # Reference data, loaded from the official list: never added from a case study.
+            field.widget.can_add_related = False
+        return field
 
     def get_queryset(self, request):
         return (

@@ -8,7 +8,7 @@ class InitiativesConfig(AppConfig):
 
     def ready(self):
         from publishing.content import Content, register
-        from taxonomy.models import SDG, Country, Organisation, Region, Source, Theme
+        from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
         from . import search
         from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
@@ -26,6 +26,6 @@ class InitiativesConfig(AppConfig):
                     Region: ["regions"],
                     Theme: ["themes"],
                 },
-                shows=(SDG, CooperationForm, Source),
+                shows=(SDG, SDGTarget, CooperationForm, Source),
             )
         )

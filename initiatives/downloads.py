@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 
 from core.content_language import with_translations
 from publishing.downloads import ListDownloadView
-from taxonomy.models import SDG, Region, Theme
+from taxonomy.models import SDG, Region, SDGTarget, Theme
 
 from .models import (
     CooperationForm,
@@ -29,6 +29,7 @@ class InitiativeDownloadView(ListDownloadView):
         "facilitator_countries",
         "regions",
         "sdgs",
+        "sdg_targets",
         "themes",
         "cooperation_forms",
         "implementing_organisations",
@@ -78,6 +79,7 @@ class InitiativeDownloadView(ListDownloadView):
             ),
             Prefetch("themes", queryset=Theme.objects.only(*with_translations(Theme, "name"))),
             Prefetch("sdgs", queryset=SDG.objects.only("number")),
+            Prefetch("targets", queryset=SDGTarget.objects.only("code")),
             Prefetch(
                 "cooperation_forms",
                 queryset=CooperationForm.objects.only(*with_translations(CooperationForm, "name")),
@@ -98,6 +100,7 @@ class InitiativeDownloadView(ListDownloadView):
             "facilitator_countries": countries[CountryRole.FACILITATOR],
             "regions": [region.m49_code for region in initiative.regions.all()],
             "sdgs": [goal.number for goal in initiative.sdgs.all()],
+            "sdg_targets": [target.code for target in initiative.targets.all()],
             "themes": [str(theme) for theme in initiative.themes.all()],
             "cooperation_forms": [str(form) for form in initiative.cooperation_forms.all()],
             "implementing_organisations": organisations[OrganisationRole.IMPLEMENTING],

@@ -5,12 +5,16 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ChoiceFilter
+from core.filters import ChoiceFilter, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
-from taxonomy.models import Country
+from taxonomy.models import Country, SDGTarget
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
+
+# A target's text in the filter's choices: enough to tell it from the others, not to widen the
+# list beyond a phone's screen.
+TARGET_LABEL_LENGTH = 70
 
 
 def published_initiative_countries(request=None):
@@ -45,6 +49,17 @@ class InitiativeFilter(django_filters.FilterSet):
     modality = ChoiceFilter(label=_("Modality"), choices=Modality.choices)
     theme = linked_to("themes")
     sdg = linked_to("sdgs")
+    # By code (?target=8.2), in the goals' order, grouped by goal.
+    target = LinkedToFilter(
+        field_name="targets",
+        queryset=SDGTarget.objects.select_related("goal"),
+        to_field_name="code",
+        cache_as="sdg-targets",
+        group_by=lambda target: str(target.goal),
+        label_from_instance=lambda target: target.label(length=TARGET_LABEL_LENGTH),
+        label=_("SDG target"),
+        empty_label=_("All targets"),
+    )
     status = ChoiceFilter(
         label=_("Project status"),
         field_name="project_status",

@@ -14,8 +14,12 @@ an activity as well:
 - percentages of recipient countries and regions, which the portal does not know;
 - the budget, which IATI gives for a period with a value date, neither of which is known;
 - the challenge, solution, results and replication, which IATI's description types do not name
-  (the document link leads to the page that has them);
-- SDG targets: case studies are not tagged with them.
+  (the document link leads to the page that has them).
+
+A case study's goals and SDG targets are its tags: a goal under vocabulary 2 (code "8"), a target
+under vocabulary 3 (code "8.2", as IATI's SDG target codes are written). A target's goal is among
+the case study's goals (Initiative.add_target_goals), so a target tag never comes without its
+goal's.
 
 The file is written one activity at a time (lxml's incremental writer) from the case studies
 read in batches, so memory holds a batch and the part of the file not yet sent, not the file.
@@ -34,7 +38,7 @@ from lxml import etree
 
 from core import page_cache
 from core.content_language import translation_field, translation_languages, with_translations
-from taxonomy.models import SDG, Organisation, Region
+from taxonomy.models import SDG, Organisation, Region, SDGTarget
 
 from .models import (
     CountryRole,
@@ -48,7 +52,7 @@ from .models import (
 VERSION = "2.03"
 CONTENT_TYPE = "application/xml; charset=utf-8"
 FILENAME = "iati-activities.xml"
-# Case studies read per round of queries (one for the case studies, four for their relations).
+# Case studies read per round of queries (one for the case studies, five for their relations).
 BATCH = 200
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 does not allow, which lxml refuses to write (a control character pasted
@@ -76,6 +80,7 @@ ORGANISATION_TYPES = {
 GENERAL_DESCRIPTION = "1"  # DescriptionType
 UN_REGIONS = "2"  # RegionVocabulary: the UN Statistics Division's M49 codes
 SDG_GOALS = "2"  # TagVocabulary
+SDG_TARGETS = "3"  # TagVocabulary
 ACTIVITY_WEB_PAGE = "A12"  # DocumentCategory
 
 
@@ -130,6 +135,7 @@ def published_activities():
             Prefetch("organisation_roles", queryset=implementers, to_attr="implementers"),
             Prefetch("regions", queryset=Region.objects.only("m49_code").order_by("m49_code")),
             Prefetch("sdgs", queryset=SDG.objects.only("number").order_by("number")),
+            Prefetch("targets", queryset=SDGTarget.objects.only("code")),
         )
         .order_by("pk")
         .iterator(chunk_size=BATCH)
@@ -240,6 +246,8 @@ def activity(initiative, base_url):
         add(element, "recipient-region", code=region.m49_code, vocabulary=UN_REGIONS)
     for goal in initiative.sdgs.all():
         add(element, "tag", code=str(goal.number), vocabulary=SDG_GOALS)
+    for target in initiative.targets.all():
+        add(element, "tag", code=target.code, vocabulary=SDG_TARGETS)
     with translation.override(settings.LANGUAGE_CODE):
         page = base_url + initiative.get_absolute_url()
     # The English page, so its title in English.

@@ -16,7 +16,16 @@ from publishing.models import (
     PublishableManager,
     PublishedQuerySet,
 )
-from taxonomy.models import SDG, Country, Organisation, Region, SlugManager, Source, Theme
+from taxonomy.models import (
+    SDG,
+    Country,
+    Organisation,
+    Region,
+    SDGTarget,
+    SlugManager,
+    Source,
+    Theme,
+)
 
 
 class Modality(models.TextChoices):
@@ -115,6 +124,17 @@ class Initiative(Illustrated, Publishable):
     sdgs = models.ManyToManyField(
         SDG, verbose_name=_("Sustainable Development Goals"), blank=True, related_name="initiatives"
     )
+    # A target implies its goal: add_target_goals() adds the goals of the targets to `sdgs`.
+    targets = models.ManyToManyField(
+        SDGTarget,
+        verbose_name=_("SDG targets"),
+        blank=True,
+        related_name="initiatives",
+        help_text=_(
+            "Only the targets the case study's texts clearly support. Each target's goal is "
+            "added to the goals when the case study is saved."
+        ),
+    )
     cooperation_forms = models.ManyToManyField(
         CooperationForm,
         verbose_name=_("forms of cooperation"),
@@ -193,6 +213,16 @@ class Initiative(Illustrated, Publishable):
 
     def get_absolute_url(self):
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    def links_saved(self):
+        # A target implies its goal.
+        self.add_target_goals()
+
+    def add_target_goals(self):
+        """Add to the case study's goals those of its targets (8.2 adds goal 8)."""
+        goals = set(self.targets.values_list("goal_id", flat=True))
+        if goals:
+            self.sdgs.add(*goals)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -23,6 +23,7 @@ from taxonomy.lookups import (
     OrganisationLookup,
     RegionLookup,
     SDGLookup,
+    SDGTargetLookup,
     SourceLookup,
     ThemeLookup,
     TitleLookup,
@@ -89,6 +90,8 @@ class InitiativeResource(PublishableResource):
     regions = RelationColumn("regions", "regions", RegionLookup())
     themes = RelationColumn("themes", "themes", ThemeLookup())
     sdgs = RelationColumn("sdgs", "sdgs", SDGLookup())
+    # A target's goal is added to the goals (Initiative.links_saved).
+    targets = RelationColumn("targets", "sdg targets", SDGTargetLookup())
     cooperation_forms = RelationColumn(
         "cooperation_forms", "forms of cooperation", CooperationFormLookup()
     )
@@ -136,6 +139,7 @@ class InitiativeResource(PublishableResource):
             "regions",
             "themes",
             "sdgs",
+            "targets",
             "cooperation_forms",
             "implementing_organisations",
             "supporting_organisations",
@@ -154,6 +158,12 @@ class InitiativeResource(PublishableResource):
             "source_note",
         ]
         import_order = export_order = fields
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        if "targets" in self.relations:
+            # The preview shows the goals as saved, with those the targets implied.
+            instance._spreadsheet_relations["sdgs"] = list(instance.sdgs.all())
 
     def row_checks(self, instance):
         errors = {}

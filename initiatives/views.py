@@ -146,6 +146,7 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
             ),
             "themes",
             "sdgs",
+            "targets",
             "cooperation_forms",
             "sources",
         )

@@ -538,6 +538,7 @@ class PublishableAdmin(TranslatedTextsAdmin, HistoryAdminMixin, admin.ModelAdmin
         if self.staged(request) is not None:
             return  # nothing of the record is saved until the revision is approved
         super().save_related(request, form, formsets, change)
+        form.instance.links_saved()
         # Inlines and many-to-many fields are saved after the record, and an inline may have
         # deleted a part (which sends no signal): index the record as it now is, and say so.
         record = form.instance

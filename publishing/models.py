@@ -85,6 +85,11 @@ class Publishable(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def links_saved(self):
+        """Called once the record's many-to-many links are written (the admin's form, a
+        spreadsheet import, the starting content): a content type adds here the links that
+        others imply (a case study's SDG target implies its goal)."""
+
     def is_published(self):
         """The instance form of `PublishedQuerySet.published()`; keep the two in step."""
         return (

@@ -487,6 +487,8 @@ class PublishableResource(resources.ModelResource):
         for column in self.relation_columns():
             if column.attribute in self.relations:
                 column.write(instance, self.relations[column.attribute], new=self.row_is_new)
+        if self.relations:
+            instance.links_saved()
         # For the preview: what the record's relations now are. A new record has none beyond
         # those its row gives.
         written = {column.attribute: [] for column in self.relation_columns()}

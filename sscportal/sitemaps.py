@@ -1,4 +1,5 @@
-"""The sitemap: the fixed pages, and every published case study, event and publication.
+"""The sitemap: the fixed pages, every published case study, event and publication, the country
+pages with something published and the 17 goals' pages.
 
 /sitemap.xml is an index of one sitemap per section, so that each can grow past what one
 sitemap may hold (the index then lists its further pages, ?p=2, ...). Every page is listed in
@@ -13,7 +14,7 @@ from django.urls import reverse
 from events.models import Event
 from initiatives.models import Initiative, InitiativeCountry
 from publications.models import Publication
-from taxonomy.models import Country
+from taxonomy.models import SDG, Country
 
 
 class LanguagesSitemap(Sitemap):
@@ -34,6 +35,7 @@ class PagesSitemap(LanguagesSitemap):
         "initiatives:list",
         "events:list",
         "publications:list",
+        "sdgs",
     ]
 
     def items(self):
@@ -84,6 +86,16 @@ class CountrySitemap(LanguagesSitemap):
         return country.get_absolute_url()
 
 
+class GoalSitemap(LanguagesSitemap):
+    """The 17 goals' pages: each lists the goal's targets, even before anything is published."""
+
+    def items(self):
+        return SDG.objects.only("number").order_by("number")
+
+    def location(self, goal):
+        return goal.get_absolute_url()
+
+
 class InitiativeSitemap(PublishedSitemap):
     model = Initiative
 
@@ -102,4 +114,5 @@ SITEMAPS = {
     "events": EventSitemap,
     "publications": PublicationSitemap,
     "countries": CountrySitemap,
+    "goals": GoalSitemap,
 }

@@ -12,7 +12,7 @@ from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
-from . import countries, health, views
+from . import countries, goals, health, views
 from .sitemaps import SITEMAPS
 
 # 503 while the database is out of reach, the 500 page for any other failure.
@@ -64,6 +64,8 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("publications/", include("publications.urls")),
     path("countries/<str:code>/", countries.CountryView.as_view(), name="country"),
+    path("sdgs/", goals.GoalListView.as_view(), name="sdgs"),
+    path("sdgs/<str:number>/", goals.GoalView.as_view(), name="sdg"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,6 +1,6 @@
 """Reference data as people write it in spreadsheets: a country by its ISO code or English name,
-a region by name or M49 code, a goal by number or name, an organisation by name or acronym, a
-source by title.
+a region by name or M49 code, a goal by number or name, a target by its code, an organisation by
+name or acronym, a source by title.
 
 Each `Lookup` reads its table once (one query) and then answers from memory, so that an import
 of thousands of rows costs no query per cell. `find()` raises ValueError with the message a row
@@ -12,7 +12,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import SDG, Country, Organisation, Region, Source, Theme
+from .models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 
 def normalise(text):
@@ -119,6 +119,26 @@ class SDGLookup(Lookup):
         match = SDG_PREFIX.match(text)
         if match:
             text = str(int(match.group(1)))
+        return super().find(text)
+
+
+class SDGTargetLookup(Lookup):
+    """A target by its code: "8.2", "8.a", or "target 8.2". A code like 8.10 must be written
+    as text: a spreadsheet's number cell would read it as 8.1."""
+
+    noun = _("SDG target")
+
+    def get_queryset(self):
+        return SDGTarget.objects.only("code", "goal_id")
+
+    def keys(self, record):
+        return [record.code]
+
+    def label(self, record):
+        return record.code
+
+    def find(self, text):
+        text = re.sub(r"^target\s*", "", str(text).strip(), flags=re.IGNORECASE)
         return super().find(text)
 
 

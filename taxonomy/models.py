@@ -3,6 +3,7 @@
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.content_language import translated
@@ -151,6 +152,10 @@ class SDG(models.Model):
             "name": self.texts.short_name,
         }
 
+    def get_absolute_url(self):
+        """The goal's page (sscportal/goals.py): its targets and what contributes to it."""
+        return reverse("sdg", kwargs={"number": self.number})
+
     def natural_key(self):
         return (self.number,)
 
@@ -207,6 +212,15 @@ class SDGTarget(models.Model):
         return (self.code,)
 
     natural_key.dependencies = ["taxonomy.sdg"]
+
+    def label(self, length=None):
+        """ "8.2 — Achieve higher levels of productivity ...", the text in the page's language,
+        cut to `length` characters if given."""
+        text = self.texts.text
+        if length is not None:
+            text = Truncator(text).chars(length)
+        # The code isolated left to right, so that Arabic shows "3.a", not "a.3".
+        return f"\u2066{self.code}\u2069 — {text}"
 
 
 class SlugManager(models.Manager):

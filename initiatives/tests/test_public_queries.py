@@ -85,7 +85,7 @@ def test_filter_choices_are_loaded_once_and_again_after_a_change(
     make_full_cases(3)
     cold, _ = count_queries(client, "/initiatives/", warm=False)
     warm, _ = count_queries(client, "/initiatives/", warm=False)
-    assert warm == cold - 4  # regions, countries, themes, goals
+    assert warm == cold - 5  # regions, countries, themes, goals, targets
 
     make_theme("Fisheries")
     after_change, response = count_queries(client, "/initiatives/", warm=False)

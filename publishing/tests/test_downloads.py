@@ -318,8 +318,8 @@ def test_queries_grow_with_chunks_of_records_never_with_records(
     per_chunk = counts[1] - counts[0]
     assert counts[2] - counts[1] == per_chunk
     # Each prefetch once per chunk of 10: countries, regions, organisations, themes, goals,
-    # forms of cooperation and sources.
-    assert per_chunk == 7
+    # targets, forms of cooperation and sources.
+    assert per_chunk == 8
 
 
 @pytest.mark.parametrize("file_format", FORMATS)
@@ -383,7 +383,15 @@ def test_csv_and_json_are_sent_in_pieces_of_many_rows(client, make_initiative, m
 
 # --- The columns ---------------------------------------------------------------------------------
 def test_a_case_study_row_gives_its_places_goals_topics_organisations_and_dates(
-    client, make_initiative, countries, regions, sdgs, make_theme, make_organisation, source
+    client,
+    make_initiative,
+    countries,
+    regions,
+    sdgs,
+    sdg_targets,
+    make_theme,
+    make_organisation,
+    source,
 ):
     undp = make_organisation("United Nations Development Programme", "UNDP")
     agency = make_organisation("Colombian Agency for Cooperation", "APC-Colombia")
@@ -402,6 +410,7 @@ def test_a_case_study_row_gives_its_places_goals_topics_organisations_and_dates(
         regions=[regions["south_east_asia"]],
         themes=[make_theme("Peace and security")],
         sdgs=[sdgs[16], sdgs[3]],
+        targets=[sdg_targets["16.6"]],
         sources=[source],
         project_status=ProjectStatus.ONGOING,
         start_year=2016,
@@ -429,6 +438,7 @@ def test_a_case_study_row_gives_its_places_goals_topics_organisations_and_dates(
         "facilitator_countries": ["CL"],
         "regions": ["035"],
         "sdgs": [3, 16],
+        "sdg_targets": ["16.6"],
         "themes": ["Peace and security"],
         "cooperation_forms": ["Exchange of experts"],
         "implementing_organisations": ["Colombian Agency for Cooperation (APC-Colombia)"],

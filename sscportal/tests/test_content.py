@@ -103,6 +103,35 @@ def test_every_case_study_cites_a_source_and_says_where_it_happened(loaded):
     assert [c.slug for c in case_studies if c.place_count == 0] == []
 
 
+# The SDG targets each seed case study's texts support; each record's source note says why.
+SEED_TARGETS = {
+    "cuba-ebola-west-africa": ["3.3", "3.d"],
+    "mexico-kenya-corn-diversification": ["2.2"],
+    "colombia-mesoamerica-hunger-reduction": ["2.1"],
+    "chile-caribbean-food-labelling": ["2.2"],
+    "cambodia-colombia-demining-experts": [],
+    "aipr-africa-latin-america-atrocity-prevention": ["16.1", "16.a"],
+}
+
+
+def test_the_case_studies_have_the_targets_their_texts_support_and_say_why(loaded):
+    case_studies = Initiative.objects.prefetch_related("targets", "sdgs")
+
+    assert {c.slug: [t.code for t in c.targets.all()] for c in case_studies} == SEED_TARGETS
+    for case_study in case_studies:
+        codes = [target.code for target in case_study.targets.all()]
+        goals = {goal.number for goal in case_study.sdgs.all()}
+        assert {target.goal.number for target in case_study.targets.all()} <= goals
+        if codes:
+            assert all(code in case_study.source_note for code in codes), case_study.slug
+            assert "Tagged with target" in case_study.source_note
+        else:
+            assert "Tagged with no SDG target" in case_study.source_note
+    # Goal 3 on the goal page: three case studies, two of them tagged with targets 3.3 or 3.d.
+    assert Initiative.objects.published().filter(sdgs__number=3).count() == 3
+    assert Initiative.objects.published().filter(targets__code="3.d").count() == 1
+
+
 # Public reports that complete a seed document's account of a case study with facts it lacks
 # (countries, years, who carried it out), each at its own address.
 COMPLEMENTS = {

@@ -134,7 +134,7 @@ def test_the_sitemap_index_lists_one_sitemap_per_section(client):
     assert response["Content-Type"].startswith("application/xml")
     assert locations(response.content) == [
         f"{BASE}/sitemap-{section}.xml"
-        for section in ("pages", "initiatives", "events", "publications", "countries")
+        for section in ("pages", "initiatives", "events", "publications", "countries", "goals")
     ]
 
 
@@ -190,6 +190,7 @@ def test_the_sitemap_lists_the_fixed_pages_in_every_language_whatever_the_visito
         "/initiatives/",
         "/events/",
         "/publications/",
+        "/sdgs/",
     ]
     assert sorted(entries) == sorted(
         f"{BASE}{prefix}{page}" for page in pages for prefix in PREFIXES

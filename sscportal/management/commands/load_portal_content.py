@@ -56,6 +56,12 @@ def record_parts():
     }
 
 
+def links_saved(record):
+    """Let a content record add the links its links imply (Publishable.links_saved)."""
+    if hasattr(record, "links_saved"):
+        record.links_saved()
+
+
 class ContentLoader:
     def __init__(self, restore_deleted=False):
         self.restore_deleted = restore_deleted
@@ -84,6 +90,7 @@ class ContentLoader:
             except (DeserializationError, ObjectDoesNotExist) as error:
                 # It names a record staff have deleted: the new record goes without that link.
                 self.warnings.append(f"{loaded.object}: {error}")
+            links_saved(loaded.object)
 
     def parent_label(self, label):
         model = apps.get_model(label)
@@ -110,6 +117,8 @@ class ContentLoader:
             self.counts["deleted"] += 1
             return False
         loaded.save()
+        if not loaded.deferred_fields:
+            links_saved(record)
         self.created.add((label, key))
         if not seeded:
             SeededRecord.objects.create(model=label, natural_key=key)

@@ -1,0 +1,219 @@
+"""The Sustainable Development Goals' pages: /sdgs/, the 17 goals with how many published case
+studies each has, and /sdgs/<number>/, one goal with its targets, case studies, events and
+publications.
+
+A goal's page costs a fixed number of queries (nine), however many records there are: counts
+are subqueries of the rows they go with, and each list is cut to a few in the database with its
+full count beside it (a window function), as on the country pages.
+"""
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from events.models import Event
+from initiatives.models import Initiative, InitiativeCountry, card_places
+from publications.models import Publication
+from taxonomy.models import SDG, Region
+
+from .countries import heavy_fields
+
+# How many of each a goal's page shows; the lists behind "see all" have the rest.
+CASES_SHOWN = 6
+EVENTS_SHOWN = 6
+PUBLICATIONS_SHOWN = 6
+
+
+def count_of(queryset):
+    """The number of rows of `queryset` (correlated with OuterRef), as a subquery: 0 for
+    none."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def published_initiative_ids():
+    return Initiative.objects.published().values("pk")
+
+
+def case_studies_of_goal(goal_id):
+    """The published case studies linked to the goal (`goal_id` may be an OuterRef)."""
+    links = Initiative.sdgs.through.objects.filter(initiative=OuterRef("pk"), sdg=goal_id)
+    return Initiative.objects.published().filter(Exists(links))
+
+
+class GoalListView(TemplateView):
+    template_name = "goals/goal_list.html"
+    page_cache = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        links = Initiative.sdgs.through.objects.filter(
+            sdg=OuterRef("pk"), initiative__in=published_initiative_ids()
+        )
+        context["goals"] = list(SDG.objects.annotate(case_studies=count_of(links)))
+        return context
+
+
+class GoalView(TemplateView):
+    template_name = "goals/goal_detail.html"
+    page_cache = True
+
+    def get(self, request, *args, **kwargs):
+        number = kwargs["number"]
+        # A goal's number, 1 to 17; anything else is no goal.
+        if not (number.isascii() and number.isdigit() and len(number) <= 2):
+            raise Http404(_("There is no such goal."))
+        goal = SDG.objects.filter(number=int(number)).first()
+        if goal is None:
+            raise Http404(_("There is no such goal."))
+        if number != str(goal.number):  # "08": one address per goal
+            return redirect(goal.get_absolute_url(), permanent=True)
+        self.goal = goal
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        goal = self.goal
+        context["goal"] = goal
+        context["targets"] = self.targets()
+        context["case_studies"], context["case_studies_total"] = self.case_studies()
+        context["case_studies_by_region"] = case_studies_by_region(goal)
+        context["events"], context["events_total"] = self.events()
+        context["publications"], context["publications_total"] = self.publications()
+        return context
+
+    def targets(self):
+        """The goal's targets in their order, each with its count of published case studies
+        (one query)."""
+        links = Initiative.targets.through.objects.filter(
+            sdgtarget=OuterRef("pk"), initiative__in=published_initiative_ids()
+        )
+        return list(self.goal.targets.annotate(case_studies=count_of(links)))
+
+    def case_studies(self):
+        """The latest few published case studies with the goal, and how many there are (one
+        query, two more for what the cards show of their places)."""
+        initiatives = list(
+            case_studies_of_goal(self.goal.pk)
+            .defer(
+                *heavy_fields(
+                    Initiative,
+                    "challenge",
+                    "solution",
+                    "results",
+                    "replication",
+                    "source_note",
+                    "search_text",
+                    "search_vector",
+                )
+            )
+            .annotate(total=Window(Count("pk")))
+            .order_by("-published_at", "title")[:CASES_SHOWN]
+        )
+        prefetch_related_objects(initiatives, *card_places())
+        return initiatives, (initiatives[0].total if initiatives else 0)
+
+    def events(self):
+        """Published events linked to the goal: the upcoming ones first, soonest first, then
+        the past ones, latest first; a few of them, and how many there are (one query)."""
+        now = timezone.now()
+        links = Event.sdgs.through.objects.filter(event=OuterRef("pk"), sdg=self.goal.pk)
+        skipped = heavy_fields(Event, "description", "source_note", "search_text", "search_vector")
+        skipped += [f"parent__{name}" for name in skipped]
+        upcoming = Q(ends_at__gte=now)
+        events = list(
+            Event.objects.published()
+            .filter(Exists(links))
+            .with_registration_counts()
+            .select_related("country", "parent")
+            .defer(*skipped)
+            .annotate(
+                is_upcoming=Case(When(upcoming, then=Value(True)), default=Value(False)),
+                total=Window(Count("pk", distinct=False)),
+            )
+            .order_by(
+                F("is_upcoming").desc(),
+                Case(When(upcoming, then=F("starts_at"))).asc(),
+                F("starts_at").desc(),
+                "title",
+            )[:EVENTS_SHOWN]
+        )
+        return events, (events[0].total if events else 0)
+
+    def publications(self):
+        """The latest few published publications linked to the goal, and how many there are
+        (one query, one more for their publishers)."""
+        links = Publication.sdgs.through.objects.filter(
+            publication=OuterRef("pk"), sdg=self.goal.pk
+        )
+        publications = list(
+            Publication.objects.published()
+            .filter(Exists(links))
+            .only(
+                *heavy_fields(
+                    Publication,
+                    "title",
+                    "slug",
+                    "summary",
+                    "kind",
+                    "year",
+                    "issued_on",
+                    "document_symbol",
+                    "language",
+                    "document",
+                )
+            )
+            .annotate(total=Window(Count("pk")))
+            .order_by(F("year").desc(), F("issued_on").desc(nulls_last=True), "title")[
+                :PUBLICATIONS_SHOWN
+            ]
+        )
+        prefetch_related_objects(publications, "publishers")
+        return publications, (publications[0].total if publications else 0)
+
+
+def case_studies_by_region(goal):
+    """[(M49 region, number of published case studies with the goal)] for the five M49 regions,
+    in the order of their M49 codes (Africa, Oceania, Americas, Asia, Europe), in one query. A
+    case study counts once in a region where one of its countries (in any role), or a region it
+    names, is in that region; a case study spanning two regions counts in both."""
+    in_region = case_studies_of_goal(goal.pk).filter(
+        Q(
+            Exists(
+                InitiativeCountry.objects.filter(
+                    initiative=OuterRef("pk"),
+                    country__region__path__startswith=OuterRef(OuterRef("path")),
+                )
+            )
+        )
+        | Q(
+            Exists(
+                Initiative.regions.through.objects.filter(
+                    initiative=OuterRef("pk"),
+                    region__path__startswith=OuterRef(OuterRef("path")),
+                )
+            )
+        )
+    )
+    regions = Region.objects.filter(level=Region.Level.REGION).annotate(
+        case_studies=count_of(in_region)
+    )
+    return [(region, region.case_studies) for region in regions]
