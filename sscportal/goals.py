@@ -7,6 +7,8 @@ are subqueries of the rows they go with, and each list is cut to a few in the da
 full count beside it (a window function), as on the country pages.
 """
 
+from urllib.parse import urlencode
+
 from django.db.models import (
     Case,
     Count,
@@ -25,13 +27,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from events.models import Event
+from initiatives import figures
 from initiatives.models import Initiative, InitiativeCountry, card_places
 from publications.models import Publication
+from publishing.charts import Bar
 from taxonomy.models import SDG, Region
 
 from .countries import heavy_fields
@@ -95,7 +100,8 @@ class GoalView(TemplateView):
         context["goal"] = goal
         context["targets"] = self.targets()
         context["case_studies"], context["case_studies_total"] = self.case_studies()
-        context["case_studies_by_region"] = case_studies_by_region(goal)
+        context["case_studies_by_region"] = by_region = case_studies_by_region(goal)
+        context["region_chart"] = region_chart(goal, by_region)
         context["events"], context["events_total"] = self.events()
         context["publications"], context["publications_total"] = self.publications()
         return context
@@ -188,6 +194,30 @@ class GoalView(TemplateView):
         )
         prefetch_related_objects(publications, "publishers")
         return publications, (publications[0].total if publications else 0)
+
+
+def region_chart(goal, by_region):
+    """The goal's case studies by M49 region as a bar chart (publishing/charts.py), each bar the
+    case-study list filtered by the goal and the region."""
+    list_url = reverse("initiatives:list")
+    bars = [
+        Bar(
+            label=region.texts.name,
+            count=count,
+            url=f"{list_url}?{urlencode({'sdg': goal.number, 'region': region.slug})}",
+        )
+        for region, count in by_region
+    ]
+    return figures.chart(
+        "goal-regions",
+        _("Case studies by region"),
+        _(
+            "How many of the goal's case studies involve a country of each region or name the "
+            "region. A case study involving several regions counts in each."
+        ),
+        bars,
+        _("Region"),
+    )
 
 
 def case_studies_by_region(goal):
