@@ -1,15 +1,26 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.views import FilteredListView, PublishedDetailMixin
 
-from . import iati
+from . import iati, lineage
 from .filters import InitiativeFilter
-from .models import Initiative, InitiativeCountry, InitiativeOrganisation, card_places
+from .models import (
+    Initiative,
+    InitiativeCountry,
+    InitiativeOrganisation,
+    Replication,
+    card_places,
+)
+
+# At most this many links of a lineage are read for a page: its own links first.
+LINEAGE_LINKS = 100
 
 
 class InitiativeListView(FilteredListView):
@@ -58,7 +69,63 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
         context["countries_by_role"] = group_by_role(initiative.country_roles.all())
         context["organisations_by_role"] = group_by_role(initiative.organisation_roles.all())
         context["related"] = related_initiatives(initiative)
+        context.update(lineage_of(initiative))
         return context
+
+
+def lineage_of(initiative):
+    """What the page shows of the case study's lineage, from one query: `replicates` (the
+    links to what it replicates or adapts), `replicated_in` (to where it was replicated or
+    adapted) and `lineage_tree` (lineage.Tree, each node with its `record`, its title's `lines`
+    and their language), public case studies only."""
+    links = list(
+        Replication.objects.lineage(initiative)
+        .select_related("origin", "derived", "country")
+        .only(
+            *with_translations(
+                Replication,
+                "origin__title",
+                "origin__slug",
+                "derived__title",
+                "derived__slug",
+                "country__name",
+                "country__iso2",
+                "kind",
+                "year",
+                "note",
+            )
+        )
+        .order_by(
+            Case(
+                When(Q(origin=initiative.pk) | Q(derived=initiative.pk), then=Value(0)),
+                default=Value(1),
+            ),
+            "year",
+            "pk",
+        )[:LINEAGE_LINKS]
+    )
+    records = {}
+    for link in links:
+        records[link.origin_id] = link.origin
+        records[link.derived_id] = link.derived
+    records[initiative.pk] = initiative
+    tree = lineage.layout(
+        initiative.pk,
+        [(link.origin_id, link.derived_id, link.kind) for link in links],
+        order=lambda pk: records[pk].texts.title.casefold(),
+    )
+    page_direction = "rtl" if get_language_bidi() else "ltr"
+    for node in tree.nodes:
+        node.record = records[node.key]
+        node.lines = lineage.wrap(node.record.texts.title)
+        other = other_language(node.record, "title")
+        node.lang = other[0] if other else ""
+        node.direction = ("rtl" if other[1] else "ltr") if other else page_direction
+    return {
+        "replicates": [link for link in links if link.derived_id == initiative.pk],
+        "replicated_in": [link for link in links if link.origin_id == initiative.pk],
+        "lineage_tree": tree,
+    }
 
 
 def group_by_role(links):
