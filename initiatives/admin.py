@@ -3,7 +3,12 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_labels import LabelledCellsFormSet, LabelledCellsInline, LabelledDateTimesAdmin
+from core.admin_labels import (
+    BlankLabelledAutocompleteSelect,
+    LabelledCellsFormSet,
+    LabelledCellsInline,
+    LabelledDateTimesAdmin,
+)
 from core.translation_admin import TranslatedTextsAdmin
 from publishing.admin import PublishableAdmin
 from publishing.spreadsheet_admin import SpreadsheetAdminMixin
@@ -111,6 +116,13 @@ class ReplicationInline(LabelledCellsInline, admin.TabularInline):
     formset = ReplicationFormSet
     extra = 1
     show_change_link = True  # the note's translations are edited on the link's own page
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "country":  # optional
+            kwargs["widget"] = BlankLabelledAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReplicatedInInline(ReplicationInline):

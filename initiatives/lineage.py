@@ -154,6 +154,19 @@ def layout(center, links, *, depth=3, breadth=BREADTH, order=None):
             nodes[key] = node
             tree.nodes.append(node)
     tree.height = MARGIN * 2 + (max(rows) - top) * (NODE_HEIGHT + ROW_GAP) + NODE_HEIGHT
+    # Beyond the first levels, a case study sits under (or over) what it is linked to nearer
+    # the centre, as far as the row leaves room.
+    for level in sorted((level for level in rows if abs(level) > 1), key=abs):
+        nearer = origins_of if level > 0 else derived_of
+        wanted = {}
+        for key in rows[level]:
+            linked = [
+                nodes[other].x
+                for other in nearer.get(key, ())
+                if other in nodes and abs(nodes[other].level) < abs(level)
+            ]
+            wanted[key] = sum(linked) / len(linked) if linked else nodes[key].x
+        _spread([nodes[key] for key in rows[level]], wanted, tree.width)
     for link in links:
         origin, derived = nodes.get(link.origin), nodes.get(link.derived)
         if origin is None or derived is None or origin.level >= derived.level:
@@ -163,6 +176,21 @@ def layout(center, links, *, depth=3, breadth=BREADTH, order=None):
             continue
         tree.edges.append(Edge(origin, derived, link.kind))
     return tree
+
+
+def _spread(row, wanted, width):
+    """Place the nodes of `row` as near their `wanted` centres as they fit side by side."""
+    row.sort(key=lambda node: wanted[node.key])
+    step = NODE_WIDTH + COLUMN_GAP
+    lowest = MARGIN + NODE_WIDTH / 2
+    for index, node in enumerate(row):
+        node.x = max(wanted[node.key], lowest if index == 0 else row[index - 1].x + step)
+    overflow = row[-1].x - (width - MARGIN - NODE_WIDTH / 2)
+    if overflow > 0:
+        for node in row:
+            node.x -= overflow
+        for index in range(len(row) - 2, -1, -1):  # and keep them apart, right to left
+            row[index].x = min(row[index].x, row[index + 1].x - step)
 
 
 def wrap(text, width=LINE_WIDTH, lines=TITLE_LINES):

@@ -47,6 +47,17 @@ def test_layout_puts_originals_above_and_replications_below_with_their_edges():
     assert by_key["e"].left - (by_key["d"].left + lineage.NODE_WIDTH) == lineage.COLUMN_GAP
 
 
+def test_layout_puts_a_replication_of_a_replication_under_its_own_original():
+    links = [("c", "d", "adapted"), ("c", "e", "replicated"), ("e", "f", "replicated")]
+    tree = lineage.layout("c", links, order=str)
+    by_key = {node.key: node for node in tree.nodes}
+    assert by_key["f"].x == by_key["e"].x != by_key["d"].x
+    assert all(
+        lineage.MARGIN <= node.left <= tree.width - lineage.MARGIN - lineage.NODE_WIDTH
+        for node in tree.nodes
+    )
+
+
 def test_layout_stops_at_its_depth_and_breadth_and_counts_what_it_leaves_out():
     chain = [(n, n + 1, "replicated") for n in range(0, 6)]  # 0 -> 1 -> ... -> 6
     tree = lineage.layout(0, chain, depth=3)
@@ -129,9 +140,9 @@ def section(html):
 
 
 def tree_links(html):
-    """{href: aria-label} of the tree's nodes."""
+    """{href: accessible name (the <title> of the link)} of the tree's nodes."""
     svg = re.search(r"<svg[^>]*lineage-tree.*?</svg>", html, re.S).group()
-    node = r'<a href="([^"]+)" class="lineage-node[^"]*"[^>]*aria-label="([^"]+)"'
+    node = r'<a href="([^"]+)" class="lineage-node[^"]*"[^>]*>\s*<title>([^<]+)</title>'
     return dict(re.findall(node, svg))
 
 
