@@ -116,6 +116,9 @@ class ReplicationInline(LabelledCellsInline, admin.TabularInline):
     formset = ReplicationFormSet
     extra = 1
     show_change_link = True  # the note's translations are edited on the link's own page
+    # After "The good practice", whose last text is the potential for replication
+    # (templates/admin/includes/fieldsets_and_inlines.html).
+    after_fieldset = 2
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "country":  # optional

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.signals import content_changed
-from devtools.samples import count_queries, management_form
+from devtools.samples import autocomplete, count_queries, management_form
 from initiatives import lineage
 from initiatives.models import CountryRole, Replication, ReplicationKind
 from initiatives.tests.admin_forms import case_study_form
@@ -218,6 +218,39 @@ def test_the_admin_adds_a_replication_from_the_original_and_one_from_the_replica
     assert 'name="replicated_in-TOTAL_FORMS"' in html
     assert 'name="replicates-TOTAL_FORMS"' in html
     assert 'name="replicated_in-INITIAL_FORMS" value="2"' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"),
+    [
+        ("replicated_in-0-derived", "derived"),
+        ("replicates-0-origin", "origin"),
+        ("replicated_in-0-country", "country"),
+    ],
+)
+def test_the_other_case_study_and_the_country_are_chosen_by_autocomplete(
+    admin_client, make_initiative, name, field_name
+):
+    this = make_initiative("Rice farming in Mali", status=Status.DRAFT)
+    other = make_initiative("Rice farming in Benin")
+    html = admin_client.get(change_url(this)).content.decode()
+    control = re.search(rf'<select name="{name}"[^>]*>', html).group()
+    assert 'class="admin-autocomplete"' in control
+    assert 'data-model-name="replication"' in control
+    assert f'data-field-name="{field_name}"' in control
+    if field_name != "country":
+        found = autocomplete(admin_client, "initiatives", "replication", field_name, "Benin")
+        assert [result["id"] for result in found] == [str(other.pk)]
+
+
+def test_a_link_s_own_page_edits_its_note_s_translations_not_its_ends(admin_client, cases):
+    origin, replica, _adaptation = cases
+    made = link(origin, replica, note="With local trainers.")
+    url = reverse("admin:initiatives_replication_change", args=[made.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'name="note_fr"' in html
+    assert 'name="origin"' not in html and 'name="derived"' not in html
+    assert admin_client.get(reverse("admin:initiatives_replication_add")).status_code == 403
 
 
 def test_the_admin_refuses_a_cycle_with_a_form_error(admin_client, make_initiative, source):
