@@ -13,6 +13,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse as api_reverse
 
 from core.content_language import text_language
 from events.models import Event
@@ -281,6 +282,8 @@ class CaseStudySerializer(CaseStudyListSerializer):
     organisations = OrganisationRoleSerializer(source="organisation_roles", many=True)
     cooperation_forms = serializers.SerializerMethodField()
     sources = SourceSerializer(many=True)
+    replicated_in = serializers.SerializerMethodField()
+    adapted_from = serializers.SerializerMethodField()
 
     class Meta(CaseStudyListSerializer.Meta):
         fields = [
@@ -295,7 +298,36 @@ class CaseStudySerializer(CaseStudyListSerializer):
             "budget_currency",
             "sources",
             "source_note",
+            "replicated_in",
+            "adapted_from",
         ]
+
+    def case_study_urls(self, case_studies):
+        request = self.context["request"]
+        return [
+            api_reverse("api:case-study-detail", kwargs={"key": case.slug}, request=request)
+            for case in case_studies
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "string", "format": "uri"},
+            "description": "The published case studies that replicated or adapted this one.",
+        }
+    )
+    def get_replicated_in(self, initiative):
+        return self.case_study_urls(link.derived for link in initiative.public_replicated_in)
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {"type": "string", "format": "uri"},
+            "description": "The published case studies this one replicates or adapts.",
+        }
+    )
+    def get_adapted_from(self, initiative):
+        return self.case_study_urls(link.origin for link in initiative.public_replicates)
 
     @extend_schema_field({"type": "array", "items": {"type": "string"}})
     def get_cooperation_forms(self, initiative):

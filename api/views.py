@@ -22,7 +22,7 @@ from rest_framework.exceptions import ValidationError
 from events.filters import EventFilter
 from events.models import Event
 from initiatives.filters import InitiativeFilter
-from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation
+from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Replication
 from publications.filters import PublicationFilter
 from publications.models import Publication
 from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Theme
@@ -116,6 +116,27 @@ def published(model):
     return model._default_manager.published()
 
 
+def public_lineage_links():
+    """The prefetches of a case study's links to where it was replicated
+    (`public_replicated_in`) and to what it replicates (`public_replicates`), public ones only."""
+    return (
+        Prefetch(
+            "replicated_in",
+            queryset=Replication.objects.published()
+            .select_related("derived")
+            .only("origin_id", "derived__slug"),
+            to_attr="public_replicated_in",
+        ),
+        Prefetch(
+            "replicates",
+            queryset=Replication.objects.published()
+            .select_related("origin")
+            .only("derived_id", "origin__slug"),
+            to_attr="public_replicates",
+        ),
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Case studies",
@@ -156,6 +177,7 @@ class CaseStudyViewSet(ReadOnlyViewSet):
                 ),
                 "cooperation_forms",
                 "sources",
+                *public_lineage_links(),
             )
         return queryset
 

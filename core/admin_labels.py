@@ -7,8 +7,9 @@ aria-label from its field: "publication date: date", "role", "delete".
 """
 
 from django import forms
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminSplitDateTime, AutocompleteSelect
 from django.db import models
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +46,14 @@ class LabelledCellsInline:
     """For a TabularInline: every control of a row named after its column."""
 
     formset = LabelledCellsFormSet
+
+
+class BlankLabelledAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete of an optional foreign key, whose empty choice Django writes as
+    an <option> with no text (invalid HTML): the choice reads "---------", as in a plain
+    <select>."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        if value == "" and not label:
+            label = BLANK_CHOICE_DASH[0][1]
+        return super().create_option(name, value, label, selected, index, subindex, attrs)

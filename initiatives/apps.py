@@ -11,7 +11,13 @@ class InitiativesConfig(AppConfig):
         from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
         from . import search
-        from .models import CooperationForm, Initiative, InitiativeCountry, InitiativeOrganisation
+        from .models import (
+            CooperationForm,
+            Initiative,
+            InitiativeCountry,
+            InitiativeOrganisation,
+            Replication,
+        )
 
         register(
             Content(
@@ -26,6 +32,7 @@ class InitiativesConfig(AppConfig):
                     Region: ["regions"],
                     Theme: ["themes"],
                 },
-                shows=(SDG, SDGTarget, CooperationForm, Source),
+                # A replication saved or deleted changes the pages of both its case studies.
+                shows=(SDG, SDGTarget, CooperationForm, Source, Replication),
             )
         )

@@ -14,6 +14,7 @@ from .models import (
     InitiativeCountry,
     InitiativeOrganisation,
     OrganisationRole,
+    Replication,
     role_order,
 )
 from .views import InitiativeListView
@@ -39,6 +40,7 @@ class InitiativeDownloadView(ListDownloadView):
         "end_year",
         "budget_amount",
         "budget_currency",
+        "replicated_in",
     )
 
     def for_download(self, records):
@@ -84,6 +86,13 @@ class InitiativeDownloadView(ListDownloadView):
                 "cooperation_forms",
                 queryset=CooperationForm.objects.only(*with_translations(CooperationForm, "name")),
             ),
+            Prefetch(
+                "replicated_in",
+                queryset=Replication.objects.published()
+                .select_related("derived")
+                .only("origin_id", "derived__slug"),
+                to_attr="public_replicated_in",
+            ),
         )
 
     def values(self, initiative):
@@ -110,4 +119,6 @@ class InitiativeDownloadView(ListDownloadView):
             "end_year": initiative.end_year,
             "budget_amount": initiative.budget_amount,
             "budget_currency": initiative.budget_currency or None,
+            # The slugs of the published case studies that replicated or adapted it.
+            "replicated_in": [link.derived.slug for link in initiative.public_replicated_in],
         }

@@ -67,6 +67,11 @@ class InitiativeFilter(django_filters.FilterSet):
     )
     year_from = YearFilter(label=_("Active from (year)"), method="filter_year_from")
     year_to = YearFilter(label=_("Active until (year)"), method="filter_year_to")
+    replicated = ChoiceFilter(
+        label=_("Replicated elsewhere"),
+        choices=[("yes", _("Yes: replicated or adapted in another case study"))],
+        method="filter_replicated",
+    )
     sort = ChoiceFilter(
         label=_("Sort by"),
         choices=[
@@ -117,6 +122,9 @@ class InitiativeFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(start_year__lte=year) | Q(start_year__isnull=True, end_year__lte=year)
         )
+
+    def filter_replicated(self, queryset, name, value):
+        return queryset.replicated_elsewhere() if value == "yes" else queryset
 
     def sort_by(self, queryset, name, value):
         orderings = {

@@ -3,8 +3,9 @@ South-South Cooperation's good-practice template."""
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db import connections, models
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,16 @@ class InitiativeQuerySet(PublishedQuerySet):
             "initiative_id"
         )
         return self.filter(Q(pk__in=countries) | Q(pk__in=regions))
+
+    def replicated_elsewhere(self):
+        """Case studies replicated or adapted in at least one public case study."""
+        return self.filter(
+            Exists(
+                Replication.objects.filter(
+                    origin=OuterRef("pk"), derived__in=Initiative.objects.published()
+                )
+            )
+        )
 
     def with_places(self):
         """With what every card shows of where a case study is: its countries in their roles
@@ -347,3 +358,151 @@ class InitiativeOrganisation(models.Model):
         return (self.initiative.slug, self.organisation.slug, self.role)
 
     natural_key.dependencies = ["initiatives.initiative", "taxonomy.organisation"]
+
+
+class ReplicationKind(models.TextChoices):
+    REPLICATED = "replicated", _("Replicated")
+    ADAPTED = "adapted", _("Adapted")
+
+
+# How a link reads from each of its ends: the original's page says where it was replicated, the
+# replication's page what it replicates.
+ORIGIN_SIDE = {
+    ReplicationKind.REPLICATED: _("Replicated in"),
+    ReplicationKind.ADAPTED: _("Adapted in"),
+}
+DERIVED_SIDE = {
+    ReplicationKind.REPLICATED: _("Replicates"),
+    ReplicationKind.ADAPTED: _("Adapted from"),
+}
+# How far the lineage on a case study's page reaches, up and down.
+LINEAGE_DEPTH = 3
+# A walk for cycles follows at most this many steps (the links hold no cycle, so it stops
+# sooner; the bound keeps a walk finite whatever the table holds).
+WALK_LIMIT = 100
+
+
+class ReplicationQuerySet(models.QuerySet):
+    def published(self):
+        """Links whose two case studies are both public: only these are shown anywhere."""
+        public = Initiative.objects.published()
+        return self.filter(origin__in=public, derived__in=public)
+
+    def lineage(self, initiative, depth=LINEAGE_DEPTH):
+        """The public links of `initiative`'s lineage: those met walking up from it through what
+        it replicates, and down through where it was replicated, at most `depth` links away,
+        never through a case study that is not public. One query, whatever the lineage holds
+        (a recursive common table expression, on SQLite and PostgreSQL alike)."""
+        up = self._walk_sql([initiative.pk], upward=True, depth=depth, public=True)
+        down = self._walk_sql([initiative.pk], upward=False, depth=depth, public=True)
+        return self.filter(Q(pk__in=RawSQL(*up)) | Q(pk__in=RawSQL(*down)))  # noqa: S611
+
+    def walk(self, starts, *, upward, avoid=None):
+        """The links met walking from the case studies `starts` up (to what they replicate) or
+        down (to where they were replicated), as far as the links go, public or not, leaving
+        out every link of the case study `avoid`."""
+        if not starts:
+            return self.none()
+        sql, params = self._walk_sql(starts, upward=upward, depth=WALK_LIMIT, avoid=avoid)
+        return self.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+
+    def _walk_sql(self, starts, *, upward, depth, public=False, avoid=None):
+        """SQL and parameters of the ids of the links a walk meets (see lineage() and walk()).
+        Every value is a parameter; the text holds only quoted table names and fixed words."""
+        quote = connections[self.db].ops.quote_name
+        table, initiatives = quote(self.model._meta.db_table), quote(Initiative._meta.db_table)
+        near, far = ("derived_id", "origin_id") if upward else ("origin_id", "derived_id")
+        conditions, condition_params = ["walk.steps < %s"], [depth]
+        if public:
+            # The one rule of what is public, as SQL: published() itself, not a copy of it.
+            public_sql, public_params = (
+                Initiative.objects.published()
+                .order_by()
+                .values("pk")
+                .query.get_compiler(using=self.db)
+                .as_sql()
+            )
+            conditions.append(f"link.{far} IN ({public_sql})")
+            condition_params += list(public_params)
+        if avoid is not None:
+            conditions.append("link.origin_id <> %s AND link.derived_id <> %s")
+            condition_params += [avoid, avoid]
+        where = " AND ".join(conditions)
+        placeholders = ", ".join(["%s"] * len(starts))
+        sql = (
+            f"WITH RECURSIVE walk(node, steps) AS ("  # noqa: S608
+            f"SELECT id, 0 FROM {initiatives} WHERE id IN ({placeholders}) "
+            f"UNION "
+            f"SELECT link.{far}, walk.steps + 1 FROM {table} link "
+            f"JOIN walk ON link.{near} = walk.node WHERE {where}"
+            f") "
+            f"SELECT link.id FROM {table} link JOIN walk ON link.{near} = walk.node WHERE {where}"
+        )
+        return sql, [*starts, *condition_params, *condition_params]
+
+
+@translated("note")
+class Replication(models.Model):
+    """One case study replicated, or adapted, in another: the original (`origin`) and the one
+    that took it up (`derived`)."""
+
+    origin = models.ForeignKey(
+        Initiative,
+        verbose_name=_("original case study"),
+        on_delete=models.CASCADE,
+        related_name="replicated_in",
+    )
+    derived = models.ForeignKey(
+        Initiative,
+        verbose_name=_("replication or adaptation"),
+        on_delete=models.CASCADE,
+        related_name="replicates",
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=ReplicationKind.choices,
+        default=ReplicationKind.REPLICATED,
+        help_text=_("Replicated: taken up as it was. Adapted: changed to fit another place."),
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("where"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The country where it was replicated or adapted, if the sources say."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = ReplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "pk"]
+        verbose_name = _("replication")
+        verbose_name_plural = _("replications")
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "derived"], name="replication_unique"),
+            models.CheckConstraint(
+                condition=~Q(origin=models.F("derived")), name="replication_not_of_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.origin} → {self.derived} ({self.get_kind_display()})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.origin_id is not None and self.origin_id == self.derived_id:
+            raise ValidationError(_("A case study cannot replicate itself."))
+
+    def origin_side_label(self):
+        return ORIGIN_SIDE[self.kind]
+
+    def derived_side_label(self):
+        return DERIVED_SIDE[self.kind]

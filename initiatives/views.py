@@ -1,25 +1,32 @@
 from functools import partial
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
+from core.choice_cache import cached_choices
+from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.charts import Bar
 from publishing.views import FilteredListView, PublishedDetailMixin
+from taxonomy.models import SDG, SDGTarget
 
-from . import figures, iati
+from . import figures, iati, lineage
 from .filters import InitiativeFilter
 from .models import (
     Initiative,
     InitiativeCountry,
     InitiativeOrganisation,
+    Replication,
     card_places,
 )
+
+# At most this many links of a lineage are read for a page: its own links first.
+LINEAGE_LINKS = 100
 
 
 class InitiativeListView(FilteredListView):
@@ -145,8 +152,6 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
                 ),
             ),
             "themes",
-            "sdgs",
-            "targets",
             "cooperation_forms",
             "sources",
         )
@@ -154,10 +159,109 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initiative = self.object
+        with_goals_and_targets(initiative)
         context["countries_by_role"] = group_by_role(initiative.country_roles.all())
         context["organisations_by_role"] = group_by_role(initiative.organisation_roles.all())
         context["related"] = related_initiatives(initiative)
+        context.update(lineage_of(initiative))
         return context
+
+
+def reference_objects(model):
+    """{pk: record} of a small reference table (the 17 goals, the 169 targets), read once per
+    process and content version (core/choice_cache.py)."""
+    queryset = model.objects.select_related("goal") if model is SDGTarget else model.objects
+    return {
+        record.pk: record for record in cached_choices(f"{model.__name__}-by-key", queryset.all)
+    }
+
+
+def with_goals_and_targets(initiative):
+    """Fill `initiative.sdgs.all()` and `initiative.targets.all()` from one query of both link
+    tables, the goals and targets themselves coming from the reference cache: the page's
+    goals and targets cost one query rather than two."""
+    goals_through, targets_through = Initiative.sdgs.through, Initiative.targets.through
+    links = (
+        goals_through.objects.filter(initiative_id=initiative.pk)
+        .annotate(kind=Value("goal"))
+        .values_list("kind", "sdg_id")
+        .union(
+            targets_through.objects.filter(initiative_id=initiative.pk)
+            .annotate(kind=Value("target"))
+            .values_list("kind", "sdgtarget_id"),
+            all=True,
+        )
+    )
+    keys = {"goal": [], "target": []}
+    for kind, key in links:
+        keys[kind].append(key)
+    goals, targets = reference_objects(SDG), reference_objects(SDGTarget)
+    shown = {
+        "sdgs": sorted((goals[key] for key in keys["goal"]), key=lambda goal: goal.number),
+        "targets": sorted(
+            (targets[key] for key in keys["target"]),
+            key=lambda target: (target.goal.number, target.sort_key),
+        ),
+    }
+    for name, records in shown.items():
+        related = getattr(initiative, name).all()
+        related._result_cache, related._prefetch_done = records, True
+        initiative.__dict__.setdefault("_prefetched_objects_cache", {})[name] = related
+
+
+def lineage_of(initiative):
+    """What the page shows of the case study's lineage, from one query: `replicates` (the
+    links to what it replicates or adapts), `replicated_in` (to where it was replicated or
+    adapted) and `lineage_tree` (lineage.Tree, each node with its `record`, its title's `lines`
+    and their language), public case studies only."""
+    links = list(
+        Replication.objects.lineage(initiative)
+        .select_related("origin", "derived", "country")
+        .only(
+            *with_translations(
+                Replication,
+                "origin__title",
+                "origin__slug",
+                "derived__title",
+                "derived__slug",
+                "country__name",
+                "country__iso2",
+                "kind",
+                "year",
+                "note",
+            )
+        )
+        .order_by(
+            Case(
+                When(Q(origin=initiative.pk) | Q(derived=initiative.pk), then=Value(0)),
+                default=Value(1),
+            ),
+            "year",
+            "pk",
+        )[:LINEAGE_LINKS]
+    )
+    records = {}
+    for link in links:
+        records[link.origin_id] = link.origin
+        records[link.derived_id] = link.derived
+    records[initiative.pk] = initiative
+    tree = lineage.layout(
+        initiative.pk,
+        [(link.origin_id, link.derived_id, link.kind) for link in links],
+        order=lambda pk: records[pk].texts.title.casefold(),
+    )
+    page_direction = "rtl" if get_language_bidi() else "ltr"
+    for node in tree.nodes:
+        node.record = records[node.key]
+        node.lines = lineage.wrap(node.record.texts.title)
+        other = other_language(node.record, "title")
+        node.lang = other[0] if other else ""
+        node.direction = ("rtl" if other[1] else "ltr") if other else page_direction
+    return {
+        "replicates": [link for link in links if link.derived_id == initiative.pk],
+        "replicated_in": [link for link in links if link.origin_id == initiative.pk],
+        "lineage_tree": tree,
+    }
 
 
 def group_by_role(links):

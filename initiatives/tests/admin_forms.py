@@ -6,7 +6,8 @@ from publishing.models import Status
 
 
 def case_study_form(source, **fields):
-    """What the add form posts for a minimal draft, with no country or organisation rows."""
+    """What the add form posts for a minimal draft, with no country, organisation or
+    replication rows."""
     data = {
         "title": "Brazil shares rice farming with Mali",
         "slug": "brazil-rice-mali",
@@ -20,6 +21,8 @@ def case_study_form(source, **fields):
         "image_alt": "",
         **management_form("country_roles", 0),
         **management_form("organisation_roles", 0),
+        **management_form("replicates", 0),
+        **management_form("replicated_in", 0),
     }
     data.update(fields)
     return data

@@ -318,8 +318,8 @@ def test_queries_grow_with_chunks_of_records_never_with_records(
     per_chunk = counts[1] - counts[0]
     assert counts[2] - counts[1] == per_chunk
     # Each prefetch once per chunk of 10: countries, regions, organisations, themes, goals,
-    # targets, forms of cooperation and sources.
-    assert per_chunk == 8
+    # targets, forms of cooperation, replications and sources.
+    assert per_chunk == 9
 
 
 @pytest.mark.parametrize("file_format", FORMATS)
@@ -448,6 +448,7 @@ def test_a_case_study_row_gives_its_places_goals_topics_organisations_and_dates(
         "end_year": None,
         "budget_amount": 250000.5,
         "budget_currency": "USD",
+        "replicated_in": [],
         "published_at": "2026-03-01T09:30:00+00:00",
         "sources": ["A source document (2021)"],
     }

@@ -38,6 +38,9 @@ def test_case_study_form_has_countries_and_organisations_with_where_and_who(
         'name="organisation_roles-TOTAL_FORMS"',
         ">The good practice</h2>",
         'name="challenge"',
+        'name="replication"',
+        'name="replicates-TOTAL_FORMS"',
+        'name="replicated_in-TOTAL_FORMS"',
         ">Topics</h2>",
         ">Project</h2>",
         ">Image</h2>",
@@ -47,7 +50,7 @@ def test_case_study_form_has_countries_and_organisations_with_where_and_who(
     )
     assert order == sorted(order)
     # The inline templates keep what their JavaScript looks for.
-    assert page.count("js-inline-admin-formset") == 2
+    assert page.count("js-inline-admin-formset") == 4
 
 
 def test_case_study_form_saves_as_a_browser_sends_it(

@@ -79,6 +79,45 @@ class RegistrationLink:
         return RegistrationLink(self.purpose, self.status, self.erased, language)
 
 
+class LineageLink:
+    """The page of a starting case study with a lineage: it replicates one starting case study
+    and was adapted in another. The starting content records no replication, so the links are
+    made in the database the test has loaded, never in the fixtures."""
+
+    CHAIN = (
+        "cuba-ebola-west-africa",
+        "mexico-kenya-corn-diversification",
+        "colombia-mesoamerica-hunger-reduction",
+    )
+
+    def __init__(self, language="en"):
+        self.language = language
+
+    def __str__(self):
+        return f"/initiatives/{self.CHAIN[1]}/ (with replications)"
+
+    def __call__(self):
+        from django.utils import translation
+
+        from initiatives.models import Initiative, Replication, ReplicationKind
+        from taxonomy.models import Country
+
+        origin, this, adaptation = (Initiative.objects.get(slug=slug) for slug in self.CHAIN)
+        Replication.objects.get_or_create(
+            origin=origin,
+            derived=this,
+            defaults={"country": Country.objects.get(iso2="KE"), "year": 2019, "note": "A note."},
+        )
+        Replication.objects.get_or_create(
+            origin=this, derived=adaptation, defaults={"kind": ReplicationKind.ADAPTED}
+        )
+        with translation.override(self.language):
+            return this.get_absolute_url()
+
+    def in_language(self, language):
+        return LineageLink(language)
+
+
 class AdminChangeLink:
     """The admin change form of the record of `model` ("app_label.model_name") with `slug`."""
 
@@ -162,6 +201,7 @@ PAGE_TYPES = {
     "list-bad-number": ("/initiatives/?year_from=abc", 200),
     "list-no-results": ("/initiatives/?q=xylophone", 200),
     "detail": ("/initiatives/cambodia-colombia-demining-experts/", 200),
+    "detail-replicated": (LineageLink(), 200),
     "not-found": ("/initiatives/no-such-case-study/", 404),
     "events": ("/events/", 200),
     "events-past": ("/events/?when=past", 200),
@@ -199,7 +239,7 @@ CHECKED_LANGUAGES = ["ar", "zh-hans"]
 
 def in_language(url, language):
     """`url` (an address or a RegistrationLink) on the pages of `language`."""
-    if isinstance(url, RegistrationLink):
+    if isinstance(url, RegistrationLink | LineageLink):
         return url.in_language(language)
     return f"/{language}{url}"
 
