@@ -34,6 +34,7 @@ class PagesSitemap(LanguagesSitemap):
         "initiatives:list",
         "events:list",
         "publications:list",
+        "countries",
     ]
 
     def items(self):

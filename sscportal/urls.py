@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("initiatives/", include("initiatives.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("publications.urls")),
+    path("countries/", countries.CountryIndexView.as_view(), name="countries"),
     path("countries/<str:code>/", countries.CountryView.as_view(), name="country"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
