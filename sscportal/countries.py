@@ -20,7 +20,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language_bidi, ngettext
+from django.utils.translation import get_language_bidi, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -297,6 +297,33 @@ def role_links(current):
     ]
 
 
+def country_groups(country):
+    """LDC, LLDC, SIDS: the groups of the country, abbreviated, as a line of the table."""
+    labels = [
+        label
+        for flag, label in (
+            (country.is_ldc, _("LDC")),
+            (country.is_lldc, _("LLDC")),
+            (country.is_sids, _("SIDS")),
+        )
+        if flag
+    ]
+    return pgettext("between the items of a list written in a line", ", ").join(labels)
+
+
+def table_groups(counts, countries, regions):
+    """The table's regions (cooperation.region_groups), each country a row: {country, groups,
+    counts}."""
+    groups = cooperation.region_groups(counts, countries, regions)
+    for group in groups:
+        for sub in group["sub_regions"]:
+            sub["rows"] = [
+                {"country": country, "groups": country_groups(country), "counts": numbers}
+                for country, numbers in sub["countries"]
+            ]
+    return groups
+
+
 def case_study_count(name, count):
     """Kenya: 3 case studies."""
     return ngettext("%(name)s: %(count)s case study", "%(name)s: %(count)s case studies", count) % {
@@ -500,7 +527,7 @@ class CountryIndexView(TemplateView):
             role_links=role_links(self.role),
             map_title=map_title(self.role),
             map=map_context(countries, counts, self.role or "total"),
-            groups=cooperation.region_groups(counts, countries, regions),
+            groups=table_groups(counts, countries, regions),
             flows=flows_context(cooperation.region_flows(studies, countries, regions)),
             case_studies=len(studies),
             roles=[(role, CountryRole(role).label) for role in CountryRole.values],
@@ -521,7 +548,7 @@ PARTNER_LABELS = {
     CountryRole.BENEFICIARY: lambda: _("%(partner)s (beneficiary)"),
     CountryRole.FACILITATOR: lambda: _("%(partner)s (facilitator)"),
 }
-CHART_WIDTH = 560
+CHART_WIDTH = 400
 BAR_HEIGHT = 14
 ROW_HEIGHT = 44
 HEADING_HEIGHT = 34

@@ -69,7 +69,7 @@ def table_rows(html):
     section = html[html.index('id="countries-table"') : html.index('id="flows-heading"')]
     return {
         match["iso2"]: {
-            "groups": match["groups"].split(),
+            "groups": match["groups"].split(", ") if match["groups"] else [],
             **{key: int(match[key]) for key in (*CountryRole.values, "total")},
         }
         for match in TABLE_ROW.finditer(section)

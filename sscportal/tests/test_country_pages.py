@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from devtools.samples import count_queries, in_days
 from initiatives.models import CountryRole, Initiative
 from publishing.models import Status
-from sscportal.countries import CASES_PER_ROLE, EVENTS_PER_LIST, PARTNERS_SHOWN
+from sscportal.countries import CASES_PER_ROLE, CHART_WIDTH, EVENTS_PER_LIST, PARTNERS_SHOWN
 
 MAX_QUERIES = 10
 
@@ -354,7 +354,7 @@ def test_the_partners_diagram_runs_from_the_right_in_arabic(client, countries, m
         r'<rect class="bar-beneficiary" x="([^"]+)" y="[^"]*" width="([^"]+)"', chart
     )
     # The bar ends at the right edge of the diagram.
-    assert float(bar[0]) + float(bar[1]) == pytest.approx(560)
+    assert float(bar[0]) + float(bar[1]) == pytest.approx(CHART_WIDTH)
 
 
 # --- Events held there -------------------------------------------------------------------------
