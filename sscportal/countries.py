@@ -317,6 +317,12 @@ def table_groups(counts, countries, regions):
     groups = cooperation.region_groups(counts, countries, regions)
     for group in groups:
         for sub in group["sub_regions"]:
+            if group["region"] is None:
+                sub["heading"] = _("In no region")
+            elif sub["region"] == group["region"]:
+                sub["heading"] = group["region"].texts.name
+            else:
+                sub["heading"] = f"{group['region'].texts.name} › {sub['region'].texts.name}"
             sub["rows"] = [
                 {"country": country, "groups": country_groups(country), "counts": numbers}
                 for country, numbers in sub["countries"]
@@ -357,6 +363,7 @@ def map_context(countries, counts, key):
             [item for item in items if "label" in item], lambda i: i["country"].texts.name
         )
 
+    linked_shapes, linked_dots = linked(shapes), linked(dots)
     drawn = set(data["shapes"]) | set(data["dots"])
     unmapped = in_order(
         [country for code, country in by_code.items() if values[code] and code not in drawn],
@@ -373,11 +380,11 @@ def map_context(countries, counts, key):
         "width": data["width"],
         "height": data["height"],
         "shapes": [item for item in shapes if "label" not in item],
-        "linked_shapes": linked(shapes),
+        "linked_shapes": linked_shapes,
         "dots": [item for item in dots if "label" not in item],
-        "linked_dots": linked(dots),
+        "linked_dots": linked_dots,
         "legend": legend,
-        "shaded": sum(1 for value in values.values() if value),
+        "shaded": len(linked_shapes) + len(linked_dots),
         "unmapped": [
             {
                 "country": country,
@@ -388,7 +395,7 @@ def map_context(countries, counts, key):
     }
 
 
-def label_lines(text, characters=26):
+def label_lines(text, characters=24):
     """`text` in lines of about `characters` at most, broken between words (a text without
     spaces, as Chinese is written, stays on one line)."""
     lines = [""]

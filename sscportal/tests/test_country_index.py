@@ -37,17 +37,17 @@ ROLES = ["", *CountryRole.values]
 # <a href="/countries/KE/" class="shade-3" aria-label="Kenya: 2 case studies">
 MAP_LINK = re.compile(
     r'<a href="(?:/[a-z-]+)?/countries/(?P<iso2>[A-Z]{2})/" '
-    r'class="shade-(?P<shade>\d)(?P<dot> map-dot)?" '
+    r'class="shade-(?P<shade>\d)(?P<dot> map-dot)?"\s+'
     r'aria-label="(?P<label>[^"]+)"><title>(?P<title>[^<]+)</title><(?P<shape>path|circle) '
 )
 TABLE_ROW = re.compile(
     r'<th scope="row"><a href="/countries/(?P<iso2>[A-Z]{2})/">(?P<name>[^<]+)</a></th>'
-    r"<td>(?P<groups>[^<]*)</td>"
-    r'<td class="number">(?P<provider>\d+)</td><td class="number">(?P<beneficiary>\d+)</td>'
+    r"<td>(?P<groups>[^<]*)</td>\s*"
+    r'<td class="number">(?P<provider>\d+)</td><td class="number">(?P<beneficiary>\d+)</td>\s*'
     r'<td class="number">(?P<facilitator>\d+)</td><td class="number">(?P<total>\d+)</td>'
 )
 FLOW_ROW = re.compile(
-    r"<tr><td>(?P<provider>[^<]+)</td><td>(?P<beneficiary>[^<]+)</td>"
+    r"<tr><td>(?P<provider>[^<]+)</td><td>(?P<beneficiary>[^<]+)</td>\s*"
     r'<td class="number">(?P<count>\d+)</td></tr>'
 )
 
@@ -206,7 +206,7 @@ def test_the_page_has_the_map_the_table_and_the_flows(client, cooperation):
     html = response.content.decode()
     svg = world_map_svg(html)
     assert re.match(
-        r'<svg class="world-map" viewBox="0 0 1000 \d+" role="group" '
+        r'<svg class="world-map" viewBox="0 0 1000 \d+" role="group"\s+'
         r'aria-labelledby="map-title" aria-describedby="map-desc"><title id="map-title">',
         svg,
     )
@@ -334,6 +334,28 @@ def test_the_map_is_not_mirrored_in_arabic(client, cooperation):
     shapes = re.compile(r' d="([^"]+)"')
     assert shapes.findall(world_map_svg(arabic)) == shapes.findall(english)
     assert "transform" not in world_map_svg(arabic)
+
+
+def test_a_country_the_map_cannot_show_is_named_under_it(client, places, regions, make_initiative):
+    tuvalu = Country.objects.create(
+        name="Tuvalu", slug="tuvalu", iso2="TV", iso3="TUV", m49_code="798", is_sids=True
+    )
+    make_initiative(countries={places["kenya"]: CountryRole.PROVIDER, tuvalu: "beneficiary"})
+
+    response = client.get("/countries/")
+
+    assert "TV" not in map_links(response.content.decode())
+    assertContains(response, '<a href="/countries/TV/">Tuvalu: 1 case study</a>', html=True)
+    assertContains(response, "A world map: 1 country or area is shaded")
+
+
+def test_with_nothing_published_the_page_still_stands(client, places):
+    response = client.get("/countries/")
+
+    assert response.status_code == 200
+    assert map_links(response.content.decode()) == {}
+    assertContains(response, "No published case study names both a provider and a beneficiary")
+    assertContains(response, '<span class="swatch shade-0"></span>None', html=True)
 
 
 # --- The table -------------------------------------------------------------------------------
