@@ -36,6 +36,7 @@ class PagesSitemap(LanguagesSitemap):
         "events:list",
         "publications:list",
         "sdgs",
+        "countries",
     ]
 
     def items(self):

@@ -63,6 +63,7 @@ urlpatterns += i18n_patterns(
     path("initiatives/", include("initiatives.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("publications.urls")),
+    path("countries/", countries.CountryIndexView.as_view(), name="countries"),
     path("countries/<str:code>/", countries.CountryView.as_view(), name="country"),
     path("sdgs/", goals.GoalListView.as_view(), name="sdgs"),
     path("sdgs/<str:number>/", goals.GoalView.as_view(), name="sdg"),

@@ -142,7 +142,7 @@ def section(html):
 def tree_links(html):
     """{href: accessible name (the <title> of the link)} of the tree's nodes."""
     svg = re.search(r"<svg[^>]*lineage-tree.*?</svg>", html, re.S).group()
-    node = r'<a href="([^"]+)" class="lineage-node[^"]*"[^>]*>\s*<title>([^<]+)</title>'
+    node = r'<a href="([^"]+)"\s+class="lineage-node[^"]*"[^>]*>\s*<title>([^<]+)</title>'
     return dict(re.findall(node, svg))
 
 

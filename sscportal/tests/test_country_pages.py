@@ -1,6 +1,7 @@
 """A country's page (/countries/<ISO alpha-2>/): its region and groups, the case studies it
-takes part in by role, the events held there, related publications; only what is published; a
-fixed number of queries; odd codes answer 404; other pages link country names to it."""
+takes part in by role, who it works with (its partners, by role: a diagram and a table), the
+events held there, related publications; only what is published; a fixed number of queries; odd
+codes answer 404; other pages link country names to it."""
 
 import re
 from datetime import timedelta
@@ -10,9 +11,9 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devtools.samples import count_queries, in_days
-from initiatives.models import CountryRole, Modality
+from initiatives.models import CountryRole, Initiative, Modality
 from publishing.models import Status
-from sscportal.countries import CASES_PER_ROLE, EVENTS_PER_LIST
+from sscportal.countries import CASES_PER_ROLE, CHART_WIDTH, EVENTS_PER_LIST, PARTNERS_SHOWN
 
 MAX_QUERIES = 10
 
@@ -211,6 +212,150 @@ def test_a_publication_on_several_of_the_countrys_records_is_listed_once(
     assertContains(
         response, f'<a href="{publication.get_absolute_url()}">The compendium</a>', html=True
     )
+
+
+# --- Who the country works with ---------------------------------------------------------------
+
+PARTNER_ROW = re.compile(
+    r"<tr>\s*<td>(?P<own>[^<]+)</td><td><a href=\"(?P<url>[^\"]+)\">(?P<partner>[^<]+)</a></td>\s*"
+    r'<td>(?P<role>[^<]+)</td><td class="number">(?P<count>\d+)</td></tr>'
+)
+
+
+def partner_rows(response):
+    html = response.content.decode()
+    if 'id="partners-table-caption"' not in html:
+        return {}
+    table = html[html.index('id="partners-table-caption"') :]
+    table = table[: table.index("</table>")]
+    return {
+        (row["own"].lower(), row["partner"], row["role"].lower()): int(row["count"])
+        for row in PARTNER_ROW.finditer(table)
+    }
+
+
+def partners_in_database(country):
+    """{(the country's role, partner, partner's role): published case studies}, worked out
+    from each case study's rows: every other country in it, and the regions it names where it
+    names no beneficiary country."""
+    result = {}
+    for initiative in Initiative.objects.published().prefetch_related(
+        "country_roles__country", "regions"
+    ):
+        links = list(initiative.country_roles.all())
+        own = {link.role for link in links if link.country == country}
+        others = {(link.country.name, link.role) for link in links if link.country != country}
+        if not any(link.role == CountryRole.BENEFICIARY for link in links):
+            others |= {
+                (region.name, CountryRole.BENEFICIARY) for region in initiative.regions.all()
+            }
+        for role in own:
+            for partner, partner_role in others:
+                key = (role, partner, partner_role)
+                result[key] = result.get(key, 0) + 1
+    return result
+
+
+def test_the_partners_by_role_are_those_of_the_database(
+    client, countries, regions, make_initiative
+):
+    colombia, chile, kenya = countries["colombia"], countries["chile"], countries["kenya"]
+    p, b, f = CountryRole.PROVIDER, CountryRole.BENEFICIARY, CountryRole.FACILITATOR
+    make_initiative(countries={colombia: p, chile: p, kenya: b, countries["cambodia"]: f})
+    make_initiative(countries={colombia: p, kenya: b})
+    make_initiative(countries={chile: p, colombia: b})
+    # Its beneficiaries are a region, named instead of countries.
+    make_initiative(countries={colombia: p}, regions=[regions["caribbean"]])
+    make_initiative(countries={colombia: f, chile: p, countries["jamaica"]: b})
+    # Never counted: the public cannot see them.
+    make_initiative(status=Status.DRAFT, countries={colombia: p, countries["mali"]: b})
+    make_initiative(
+        published_at=timezone.now() + timedelta(days=2),
+        countries={colombia: b, countries["sierra_leone"]: p},
+    )
+
+    response = client.get("/countries/CO/")
+    rows = partner_rows(response)
+
+    assert rows == partners_in_database(colombia)
+    assert rows == {
+        ("provider", "Kenya", "beneficiary"): 2,
+        ("provider", "Chile", "provider"): 1,
+        ("provider", "Cambodia", "facilitator"): 1,
+        ("provider", "Caribbean", "beneficiary"): 1,
+        ("beneficiary", "Chile", "provider"): 1,
+        ("facilitator", "Chile", "provider"): 1,
+        ("facilitator", "Jamaica", "beneficiary"): 1,
+    }
+    for hidden in ("Mali", "Sierra Leone"):
+        assert hidden not in str(rows)
+    html = response.content.decode()
+    assertContains(response, "Who Colombia works with")
+    # A partner country links to its page, a region to its case studies.
+    assert '<a href="/countries/KE/">Kenya</a>' in html
+    assert '<a href="/initiatives/?region=caribbean">Caribbean</a>' in html
+    # The diagram: a heading for each role of Colombia, a bar for each partner.
+    chart = html[html.index('<svg class="partners-chart"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert 'role="img"' in chart
+    assert 'aria-labelledby="partners-chart-title partners-chart-desc"' in chart
+    assert chart.count("<rect ") == len(rows)
+    for heading in ("Colombia as a provider", "Colombia as a beneficiary"):
+        assert f">{heading}</text>" in chart
+    assert ">Kenya (beneficiary)</text>" in chart
+    # The longest bar is Kenya's, the one with two case studies; the others half as long.
+    widths = [
+        float(w)
+        for w in re.findall(r'<rect class="bar-\w+" x="[^"]*" y="[^"]*" width="([^"]+)"', chart)
+    ]
+    assert max(widths) == pytest.approx(2 * min(widths))
+
+
+def test_the_diagram_shows_the_first_partners_and_the_table_all(
+    client, countries, make_initiative, make_country, regions
+):
+    colombia = countries["colombia"]
+    partners = [
+        make_country(f"Partner {number:02d}", f"Q{chr(65 + number)}", regions["caribbean"])
+        for number in range(PARTNERS_SHOWN + 2)
+    ]
+    for partner in partners:
+        make_initiative(
+            countries={colombia: CountryRole.PROVIDER, partner: CountryRole.BENEFICIARY}
+        )
+
+    response = client.get("/countries/CO/")
+
+    assert len(partner_rows(response)) == PARTNERS_SHOWN + 2
+    html = response.content.decode()
+    chart = html[html.index('<svg class="partners-chart"') :]
+    assert chart[: chart.index("</svg>")].count("<rect ") == PARTNERS_SHOWN
+    assertContains(response, "and 2 more partners, in the table")
+
+
+def test_a_country_without_partners_has_no_diagram(client, countries, make_initiative):
+    make_initiative(countries={countries["colombia"]: CountryRole.PROVIDER})
+
+    response = client.get("/countries/CO/")
+
+    assertNotContains(response, "Who Colombia works with")
+    assertNotContains(response, "partners-chart")
+    assert "partners-chart" not in client.get("/countries/KE/").content.decode()
+
+
+def test_the_partners_diagram_runs_from_the_right_in_arabic(client, countries, make_initiative):
+    make_initiative(
+        countries={countries["colombia"]: CountryRole.PROVIDER, countries["kenya"]: "beneficiary"}
+    )
+
+    html = client.get("/ar/countries/CO/").content.decode()
+
+    chart = html[html.index('<svg class="partners-chart"') :]
+    (bar,) = re.findall(
+        r'<rect class="bar-beneficiary" x="([^"]+)" y="[^"]*" width="([^"]+)"', chart
+    )
+    # The bar ends at the right edge of the diagram.
+    assert float(bar[0]) + float(bar[1]) == pytest.approx(CHART_WIDTH)
 
 
 # --- Events held there -------------------------------------------------------------------------

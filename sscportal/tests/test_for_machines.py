@@ -191,6 +191,7 @@ def test_the_sitemap_lists_the_fixed_pages_in_every_language_whatever_the_visito
         "/events/",
         "/publications/",
         "/sdgs/",
+        "/countries/",
     ]
     assert sorted(entries) == sorted(
         f"{BASE}{prefix}{page}" for page in pages for prefix in PREFIXES
