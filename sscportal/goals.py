@@ -32,9 +32,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from core.choice_cache import cached_choices
 from events.models import Event
 from initiatives import figures
-from initiatives.models import Initiative, InitiativeCountry, card_places
+from initiatives.models import Initiative, card_places
 from publications.models import Publication
 from publishing.charts import Bar
 from taxonomy.models import SDG, Region
@@ -100,8 +101,12 @@ class GoalView(TemplateView):
         context["goal"] = goal
         context["targets"] = self.targets()
         context["case_studies"], context["case_studies_total"] = self.case_studies()
-        context["case_studies_by_region"] = by_region = case_studies_by_region(goal)
+        counts = figures.result_counts(case_studies_of_goal(goal.pk))
+        context["case_studies_by_region"] = by_region = [
+            (region, counts["region"].get(region.path, 0)) for region in top_regions()
+        ]
         context["region_chart"] = region_chart(goal, by_region)
+        context["charts"] = goal_charts(goal, counts)
         context["events"], context["events_total"] = self.events()
         context["publications"], context["publications_total"] = self.publications()
         return context
@@ -220,30 +225,25 @@ def region_chart(goal, by_region):
     )
 
 
-def case_studies_by_region(goal):
-    """[(M49 region, number of published case studies with the goal)] for the five M49 regions,
-    in the order of their M49 codes (Africa, Oceania, Americas, Asia, Europe), in one query. A
-    case study counts once in a region where one of its countries (in any role), or a region it
-    names, is in that region; a case study spanning two regions counts in both."""
-    in_region = case_studies_of_goal(goal.pk).filter(
-        Q(
-            Exists(
-                InitiativeCountry.objects.filter(
-                    initiative=OuterRef("pk"),
-                    country__region__path__startswith=OuterRef(OuterRef("path")),
-                )
-            )
-        )
-        | Q(
-            Exists(
-                Initiative.regions.through.objects.filter(
-                    initiative=OuterRef("pk"),
-                    region__path__startswith=OuterRef(OuterRef("path")),
-                )
-            )
-        )
+def top_regions():
+    """The five M49 regions (Africa, Americas, Asia, Europe, Oceania), in the order of their
+    codes, read once per process and content version."""
+    return cached_choices(
+        "m49-regions",
+        lambda: Region.objects.filter(level=Region.Level.REGION).order_by("m49_code"),
     )
-    regions = Region.objects.filter(level=Region.Level.REGION).annotate(
-        case_studies=count_of(in_region)
-    )
-    return [(region, region.case_studies) for region in regions]
+
+
+def goal_charts(goal, counts):
+    """The goal's case studies by modality and by start year, as on the case-study list, each
+    modality a link to the list of the goal's case studies of that modality."""
+    list_url = reverse("initiatives:list")
+
+    def by_modality(value):
+        return f"{list_url}?{urlencode({'sdg': goal.number, 'modality': value})}"
+
+    charts = [
+        figures.modality_chart(counts["modality"], by_modality),
+        figures.year_chart(counts["year"]),
+    ]
+    return [chart for chart in charts if chart]

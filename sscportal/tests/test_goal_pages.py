@@ -293,3 +293,35 @@ def test_a_case_study_page_lists_its_targets_linked_to_the_filtered_list(
 
     assert '<a href="/initiatives/?target=3.d"><bdi dir="ltr" class="target-code">3.d</bdi>' in html
     assert "Strengthen the capacity for early warning" in html
+
+
+def test_a_goal_page_charts_its_case_studies_by_region_modality_and_start_year(
+    client, sdgs, make_initiative, regions, countries
+):
+    from initiatives.models import Modality
+
+    kenya = {countries["kenya"]: CountryRole.PROVIDER}
+    make_initiative(
+        "One", sdgs=[sdgs[3]], countries=kenya, modality=Modality.BILATERAL, start_year=2015
+    )
+    make_initiative("Two", sdgs=[sdgs[3]], modality=Modality.TRIANGULAR, start_year=2015)
+    make_initiative("Three", sdgs=[sdgs[3]], modality=Modality.TRIANGULAR)
+    make_initiative("Other goal", sdgs=[sdgs[2]], modality=Modality.BILATERAL, start_year=2010)
+    make_initiative("Draft", sdgs=[sdgs[3]], status=Status.DRAFT, modality=Modality.REGIONAL)
+
+    response = client.get("/sdgs/3/")
+
+    charts = {chart.slug: chart for chart in response.context["charts"]}
+    goal_three = Initiative.objects.published().filter(sdgs__number=3)
+    modalities = {bar.url.rsplit("=", 1)[1]: bar.count for bar in charts["modalities"].bars}
+    assert modalities == {
+        value: goal_three.filter(modality=value).count()
+        for value in goal_three.values_list("modality", flat=True).distinct()
+    }
+    assert modalities == {"bilateral": 1, "triangular": 2}
+    assert [(bar.label, bar.count) for bar in charts["years"].bars] == [("2015", 2)]
+    html = response.content.decode()
+    assert 'href="/initiatives/?sdg=3&amp;modality=triangular"' in html
+    assert 'href="/initiatives/?sdg=3&amp;region=africa"' in html
+    listed = client.get("/initiatives/?sdg=3&modality=triangular").context["paginator"].count
+    assert listed == 2
