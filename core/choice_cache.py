@@ -62,7 +62,10 @@ watcher = VersionWatcher(content_version)
 def cached_choices(name, load):
     """The list `load()` returns, loaded at most once per content version and period."""
     period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
-    version = watcher.current() or content_version()
+    try:
+        version = watcher.current() or content_version()
+    except Exception:  # a cache that fails rather than misses: load, and keep nothing
+        return list(load())
     slot = (name, version, int(time.time() // period) if period else 0)
     objects = _loaded.get(slot)
     if objects is None:

@@ -40,8 +40,9 @@ def filter_journey(page):
     disclosure = form.get_by_text("Region, country, theme and more")
     if disclosure.is_visible():  # narrow screens keep these filters in a disclosure
         disclosure.click()
-    form.get_by_label(REGION_LABEL).select_option(label=REGION_NAME)
-    form.get_by_label("Sustainable Development Goal").select_option(label=SDG_NAME)
+    # By value: each option's label ends with its count in the current result.
+    form.get_by_label(REGION_LABEL).select_option(REGION)
+    form.get_by_label("Sustainable Development Goal").select_option(SDG)
     form.get_by_role("button", name="Apply filters").click()
 
     def check_filtered():
