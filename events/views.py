@@ -23,6 +23,7 @@ from publishing.views import FilteredListView, PublishedDetailMixin
 
 from . import privacy, services, tokens
 from .calendar import event_calendar, events_calendar
+from .calendar_links import google_calendar_url, outlook_calendar_url
 from .filters import EventFilter
 from .forms import RegistrationForm
 from .models import Event, Registration, RegistrationState, RegistrationStatus
@@ -147,6 +148,13 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         context["country_events_url"] = country_events_url(event)
         # Once the event has ended, the lists its page links to show past events.
         context["past"] = f"&when={PAST}" if event.has_ended() else ""
+        # Web calendars beside the .ics file, while there is still something to attend.
+        if not (context["is_preview"] or event.is_cancelled or event.has_ended()):
+            base_url = self.request.build_absolute_uri("/")[:-1]
+            context["web_calendars"] = [
+                ("Google Calendar", google_calendar_url(event, base_url)),
+                ("Outlook", outlook_calendar_url(event, base_url)),
+            ]
         return context
 
 
