@@ -7,7 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -137,6 +137,9 @@ class Publication(Illustrated, Publishable):
     # The search index: kept up to date by the application, never edited.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+
+    # Newest first where a page shows "the latest": by year, then by date where it is known.
+    LATEST_FIRST = (F("year").desc(), F("issued_on").desc(nulls_last=True), "title")
 
     class Meta:
         ordering = ["-year", "-issued_on", "title"]

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,12 @@ class PublishedQuerySet(models.QuerySet):
     def published(self):
         """The only definition of what the public sees: published, and not scheduled for later."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def first_with_total(self, count):
+        """The first `count` records in the queryset's order and how many there are in all, in
+        one query: a window count of the whole set rides on every row."""
+        records = list(self.annotate(total=Window(Count("pk")))[:count])
+        return records, (records[0].total if records else 0)
 
 
 class PublishableManager(models.Manager.from_queryset(PublishedQuerySet)):

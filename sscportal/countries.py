@@ -263,7 +263,7 @@ class CountryView(TemplateView):
         via_events = Publication.events.through.objects.filter(
             event_id__in=Event.objects.published().filter(country=self.country).values("pk")
         ).values("publication_id")
-        publications = list(
+        return (
             Publication.objects.published()
             .filter(Q(pk__in=via_case_studies) | Q(pk__in=via_events))
             .only(
@@ -276,12 +276,9 @@ class CountryView(TemplateView):
                 "document_symbol",
                 "language",
             )
-            .annotate(total=Window(Count("pk")))
-            .order_by(F("year").desc(), F("issued_on").desc(nulls_last=True), "title")[
-                :PUBLICATIONS_SHOWN
-            ]
+            .order_by(*Publication.LATEST_FIRST)
+            .first_with_total(PUBLICATIONS_SHOWN)
         )
-        return publications, (publications[0].total if publications else 0)
 
 
 # --- The country index: the map, the table, the flows ------------------------------------------

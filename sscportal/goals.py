@@ -122,7 +122,7 @@ class GoalView(TemplateView):
     def case_studies(self):
         """The latest few published case studies with the goal, and how many there are (one
         query, two more for what the cards show of their places)."""
-        initiatives = list(
+        initiatives, total = (
             case_studies_of_goal(self.goal.pk)
             .defer(
                 *heavy_fields(
@@ -136,11 +136,11 @@ class GoalView(TemplateView):
                     "search_vector",
                 )
             )
-            .annotate(total=Window(Count("pk")))
-            .order_by("-published_at", "title")[:CASES_SHOWN]
+            .order_by("-published_at", "title")
+            .first_with_total(CASES_SHOWN)
         )
         prefetch_related_objects(initiatives, *card_places())
-        return initiatives, (initiatives[0].total if initiatives else 0)
+        return initiatives, total
 
     def events(self):
         """Published events linked to the goal: the upcoming ones first, soonest first, then
@@ -175,7 +175,7 @@ class GoalView(TemplateView):
         links = Publication.sdgs.through.objects.filter(
             publication=OuterRef("pk"), sdg=self.goal.pk
         )
-        publications = list(
+        publications, total = (
             Publication.objects.published()
             .filter(Exists(links))
             .only(
@@ -192,13 +192,11 @@ class GoalView(TemplateView):
                     "document",
                 )
             )
-            .annotate(total=Window(Count("pk")))
-            .order_by(F("year").desc(), F("issued_on").desc(nulls_last=True), "title")[
-                :PUBLICATIONS_SHOWN
-            ]
+            .order_by(*Publication.LATEST_FIRST)
+            .first_with_total(PUBLICATIONS_SHOWN)
         )
         prefetch_related_objects(publications, "publishers")
-        return publications, (publications[0].total if publications else 0)
+        return publications, total
 
 
 def region_chart(goal, by_region):
