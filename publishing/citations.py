@@ -180,7 +180,7 @@ def _case_study(initiative, common):
     return Citation(
         key=f"ssc-{initiative.slug}-{published.year}",
         kind=CASE_STUDY,
-        kind_label=_("Case study"),
+        kind_label="",  # no file names the kind of a page
         authors=(portal,),
         year=published.year,
         issued=published,
