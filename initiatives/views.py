@@ -12,7 +12,7 @@ from core.choice_cache import cached_choices
 from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.charts import Bar
-from publishing.views import FilteredListView, PublishedDetailMixin
+from publishing.views import CitationView, FilteredListView, PublishedDetailMixin
 from taxonomy.models import SDG, SDGTarget
 
 from . import figures, iati, lineage
@@ -137,6 +137,7 @@ class InitiativeListView(FilteredListView):
 
 class InitiativeDetailView(PublishedDetailMixin, DetailView):
     model = Initiative
+    citation_url_name = "initiatives:cite"
     preview_messages = {
         "scheduled": _("This case study is scheduled: it becomes public on %(date)s."),
         "unpublished": _("This case study is not public yet (status: %(status)s)."),
@@ -165,6 +166,17 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
         context["related"] = related_initiatives(initiative)
         context.update(lineage_of(initiative))
         return context
+
+
+class InitiativeCitationView(CitationView):
+    model = Initiative
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .only(*with_translations(Initiative, "slug", "title", "status", "published_at"))
+        )
 
 
 def reference_objects(model):

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from publishing.citations import cite_url
 from publishing.downloads import download_url
 
 from . import downloads, views
@@ -11,4 +12,5 @@ urlpatterns = [
     download_url(downloads.PublicationDownloadView.as_view()),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/download/", views.download, name="download"),
+    cite_url(views.PublicationCitationView.as_view()),
 ]

@@ -12,7 +12,7 @@ from django.views.generic import DetailView
 from core.content_language import with_translations
 from events.models import Event
 from initiatives.models import related_case_studies
-from publishing.views import FilteredListView, PublishedDetailMixin
+from publishing.views import CitationView, FilteredListView, PublishedDetailMixin
 from taxonomy.models import Organisation
 
 from .filters import PublicationFilter
@@ -54,6 +54,7 @@ class PublicationListView(FilteredListView):
 
 class PublicationDetailView(PublishedDetailMixin, DetailView):
     model = Publication
+    citation_url_name = "publications:cite"
     preview_messages = {
         "scheduled": _("This publication is scheduled: it becomes public on %(date)s."),
         "unpublished": _("This publication is not public yet (status: %(status)s)."),
@@ -73,6 +74,34 @@ class PublicationDetailView(PublishedDetailMixin, DetailView):
             "themes",
             "sdgs",
             "sources",
+        )
+
+
+class PublicationCitationView(CitationView):
+    model = Publication
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .only(
+                *with_translations(
+                    Publication,
+                    "slug",
+                    "title",
+                    "kind",
+                    "document_symbol",
+                    "year",
+                    "issued_on",
+                    "external_url",
+                    "status",
+                    "published_at",
+                )
+            )
+            .prefetch_related(
+                Prefetch("publishers", queryset=ORGANISATIONS),
+                Prefetch("authors", queryset=ORGANISATIONS),
+            )
         )
 
 

@@ -1,15 +1,18 @@
 """Views every content type shares: the filtered list of published records, and the detail
 page with staff preview."""
 
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import ListView
 
 from core import dates
 
+from . import citations
 from .content import content_for
 from .downloads import FORMATS
 from .models import Status
@@ -183,6 +186,10 @@ class PublishedDetailMixin:
     """
 
     preview_messages = {}
+    # The address of the record's citation files (publishing/citations.py, a URL taking `slug`
+    # and `format`): with one, the page has a "How to cite" block (`citation`, `citation_html`,
+    # `citation_links`).
+    citation_url_name = None
     # Published pages are cached for visitors without a session; previews, never cached, are
     # left out by their Cache-Control (core/page_cache.py).
     page_cache = True
@@ -210,6 +217,12 @@ class PublishedDetailMixin:
             list_title=content_for(self.model).plural,
             is_preview=revision is not None or not record.is_published(),
         )
+        if self.citation_url_name:
+            context["citation"] = citations.citation(record, self.request)
+            context["citation_html"] = citations.formatted(context["citation"])
+            context["citation_links"] = citations.download_links(
+                self.citation_url_name, record.slug
+            )
         if revision is not None:
             context["preview_message"] = _(
                 "Pending changes, not public: submitted by %(author)s on %(date)s."
@@ -236,4 +249,28 @@ class PublishedDetailMixin:
         response = super().render_to_response(context, **response_kwargs)
         if context.get("is_preview"):
             add_never_cache_headers(response)
+        return response
+
+
+class CitationView(View):
+    """A published record's citation as a file (publishing/citations.py): BibTeX, RIS or
+    CSL-JSON, an attachment named after its slug. Drafts, scheduled and unknown records are
+    404, for staff too: their page is a preview, and a citation is of a public page. A subclass
+    says which records in `get_queryset()`, loading what the citation reads."""
+
+    http_method_names = ["get", "head", "options"]
+    # As the other public files (calendar files): a visitor without a session may be answered
+    # from the page cache where the file's type is one it keeps (core/page_cache.py).
+    page_cache = True
+    model = None
+
+    def get_queryset(self):
+        return self.model._default_manager.published()
+
+    def get(self, request, slug, format):
+        record = self.get_queryset().filter(slug=slug).first()
+        if record is None:
+            raise Http404("No published record at this address.")
+        response = citations.file_response(citations.citation(record, request), format)
+        patch_cache_control(response, public=True, max_age=300)
         return response
