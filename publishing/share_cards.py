@@ -166,8 +166,13 @@ def is_rtl_text(text):
 
 # Latin or Cyrillic words (with the figures and marks between them) inside Arabic text: the
 # Arabic faces have no Latin letters, so such a stretch is set in the Latin face.
+# The same for the marks they lack (the ellipsis, the arrow between regions), set in the
+# direction of the text around them (an arrow points the way an Arabic text reads).
 LETTERS = "A-Za-z\u00c0-\u024f\u0400-\u04ff"
-LATIN_IN_ARABIC = re.compile(f"[{LETTERS}](?:[{LETTERS}0-9\\-'’.&/]|\\s(?=[{LETTERS}0-9]))*")
+MARKS = "\u2026\u2039\u203a\u2022"
+LATIN_IN_ARABIC = re.compile(
+    f"[{LETTERS}](?:[{LETTERS}0-9\\-'’.&/]|\\s(?=[{LETTERS}0-9]))*|[{MARKS}]+"
+)
 
 
 @dataclass
@@ -216,7 +221,10 @@ class Setter:
         for match in LATIN_IN_ARABIC.finditer(text):
             if match.start() > position:
                 runs.append(self.run(text[position : match.start()], "arabic"))
-            runs.append(self.run(match.group(), "latin"))
+            latin = self.run(match.group(), "latin")
+            if match.group()[0] in MARKS:
+                latin.direction = "rtl"
+            runs.append(latin)
             position = match.end()
         if position < len(text):
             runs.append(self.run(text[position:], "arabic"))

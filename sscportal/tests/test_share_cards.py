@@ -227,3 +227,12 @@ def test_many_names_end_with_the_count_of_the_others():
     assert line.startswith("Country number 0, ")
     assert line.endswith(f" +{50 - line.count(',') - 1}")
     assert Setter("regular", 30, "en").width(line) <= canvas.width
+
+
+def test_latin_words_and_marks_in_arabic_text_are_set_in_a_face_that_has_them():
+    runs = Setter("regular", 30, "ar").runs("أفريقيا › شرق أفريقيا SSC 2024…")
+
+    latin = [(run.text, run.direction) for run in runs if "Arabic" not in run.font.getname()[0]]
+    if has_noto():
+        assert latin == [("›", "rtl"), ("SSC 2024", "ltr"), ("…", "rtl")]
+    assert "".join(run.text for run in runs) == "أفريقيا › شرق أفريقيا SSC 2024…"
