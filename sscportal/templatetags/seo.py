@@ -77,8 +77,10 @@ def page_meta(context):
         }
         # The shared image is the record's card (sscportal/cards.py) even where it has an
         # uploaded image: the same size and layout everywhere, in the page's language, with
-        # the title on it; the uploaded image stays the JSON-LD's `image`.
-        meta.update(card_image(request, record))
+        # the title on it; the uploaded image stays the JSON-LD's `image`. A staff preview of
+        # a draft has none: a draft has no card.
+        if record.is_published():
+            meta.update(card_image(request, record))
         return meta
     country = context.get("country")
     if match.view_name == "country" and country is not None:

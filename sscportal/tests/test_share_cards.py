@@ -236,3 +236,13 @@ def test_latin_words_and_marks_in_arabic_text_are_set_in_a_face_that_has_them():
     if has_noto():
         assert latin == [("›", "rtl"), ("SSC 2024", "ltr"), ("…", "rtl")]
     assert "".join(run.text for run in runs) == "أفريقيا › شرق أفريقيا SSC 2024…"
+
+
+def test_a_staff_preview_of_a_draft_names_no_card(staff_client, make_initiative):
+    draft = make_initiative("Not yet", status=Status.DRAFT)
+    staff = staff_client("change_initiative")
+
+    head = head_of(staff, draft.get_absolute_url())
+
+    assert "og:image" not in head.og()
+    assert head.named("twitter:card") == ["summary"]
