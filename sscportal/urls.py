@@ -12,7 +12,7 @@ from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
-from . import countries, goals, health, views
+from . import cards, countries, goals, health, views
 from .sitemaps import SITEMAPS
 
 # 503 while the database is out of reach, the 500 page for any other failure.
@@ -60,6 +60,12 @@ urlpatterns += i18n_patterns(
     path("events/feed/atom/", EventAtomFeed(), name="events_feed_atom"),
     path("publications/feed/rss/", PublicationFeed(), name="publications_feed_rss"),
     path("publications/feed/atom/", PublicationAtomFeed(), name="publications_feed_atom"),
+    # Share cards (cards.py): the og:image of each detail page, in the page's language.
+    path("initiatives/<slug:slug>/card.png", cards.initiative_card, name="card_initiative"),
+    path("events/<slug:slug>/card.png", cards.event_card, name="card_event"),
+    path("publications/<slug:slug>/card.png", cards.publication_card, name="card_publication"),
+    path("countries/<str:code>/card.png", cards.country_card, name="card_country"),
+    path("sdgs/<str:number>/card.png", cards.goal_card, name="card_sdg"),
     path("initiatives/", include("initiatives.urls")),
     path("events/", include("events.urls")),
     path("publications/", include("publications.urls")),

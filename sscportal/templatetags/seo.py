@@ -24,6 +24,7 @@ from events.models import DatePrecision, Event, EventFormat
 from events.times import last_day
 from initiatives.models import Initiative
 from publications.models import Publication, PublicationKind
+from sscportal.cards import card_image
 
 register = template.Library()
 
@@ -74,13 +75,12 @@ def page_meta(context):
             "title": record.texts.title,
             "description": Truncator(record.texts.summary).words(DESCRIPTION_WORDS),
         }
-        if record.image:
-            meta.update(
-                image=request.build_absolute_uri(record.image.url),
-                image_alt=record.image_alt,
-                image_width=record.image_width,
-                image_height=record.image_height,
-            )
+        # The shared image is the record's card (sscportal/cards.py) even where it has an
+        # uploaded image: the same size and layout everywhere, in the page's language, with
+        # the title on it; the uploaded image stays the JSON-LD's `image`. A staff preview of
+        # a draft has none: a draft has no card.
+        if record.is_published():
+            meta.update(card_image(request, record))
         return meta
     country = context.get("country")
     if match.view_name == "country" and country is not None:
@@ -93,6 +93,16 @@ def page_meta(context):
                 "events and publications."
             )
             % {"country": country.texts.name},
+            **card_image(request, country),
+        }
+    goal = context.get("goal")
+    if match.view_name == "sdg" and goal is not None:
+        return {
+            "url": request.build_absolute_uri(goal.get_absolute_url()),
+            "type": "website",
+            "title": str(goal),
+            "description": goal.texts.title,
+            **card_image(request, goal),
         }
     if match.view_name in LIST_PAGES:
         return {

@@ -372,21 +372,23 @@ def test_a_detail_page_has_its_canonical_address_without_the_query_and_open_grap
     assert og["og:description"] == "Farmers of two countries share seed varieties."
     assert og["og:url"] == f"{BASE}{url}"
     assert og["og:site_name"] == "SSC Portal"
-    assert "og:image" not in og
-    assert head.named("twitter:card") == ["summary"]
+    assert og["og:image"].startswith(f"{BASE}{url}card.png?v=")
+    assert head.named("twitter:card") == ["summary_large_image"]
 
 
-def test_a_record_with_an_image_shares_it(client, make_event):
+def test_a_record_with_an_image_shares_its_card_and_gives_the_image_to_search_engines(
+    client, make_event
+):
     event = make_event("Expo", image_alt="The expo hall")
     event.image.save("expo.png", ContentFile(image_bytes(size=(40, 30))))
 
-    og = head_of(client, event.get_absolute_url()).og()
+    head = head_of(client, event.get_absolute_url())
 
-    assert og["og:image"] == f"{BASE}/media/events/{event.slug}.png"
-    assert (og["og:image:width"], og["og:image:height"]) == ("40", "30")
-    assert og["og:image:alt"] == "The expo hall"
-    (data,) = head_of(client, event.get_absolute_url()).json_ld()
-    assert data["image"] == og["og:image"]
+    og = head.og()
+    assert og["og:image"].startswith(f"{BASE}/events/{event.slug}/card.png?v=")
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "630")
+    (data,) = head.json_ld()
+    assert data["image"] == f"{BASE}/media/events/{event.slug}.png"
 
 
 def test_a_list_keeps_only_the_page_number_in_its_canonical_address(
