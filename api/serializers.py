@@ -211,7 +211,7 @@ class OrganisationSerializer(TrimmedFieldsMixin, OrganisationSummarySerializer):
 class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
-        fields = ["title", "publisher", "year", "url"]
+        fields = ["title", "publisher", "year", "published_on", "url", "accessed_on"]
 
 
 # --- Content --------------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.cites_by_title import validate_cites_by_title
 
 from .validators import validate_image_upload
 
@@ -91,6 +94,27 @@ class Publishable(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean_fields(self, exclude=None):
+        """The fields' own checks, then: every text the public reads (summary, description, note
+        on the sources, in each language) cites its sources by title, never by the internal
+        number of a seed document (core/cites_by_title.py)."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, models.TextField) or not field.editable:
+                continue
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            try:
+                validate_cites_by_title(getattr(self, field.attname))
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
     def links_saved(self):
         """Called once the record's many-to-many links are written (the admin's form, a

@@ -67,7 +67,9 @@ class OrganisationAdmin(TranslatedTextsAdmin, admin.ModelAdmin):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    list_display = ["title", "publisher", "year"]
+    list_display = ["title", "publisher", "year", "published_on", "accessed_on"]
     list_filter = ["year"]
     search_fields = ["title", "publisher", "note"]
     prepopulated_fields = {"slug": ("title",)}
+    # In the order a reference reads: what, by whom, when, where and when it was last seen there.
+    fields = ["title", "slug", "publisher", "year", "published_on", "url", "accessed_on", "note"]

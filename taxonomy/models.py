@@ -1,11 +1,14 @@
 """Reference data every content type shares."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.cites_by_title import validate_cites_by_title
 from core.content_language import translated
 
 
@@ -298,7 +301,19 @@ class Source(models.Model):
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, help_text=_("Leave empty if the document is undated.")
     )
+    published_on = models.DateField(
+        _("date of publication"),
+        null=True,
+        blank=True,
+        help_text=_("The exact day, when the document gives one. Its year is the year above."),
+    )
     url = models.URLField(_("address"), max_length=500, blank=True)
+    accessed_on = models.DateField(
+        _("accessed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the address was last checked. Required with an address."),
+    )
     note = models.TextField(
         _("note"), blank=True, help_text=_("What the document is, and how far to trust it.")
     )
@@ -313,5 +328,28 @@ class Source(models.Model):
     def __str__(self):
         return f"{self.title} ({self.year})" if self.year else self.title
 
+    def save(self, *args, **kwargs):
+        # Lists, filters and exports read the year: a dated source always has one.
+        if self.published_on and self.year is None:
+            self.year = self.published_on.year
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.published_on and self.year and self.published_on.year != self.year:
+            errors["published_on"] = _("The date is not in the year given above.")
+        if self.url and not self.accessed_on:
+            errors["accessed_on"] = _("Give the day the address was last checked.")
+        if self.accessed_on and not self.url:
+            errors["accessed_on"] = _("An access date goes with an address: give the address.")
+        if self.accessed_on and self.accessed_on > timezone.localdate():
+            errors["accessed_on"] = _("The address cannot have been checked on a future day.")
+        try:
+            validate_cites_by_title(self.note)
+        except ValidationError as error:
+            errors["note"] = error.error_list
+        if errors:
+            raise ValidationError(errors)

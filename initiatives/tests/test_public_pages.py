@@ -1,12 +1,12 @@
 """The public case-study page, its preview for editors, and the other public pages."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from initiatives.models import (
@@ -36,6 +36,8 @@ def full_case(make_initiative, make_theme, make_organisation, countries, regions
     """A published case study with every field filled in."""
     source.publisher = "UNOSSC"
     source.url = "https://example.org/report.pdf"
+    source.published_on = date(2021, 3, 15)
+    source.accessed_on = date(2026, 11, 20)
     source.save()
     second_source = Source.objects.create(
         title="Field notes", slug="field-notes", publisher="", year=None
@@ -239,15 +241,53 @@ def test_the_links_on_the_case_study_page_find_the_case_study(client, full_case)
 def test_the_sources_are_cited_with_the_note_on_them(client, full_case):
     response = client.get(full_case.get_absolute_url())
 
+    # A full reference: the title linked to its address, the publisher, the day of publication
+    # and the day the address was last checked.
     assertContains(
         response,
-        '<li><bdi><a href="https://example.org/report.pdf" rel="noopener">A source document</a>'
-        ", UNOSSC (2021).</bdi></li>",
+        '<li><bdi><a href="https://example.org/report.pdf" rel="external noopener">'
+        "<cite>A source document</cite></a></bdi>, <bdi>UNOSSC</bdi>, "
+        '<time datetime="2021-03-15">15 March 2021</time>. <span class="source-accessed">'
+        'Accessed <time datetime="2026-11-20">20 November 2026</time>.</span></li>',
         html=True,
     )
-    assertContains(response, "<li><bdi><cite>Field notes</cite>.</bdi></li>", html=True)
+    assertContains(response, "<li><bdi><cite>Field notes</cite></bdi>.</li>", html=True)
     assertContains(response, "<h3>Note on the sources</h3>", html=True)
     assertContains(response, "The two sources disagree on the area cleared")
+
+
+def test_a_source_with_a_year_only_gives_the_year_and_no_access_date_without_an_address(
+    client, make_initiative
+):
+    report = Source.objects.create(
+        title="Annual report", slug="annual-report", publisher="UNOSSC", year=2018
+    )
+    case_study = make_initiative("Solar pumps", sources=[report])
+
+    response = client.get(case_study.get_absolute_url())
+
+    assertContains(
+        response,
+        "<li><bdi><cite>Annual report</cite></bdi>, <bdi>UNOSSC</bdi>, "
+        '<time datetime="2018">2018</time>.</li>',
+        html=True,
+    )
+    assertNotContains(response, "source-accessed")
+
+
+def test_an_arabic_page_gives_the_sources_dates_in_arabic(client, full_case):
+    with translation.override("ar"):
+        url = full_case.get_absolute_url()
+
+    response = client.get(url)
+
+    sources = response.content.decode().split('<ol class="sources">')[1].split("</ol>")[0]
+    assert 'href="https://example.org/report.pdf" rel="external noopener"' in sources
+    # Both days in the page's language, in the page's direction (outside the <bdi>).
+    assert "مارس" in sources and "نوفمبر" in sources
+    assert re.search(r'</bdi>\S* <bdi>UNOSSC</bdi>\S* <time datetime="2021-03-15">', sources)
+    first = sources.split("</li>")[0]
+    assert '<time datetime="2026-11-20">' in first.split("</bdi>")[-1]
 
 
 def test_related_case_studies_share_a_theme_or_a_country(

@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
+from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext as _
@@ -84,6 +85,39 @@ def citation(source, publisher):
     by = format_html(", {}", source.publisher) if publisher and source.publisher else ""
     year = format_html(" ({})", source.year) if source.year else ""
     return title, by, year
+
+
+@register.simple_tag
+def reference(source):
+    """A source as a full reference, for a list of sources: the title in <cite>, linked to the
+    document's address when it has one, the publisher and the date (the day when the source
+    gives it, else the year); then the day the address was last checked. Title and publisher
+    are each in <bdi>, set in their own direction whatever the page's; the dates are in the
+    page's language."""
+    title = format_html("<cite>{}</cite>", source.title)
+    if source.url:
+        title = format_html('<a href="{}" rel="external noopener">{}</a>', source.url, title)
+    parts = [format_html("<bdi>{}</bdi>", title)]
+    if source.publisher:
+        parts.append(format_html("<bdi>{}</bdi>", source.publisher))
+    if source.published_on:
+        parts.append(_time(source.published_on, long_date(source.published_on)))
+    elif source.year:
+        year = source.year
+        parts.append(format_html('<time datetime="{}">{}</time>', f"{year:04d}", year))
+    text = format_html("{}.", format_html_join(separator(), "{}", ((part,) for part in parts)))
+    if source.url and source.accessed_on:
+        # The sentence escaped first, then the <time> element put in it.
+        accessed = mark_safe(  # noqa: S308
+            conditional_escape(_("Accessed %(date)s."))
+            % {"date": _time(source.accessed_on, long_date(source.accessed_on))}
+        )
+        text = format_html('{} <span class="source-accessed">{}</span>', text, accessed)
+    return text
+
+
+def _time(day, shown):
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), shown)
 
 
 @register.simple_tag

@@ -191,3 +191,60 @@ def test_the_fixture_region_paths_are_what_saving_the_regions_computes(db):
         region.save()
 
     assert dict(Region.objects.values_list("m49_code", "path")) == in_fixture
+
+
+# --- Citing by title, and summaries that each say something of their own ----------------------
+def public_texts():
+    """(file, slug, field, text) for every text of every fixture record that a page, a feed or
+    the API may show: all string fields but slugs, addresses and codes."""
+    skipped = {"slug", "url", "website", "external_url", "iso2", "iso3", "m49_code", "path"}
+    for path in sorted(FIXTURES.glob("*.json")):
+        for record in json.loads(path.read_text(encoding="utf-8")):
+            for field, value in record["fields"].items():
+                if isinstance(value, str) and field not in skipped:
+                    yield path.name, record["fields"].get("slug"), field, value
+
+
+def test_no_public_text_cites_a_source_by_a_seed_file_number():
+    from core.cites_by_title import seed_numbers
+
+    cited_by_number = [
+        (name, slug, field, seed_numbers(text))
+        for name, slug, field, text in public_texts()
+        if seed_numbers(text)
+    ]
+
+    assert cited_by_number == []
+
+
+def sentences(text):
+    """The sentences of `text`, split after a full stop, question or exclamation mark, in the
+    six languages' scripts (。 ！ ？ in Chinese, ؟ in Arabic)."""
+    parts = re.split(r"(?<=[.!?؟])\s+|(?<=[。！？])", text)
+    return [part.strip() for part in parts if part.strip()]
+
+
+def test_no_two_case_study_summaries_share_a_sentence_in_any_language():
+    case_studies = [
+        record["fields"]
+        for record in fixture_records("20_initiatives.json")
+        if record["model"] == "initiatives.initiative"
+    ]
+    summary_fields = [field for field in case_studies[0] if field.startswith("summary")]
+    assert len(summary_fields) == len(settings.LANGUAGES)
+
+    shared = {}
+    for field in summary_fields:
+        seen = {}
+        for case_study in case_studies:
+            for sentence in sentences(case_study[field]):
+                if sentence in seen:
+                    shared.setdefault(field, []).append((sentence, seen[sentence]))
+                seen[sentence] = case_study["slug"]
+    assert shared == {}
+
+
+def test_every_source_online_gives_the_day_its_address_was_checked(loaded):
+    for source in Source.objects.all():
+        source.full_clean()
+        assert bool(source.url) == bool(source.accessed_on), source.slug
