@@ -11,4 +11,9 @@ urlpatterns = [
     download_url(downloads.PublicationDownloadView.as_view()),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/download/", views.download, name="download"),
+    path(
+        "<slug:slug>/editions/<str:language>/download/",
+        views.edition_download,
+        name="edition_download",
+    ),
 ]
