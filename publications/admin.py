@@ -26,6 +26,8 @@ class PublicationAdminForm(forms.ModelForm):
         # A hint to the browser's file picker; the checks below decide.
         if "document" in self.fields:
             self.fields["document"].widget.attrs["accept"] = ".pdf,application/pdf"
+        if "title" in self.fields:  # an Arabic title is typed right to left
+            self.fields["title"].widget.attrs["dir"] = "auto"
             self.fields["document"].help_text = _(
                 "The document as a PDF of up to %(limit)s, where the portal may share it."
             ) % {"limit": filesizeformat(settings.PORTAL_DOCUMENT_MAX_BYTES)}
@@ -63,6 +65,8 @@ class PublicationEditionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].widget.attrs["accept"] = ".pdf,application/pdf"
+        if "title" in self.fields:  # an Arabic title is typed right to left
+            self.fields["title"].widget.attrs["dir"] = "auto"
 
     def clean_document(self):
         document = self.cleaned_data.get("document")

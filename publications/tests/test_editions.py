@@ -161,7 +161,7 @@ def test_each_edition_has_its_title_language_and_direction(client, compendium):
     assert 'lang="ar" dir="rtl">صنع في أفريقيا</a>' in html
     assert 'lang="fr" dir="ltr">Fabriqué en Afrique</a>' in html
     assert 'lang="es" dir="ltr">Hecho en África</a>' in html
-    assert '<span class="edition-language" lang="fr" dir="ltr">Français</span>' in html
+    assert '<span class="edition-language"><span lang="fr" dir="ltr">Français</span></span>' in html
     assert 'href="https://example.org/es/"' in html
     assert 'href="/publications/made-in-africa/editions/fr/download/"' in html
 
