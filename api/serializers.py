@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse as api_reverse
 from core.content_language import text_language
 from events.models import Event
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation
-from publications.models import Publication
+from publications.models import Publication, PublicationEdition
 from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 LANGUAGES = settings.LANGUAGES
@@ -425,6 +425,22 @@ class DocumentLink(serializers.Field):
         )
 
 
+class PublicationEditionSerializer(serializers.ModelSerializer):
+    """A language edition: its language, its title in that language, and where to read it (its
+    PDF on the portal, or its publisher's address)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublicationEdition
+        fields = ["language", "title", "url"]
+
+    def get_url(self, edition) -> str:
+        if edition.document:
+            return self.context["request"].build_absolute_uri(edition.get_download_url())
+        return edition.external_url
+
+
 class PublicationListSerializer(TrimmedFieldsMixin, serializers.ModelSerializer):
     url = api_link("publication", "slug")
     page = PageLink()
@@ -462,6 +478,7 @@ class PublicationSerializer(PublicationListSerializer):
     case_studies = related_link("case-study", "slug", source="initiatives", many=True)
     events = related_link("event", "slug", many=True)
     sources = SourceSerializer(many=True)
+    editions = PublicationEditionSerializer(many=True, read_only=True)
 
     class Meta(PublicationListSerializer.Meta):
         fields = [
@@ -472,4 +489,5 @@ class PublicationSerializer(PublicationListSerializer):
             "events",
             "sources",
             "source_note",
+            "editions",
         ]

@@ -24,7 +24,7 @@ from events.models import Event
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Replication
 from publications.filters import PublicationFilter
-from publications.models import Publication
+from publications.models import Publication, PublicationEdition
 from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Theme
 
 from . import serializers
@@ -243,6 +243,7 @@ class PublicationViewSet(ReadOnlyViewSet):
                 Prefetch("initiatives", queryset=published(Initiative).only("slug")),
                 Prefetch("events", queryset=published(Event).only("slug")),
                 "sources",
+                Prefetch("editions", queryset=PublicationEdition.objects.order_by("language")),
             )
         return queryset
 

@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_labels import LabelledDateTimesAdmin
+from core.admin_labels import LabelledCellsInline, LabelledDateTimesAdmin
 from publishing.admin import PublishableAdmin
 from publishing.spreadsheet_admin import SpreadsheetAdminMixin
 from taxonomy.admin import URL_FIELDS_ASSUME_HTTPS
 
-from .models import Publication
+from .models import Publication, PublicationEdition
 from .resources import PublicationResource
 from .validators import COVER_FORMATS, cover_format, is_new_upload, validate_pdf_upload
 
@@ -26,6 +26,8 @@ class PublicationAdminForm(forms.ModelForm):
         # A hint to the browser's file picker; the checks below decide.
         if "document" in self.fields:
             self.fields["document"].widget.attrs["accept"] = ".pdf,application/pdf"
+        if "title" in self.fields:  # an Arabic title is typed right to left
+            self.fields["title"].widget.attrs["dir"] = "auto"
             self.fields["document"].help_text = _(
                 "The document as a PDF of up to %(limit)s, where the portal may share it."
             ) % {"limit": filesizeformat(settings.PORTAL_DOCUMENT_MAX_BYTES)}
@@ -53,10 +55,44 @@ class PublicationAdminForm(forms.ModelForm):
         return image
 
 
+class PublicationEditionForm(forms.ModelForm):
+    """An edition's PDF is checked by its content, as the publication's is."""
+
+    class Meta:
+        model = PublicationEdition
+        fields = ["document"]  # the inline adds the others
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.attrs["accept"] = ".pdf,application/pdf"
+        if "title" in self.fields:  # an Arabic title is typed right to left
+            self.fields["title"].widget.attrs["dir"] = "auto"
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        validate_pdf_upload(document)
+        return document
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A refused PDF leaves the edition without a file: asking for one then only confuses.
+        if self.has_error("document") and self.has_error("external_url"):
+            del self.errors["external_url"]
+
+
+class PublicationEditionInline(LabelledCellsInline, admin.TabularInline):
+    model = PublicationEdition
+    form = PublicationEditionForm
+    fields = ["language", "title", "document", "external_url"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    extra = 1
+
+
 @admin.register(Publication)
 class PublicationAdmin(SpreadsheetAdminMixin, LabelledDateTimesAdmin, PublishableAdmin):
     resource_classes = [PublicationResource]
     form = PublicationAdminForm
+    inlines = [PublicationEditionInline]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["title", "kind", "document_symbol", "year", "language", "status", "has_file"]
     list_filter = ["status", "kind", "year", "language", "themes", "sdgs"]

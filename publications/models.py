@@ -23,6 +23,8 @@ from publishing.models import (
 )
 from taxonomy.models import SDG, Organisation, Source, Theme
 
+from .undocs import NATIVE_NAMES, RIGHT_TO_LEFT
+
 
 class PublicationKind(models.TextChoices):
     REPORT = "report", _("Report")
@@ -188,3 +190,86 @@ class Publication(Illustrated, Publishable):
             )
         if errors:
             raise ValidationError(errors)
+
+
+def generated_edition_name(instance, filename):
+    """As `generated_document_name`: never the upload's name, a random part, the language."""
+    slug = instance.publication.slug
+    return f"publications/{slug}-{instance.language}-{secrets.token_urlsafe(12)}.pdf"
+
+
+class PublicationEditionManager(models.Manager):
+    def get_by_natural_key(self, publication_slug, language):
+        return self.get(publication__slug=publication_slug, language=language)
+
+
+class PublicationEdition(models.Model):
+    """The publication in another language: its title in that language, and its PDF on the
+    portal or the address where its publisher offers it."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="editions")
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    title = models.CharField(
+        _("title"), max_length=255, help_text=_("The title in the edition's language.")
+    )
+    document = models.FileField(
+        _("PDF file"),
+        upload_to=generated_edition_name,
+        blank=True,
+        help_text=_("The edition as a PDF, where the portal may share it."),
+    )
+    external_url = models.URLField(
+        _("address elsewhere"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the publisher offers the edition."),
+    )
+
+    objects = PublicationEditionManager()
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("language edition")
+        verbose_name_plural = _("language editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "language"], name="publication_edition_language_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_language_display()})"
+
+    def natural_key(self):
+        return (self.publication.slug, self.language)
+
+    natural_key.dependencies = ["publications.publication"]
+
+    def clean(self):
+        if not self.document and not self.external_url:
+            raise ValidationError(
+                {
+                    "external_url": _(
+                        "Give the edition's PDF file or the address where its publisher offers it."
+                    )
+                }
+            )
+        if self.document and self.external_url:
+            raise ValidationError(
+                {"external_url": _("Give the PDF file or the address elsewhere, not both.")}
+            )
+
+    def get_download_url(self):
+        return reverse(
+            "publications:edition_download",
+            kwargs={"slug": self.publication.slug, "language": self.language},
+        )
+
+    @property
+    def native_name(self):
+        """The language's name in itself ("Français"), as a page in any language names it."""
+        return NATIVE_NAMES.get(self.language, self.get_language_display())
+
+    @property
+    def direction(self):
+        return "rtl" if self.language in RIGHT_TO_LEFT else "ltr"

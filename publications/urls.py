@@ -13,4 +13,9 @@ urlpatterns = [
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/download/", views.download, name="download"),
     cite_url(views.PublicationCitationView.as_view()),
+    path(
+        "<slug:slug>/editions/<str:language>/download/",
+        views.edition_download,
+        name="edition_download",
+    ),
 ]

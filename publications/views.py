@@ -16,7 +16,8 @@ from publishing.views import CitationView, FilteredListView, PublishedDetailMixi
 from taxonomy.models import Organisation
 
 from .filters import PublicationFilter
-from .models import Publication
+from .models import Language, Publication, PublicationEdition
+from .undocs import document_language, official_links, page_language_first
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,24 @@ class PublicationDetailView(PublishedDetailMixin, DetailView):
             "themes",
             "sdgs",
             "sources",
+            Prefetch("editions", queryset=PublicationEdition.objects.order_by("language")),
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publication = self.object
+        context["official_links"] = official_links(publication.document_symbol)
+        context["editions"] = ordered_editions(publication.editions.all())
+        context["page_language"] = document_language()
+        return context
+
+
+def ordered_editions(editions):
+    """The editions in the page's language first, then the others in the order of the
+    languages' list (the United Nations' order, then Portuguese)."""
+    by_language = {edition.language: edition for edition in editions}
+    order = [code for code in Language.values if code in by_language]
+    return [by_language[code] for code in page_language_first(order)]
 
 
 class PublicationCitationView(CitationView):
@@ -112,6 +130,20 @@ def download_name(slug):
     return f"{name or 'publication'}.pdf"
 
 
+def pdf_response(file, filename, what):
+    """The stored PDF `file` as an attachment named `filename`; 404 when the file is missing."""
+    try:
+        document = file.storage.open(file.name, "rb")
+    except OSError as error:
+        logger.error("The file of %s is missing: %s", what, error)
+        raise Http404("The file is missing.") from error
+    response = FileResponse(
+        document, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @require_safe
 def download(request, slug):
     """The PDF of a published publication, as an attachment under a name made from its slug."""
@@ -120,16 +152,26 @@ def download(request, slug):
     )
     if not publication.document:
         raise Http404("This publication has no file.")
-    try:
-        document = publication.document.storage.open(publication.document.name, "rb")
-    except OSError as error:
-        logger.error("The file of publication %s is missing: %s", publication.slug, error)
-        raise Http404("The file is missing.") from error
-    response = FileResponse(
-        document,
-        as_attachment=True,
-        filename=download_name(publication.slug),
-        content_type="application/pdf",
+    return pdf_response(
+        publication.document, download_name(publication.slug), f"publication {publication.slug}"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+
+@require_safe
+def edition_download(request, slug, language):
+    """The PDF of a language edition of a published publication, named after its slug and the
+    language ("made-in-africa-fr.pdf")."""
+    edition = get_object_or_404(
+        PublicationEdition.objects.select_related("publication").only(
+            "language", "document", "publication__slug"
+        ),
+        publication__in=Publication.objects.published(),
+        language=language,
+        publication__slug=slug,
+    )
+    if not edition.document:
+        raise Http404("This edition has no file on the portal.")
+    name = download_name(slug).removesuffix(".pdf")
+    return pdf_response(
+        edition.document, f"{name}-{edition.language}.pdf", f"edition {slug} {edition.language}"
+    )

@@ -6,12 +6,15 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from devtools.samples import pdf_bytes
 from initiatives.models import CountryRole, Modality
+from publications.models import PublicationEdition
 from publishing.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +338,31 @@ def test_an_event_never_gives_its_online_link(client, make_event):
 
     assert response.status_code == 200
     assert b"secret-room" not in response.content
+
+
+def test_a_publication_lists_its_editions_with_where_to_read_them(client, make_publication):
+    publication = make_publication("Made in Africa", slug="made-in-africa")
+    PublicationEdition.objects.create(
+        publication=publication,
+        language="fr",
+        title="Fabriqué en Afrique",
+        external_url="https://example.org/fr/",
+    )
+    PublicationEdition.objects.create(
+        publication=publication,
+        language="ar",
+        title="صنع في أفريقيا",
+        document=ContentFile(pdf_bytes(), name="a.pdf"),
+    )
+
+    response = client.get("/api/v1/publications/made-in-africa/")
+
+    assert response.status_code == 200
+    assert response.json()["editions"] == [
+        {
+            "language": "ar",
+            "title": "صنع في أفريقيا",
+            "url": "http://testserver/publications/made-in-africa/editions/ar/download/",
+        },
+        {"language": "fr", "title": "Fabriqué en Afrique", "url": "https://example.org/fr/"},
+    ]

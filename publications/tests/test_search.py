@@ -103,6 +103,8 @@ def test_saving_in_the_admin_indexes_the_related_records_it_saves(
         "status": Status.PUBLISHED,
         "published_at_0": "2021-01-01",
         "published_at_1": "00:00:00",
+        "editions-TOTAL_FORMS": "0",  # the language editions' inline, left empty
+        "editions-INITIAL_FORMS": "0",
         # A published record: the change is made public at once, as a publisher may.
         "_publish_now": "Save and publish now",
     }

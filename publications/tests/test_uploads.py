@@ -68,6 +68,9 @@ def form_data(source, **fields):
         "status": Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
+        # The language editions' inline, left empty.
+        "editions-TOTAL_FORMS": "0",
+        "editions-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data

@@ -37,6 +37,7 @@ PANEL_2021 = "/events/south-south-solidarity-high-level-panel-2021/"
 SIDE_EVENT_2021 = "/events/launch-good-practices-made-in-africa-solutions/"
 # A publication with related events (fixtures/40_publications.json).
 PUBLICATION = "/publications/good-practices-made-in-africa-solutions/"
+PUBLICATION_WITH_SYMBOL = "/publications/general-assembly-resolution-58-220/"
 
 
 class RegistrationLink:
@@ -116,6 +117,41 @@ class LineageLink:
 
     def in_language(self, language):
         return LineageLink(language)
+
+
+class EditionsLink:
+    """The page of a starting publication with language editions, one of them in Arabic (right
+    to left). The starting content records no edition, so they are made in the database the test
+    has loaded, never in the fixtures."""
+
+    EDITIONS = {
+        "ar": "ممارسات جيدة: حلول صنعت في أفريقيا",
+        "fr": "Bonnes pratiques : des solutions conçues en Afrique",
+    }
+
+    def __init__(self, language="en"):
+        self.language = language
+
+    def __str__(self):
+        return f"{PUBLICATION} (with editions)"
+
+    def __call__(self):
+        from django.utils import translation
+
+        from publications.models import Publication, PublicationEdition
+
+        publication = Publication.objects.get(slug=PUBLICATION.split("/")[2])
+        for language, title in self.EDITIONS.items():
+            PublicationEdition.objects.get_or_create(
+                publication=publication,
+                language=language,
+                defaults={"title": title, "external_url": f"https://example.org/{language}/"},
+            )
+        with translation.override(self.language):
+            return publication.get_absolute_url()
+
+    def in_language(self, language):
+        return EditionsLink(language)
 
 
 class AdminChangeLink:
@@ -219,6 +255,9 @@ PAGE_TYPES = {
     "publications-filtered": ("/publications/?kind=compendium", 200),
     "publications-form-error": ("/publications/?year_from=abc", 200),
     "publication": (PUBLICATION, 200),
+    "publication-with-editions": (EditionsLink(), 200),
+    # A UN document: its official text in the six languages.
+    "publication-symbol": (PUBLICATION_WITH_SYMBOL, 200),
     "countries": ("/countries/", 200),
     "countries-by-role": ("/countries/?role=beneficiary", 200),
     "countries-unknown-role": ("/countries/?role=donor", 400),
@@ -242,7 +281,7 @@ CHECKED_LANGUAGES = ["ar", "zh-hans"]
 
 def in_language(url, language):
     """`url` (an address or a RegistrationLink) on the pages of `language`."""
-    if isinstance(url, RegistrationLink | LineageLink):
+    if isinstance(url, RegistrationLink | LineageLink | EditionsLink):
         return url.in_language(language)
     return f"/{language}{url}"
 
