@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import CharField, Count, F, Value
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -41,23 +41,37 @@ LATEST_PUBLICATIONS_COUNT = 3
 KEY_FIGURES_COUNT = 6  # also in KeyFigureAdmin's description of the home page fieldset
 
 
+def published_totals():
+    """{"initiatives": published case studies, "events": upcoming published events,
+    "publications": published publications}, in one query (three counts joined by UNION ALL)."""
+
+    def total(queryset, name):
+        return (
+            queryset.order_by()
+            .annotate(counted=Value(name, CharField()))
+            .values("counted")
+            .annotate(n=Count("pk"))
+            .values_list("counted", "n")
+        )
+
+    totals = total(Initiative.objects.published(), "initiatives").union(
+        total(Event.objects.published().upcoming(), "events"),
+        total(Publication.objects.published(), "publications"),
+        all=True,
+    )
+    return {"initiatives": 0, "events": 0, "publications": 0, **dict(totals)}
+
+
 def home_overview():
-    """The totals behind the home page's ways in and its map: {"counts": {"initiatives",
-    "events", "publications"}, "by_country": {country id: {role: n, "total": n}}}; four queries
-    once per content version and period (core/choice_cache.py), none on the next requests. The
-    country index counts the same rows (cooperation.py)."""
+    """The totals behind the home page's ways in and its map: {"counts": published_totals(),
+    "by_country": {country id: {role: n, "total": n}}}; two queries once per content version and
+    period (core/choice_cache.py), none on the next requests. The country index counts the same
+    rows (cooperation.py)."""
 
     def load():
         studies = cooperation.case_studies(Initiative.objects.published())
         return [
-            {
-                "counts": {
-                    "initiatives": Initiative.objects.published().count(),
-                    "events": Event.objects.published().upcoming().count(),
-                    "publications": Publication.objects.published().count(),
-                },
-                "by_country": cooperation.counts_by_country(studies),
-            }
+            {"counts": published_totals(), "by_country": cooperation.counts_by_country(studies)}
         ]
 
     return cached_choices("home:overview", load)[0]
