@@ -2,6 +2,8 @@
 and the languages behind the button, which opens them without JavaScript (a <details>), by
 mouse and by keyboard. On a wide screen the navigation shows inline and there is no button."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,7 +35,7 @@ def test_on_a_phone_the_menu_opens_without_javascript(no_script_page):
     languages = page.get_by_role("list", name="Languages")
     expect(languages.get_by_role("link", name="العربيّة")).to_be_visible()
     nav.get_by_role("link", name="Publications").click()
-    expect(page).to_have_url("**/publications/")
+    expect(page).to_have_url(re.compile(r"/publications/$"))
 
 
 def test_the_menu_opens_from_the_keyboard(no_script_page):
