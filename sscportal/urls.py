@@ -12,7 +12,7 @@ from initiatives import views as initiative_views
 from initiatives.feeds import InitiativeAtomFeed, InitiativeFeed
 from publications.feeds import PublicationAtomFeed, PublicationFeed
 
-from . import cards, countries, goals, health, views
+from . import cards, countries, goals, health, styleguide, views
 from .sitemaps import SITEMAPS
 
 # 503 while the database is out of reach, the 500 page for any other failure.
@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
     path("open-data/", views.OpenDataView.as_view(), name="open_data"),
     path("search/", views.SiteSearchView.as_view(), name="search"),
+    path("styleguide/", styleguide.StyleGuideView.as_view(), name="styleguide"),
     # Feeds: the URL names are read by templatetags/seo.py (FEED_SECTIONS).
     path("initiatives/feed/rss/", InitiativeFeed(), name="initiatives_feed_rss"),
     path("initiatives/feed/atom/", InitiativeAtomFeed(), name="initiatives_feed_atom"),

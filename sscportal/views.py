@@ -5,15 +5,17 @@ import datetime
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import CharField, Count, F, Value
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from core.choice_cache import cached_choices
 from core.page_cache import public_page
 from events.models import Event
 from initiatives import iati
@@ -22,18 +24,69 @@ from publications.models import Publication
 from publishing.downloads import FORMATS
 from publishing.search import search_words
 from publishing.site_search import PAGE_SIZE, Search, SearchForm, result_types
+from taxonomy.models import SDG
 
+from . import cooperation
+from .colours import ink_for
+from .countries import map_context
 from .models import AboutSection, KeyFigure
 
-# How many of each the home page shows.
+# How many of each the home page shows. The featured grid has 1, 2 or 3 columns by the width of
+# the screen (site.css, .featured-grid): 6 fills every row of each; fewer featured case studies
+# leave a short last row, whose last card then spans the rest of the row (no card alone).
 FEATURED_COUNT = 6
+FEATURED_COLUMNS = (1, 2, 3)
 UPCOMING_COUNT = 3
 LATEST_PUBLICATIONS_COUNT = 3
 KEY_FIGURES_COUNT = 6  # also in KeyFigureAdmin's description of the home page fieldset
 
 
+def published_totals():
+    """{"initiatives": published case studies, "events": upcoming published events,
+    "publications": published publications}, in one query (three counts joined by UNION ALL)."""
+
+    def total(queryset, name):
+        return (
+            queryset.order_by()
+            .annotate(counted=Value(name, CharField()))
+            .values("counted")
+            .annotate(n=Count("pk"))
+            .values_list("counted", "n")
+        )
+
+    totals = total(Initiative.objects.published(), "initiatives").union(
+        total(Event.objects.published().upcoming(), "events"),
+        total(Publication.objects.published(), "publications"),
+        all=True,
+    )
+    return {"initiatives": 0, "events": 0, "publications": 0, **dict(totals)}
+
+
+def home_overview():
+    """The totals behind the home page's ways in and its map: {"counts": published_totals(),
+    "by_country": {country id: {role: n, "total": n}}}; two queries once per content version and
+    period (core/choice_cache.py), none on the next requests. The country index counts the same
+    rows (cooperation.py)."""
+
+    def load():
+        studies = cooperation.case_studies(Initiative.objects.published())
+        return [
+            {"counts": published_totals(), "by_country": cooperation.counts_by_country(studies)}
+        ]
+
+    return cached_choices("home:overview", load)[0]
+
+
+def sdg_tiles():
+    """The 17 goals, each with the ink its tile's text is set in ("light" or "dark", whichever
+    contrasts more with the goal's colour: colours.ink_for)."""
+    goals = cached_choices(f"sdgs:{get_language()}", SDG.objects.all)
+    return [{"goal": goal, "ink": ink_for(goal.colour)} for goal in goals]
+
+
 class HomeView(TemplateView):
-    """A few of everything: a fixed number of queries (about eight), whatever the amount."""
+    """A few of everything: a fixed number of queries (about eight), whatever the amount; the
+    totals, the map's numbers and the goals come from the choice cache."""
 
     template_name = "home.html"
     page_cache = True
@@ -67,6 +120,13 @@ class HomeView(TemplateView):
         )
         context["key_figures"] = list(
             KeyFigure.objects.shown().prefetch_related("sources")[:KEY_FIGURES_COUNT]
+        )
+        overview = home_overview()
+        context.update(
+            counts=overview["counts"],
+            map=map_context(cooperation.countries_by_id(), overview["by_country"], "total"),
+            map_title=_("The countries and areas taking part in the published case studies"),
+            sdg_tiles=sdg_tiles(),
         )
         return context
 

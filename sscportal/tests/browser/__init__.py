@@ -321,4 +321,6 @@ ADMIN_PAGE_TYPES = {
     ),
     "admin-import-running": (AdminImportLink(running=True), 200),
     "admin-import-checked": (AdminImportLink(running=False), 200),
+    # The style guide's specimens: a public page's layout, shown to staff only.
+    "styleguide": ("/styleguide/", 200),
 }
