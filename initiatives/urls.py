@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.InitiativeListView.as_view(), name="list"),
     download_url(downloads.InitiativeDownloadView.as_view()),
     path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
+    path("<slug:slug>/brief.pdf", views.initiative_brief, name="brief"),
 ]
