@@ -27,11 +27,13 @@ run: install messages migrate content admin
 test: install messages node-tools pdf-deps
 	$(BIN)/pytest
 
-# Pango (for WeasyPrint) and the Noto fonts, for the case studies' PDF briefs. Best effort: where
-# they cannot be installed (no root, no apt-get), the brief's tests skip and say what is missing.
+# Pango (for WeasyPrint), the Noto fonts and Droid Sans Fallback (Chinese), for the case studies'
+# PDF briefs. Best effort: where they cannot be installed (no root, no apt-get), the brief's tests
+# skip and say what is missing.
 pdf-deps:
 	-@ldconfig -p | grep -q libpangoft2-1.0 || scripts/ensure-debian-packages libpangoft2-1.0-0
 	-@fc-list "Noto Sans Arabic" family | grep -q . || scripts/ensure-debian-packages fonts-noto-core
+	-@fc-list "Droid Sans Fallback" family | grep -q . || scripts/ensure-debian-packages fonts-droid-fallback
 	-@fc-list "Noto Sans CJK SC" family | grep -q . || scripts/ensure-debian-packages fonts-noto-cjk
 
 install: $(STAMP)
