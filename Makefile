@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages node-tools migrate content admin lint format check api-contract bench bench-registrations lighthouse clean
+.PHONY: run test install messages node-tools pdf-deps migrate content admin lint format check api-contract bench bench-registrations lighthouse clean
 
 # Links in e-mails and calendar files point at the address served here, unless PORTAL_BASE_URL
 # says otherwise (an IPv6 host goes in brackets).
@@ -24,8 +24,17 @@ run: install messages migrate content admin
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install messages node-tools
+test: install messages node-tools pdf-deps
 	$(BIN)/pytest
+
+# Pango (for WeasyPrint), the Noto fonts and Droid Sans Fallback (Chinese), for the case studies'
+# PDF briefs. Best effort: where they cannot be installed (no root, no apt-get), the brief's tests
+# skip and say what is missing.
+pdf-deps:
+	-@ldconfig -p | grep -q libpangoft2-1.0 || scripts/ensure-debian-packages libpangoft2-1.0-0
+	-@fc-list "Noto Sans Arabic" family | grep -q . || scripts/ensure-debian-packages fonts-noto-core
+	-@fc-list "Droid Sans Fallback" family | grep -q . || scripts/ensure-debian-packages fonts-droid-fallback
+	-@fc-list "Noto Sans CJK SC" family | grep -q . || scripts/ensure-debian-packages fonts-noto-cjk
 
 install: $(STAMP)
 

@@ -12,4 +12,5 @@ urlpatterns = [
     download_url(downloads.InitiativeDownloadView.as_view()),
     path("<slug:slug>/", views.InitiativeDetailView.as_view(), name="detail"),
     cite_url(views.InitiativeCitationView.as_view()),
+    path("<slug:slug>/brief.pdf", views.initiative_brief, name="brief"),
 ]

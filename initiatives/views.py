@@ -1,7 +1,8 @@
 from functools import partial
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from publishing.charts import Bar
 from publishing.views import CitationView, FilteredListView, PublishedDetailMixin
 from taxonomy.models import SDG, SDGTarget
 
-from . import figures, iati, lineage
+from . import brief, figures, iati, lineage
 from .filters import InitiativeFilter
 from .models import (
     Initiative,
@@ -165,6 +166,8 @@ class InitiativeDetailView(PublishedDetailMixin, DetailView):
         context["organisations_by_role"] = group_by_role(initiative.organisation_roles.all())
         context["related"] = related_initiatives(initiative)
         context.update(lineage_of(initiative))
+        # Printed at the top of the page on paper, with the brief's link hidden there.
+        context["page_address"] = self.request.build_absolute_uri(initiative.get_absolute_url())
         return context
 
 
@@ -336,3 +339,21 @@ def iati_activities(request):
         raise Http404("No case study holds what an IATI activity requires yet.")
     base_url = request.build_absolute_uri("/")[:-1]
     return iati.file_response(iati.write_activities(iati.published_activities(), base_url))
+
+
+@require_safe
+def initiative_brief(request, slug):
+    """The case study's one-page brief as a PDF (brief.py), in the page's language: published
+    case studies only, as for visitors (a draft's brief is not there, even for staff). It comes
+    as an attachment named after the case study, for the visitor to keep or send on; the
+    browser's own print of the page (the print stylesheet) is the other way to paper."""
+    initiative = get_object_or_404(
+        Initiative.objects.published()
+        .defer("search_text", "search_vector")
+        .prefetch_related("sources", "sdgs", "regions"),
+        slug=slug,
+    )
+    address = request.build_absolute_uri(initiative.get_absolute_url())
+    response = HttpResponse(brief.brief_pdf(initiative, address), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{initiative.slug}-brief.pdf"'
+    return response
