@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.content_language import translated
+from core.undocs import NATIVE_NAMES, RIGHT_TO_LEFT
 from events.models import Event
 from initiatives.models import Initiative
 from publishing.models import (
@@ -22,8 +23,6 @@ from publishing.models import (
     Publishable,
 )
 from taxonomy.models import SDG, Organisation, Source, Theme
-
-from .undocs import NATIVE_NAMES, RIGHT_TO_LEFT
 
 
 class PublicationKind(models.TextChoices):

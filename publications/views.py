@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from core.content_language import with_translations
+from core.undocs import document_language, official_links, page_language_first
 from events.models import Event
 from initiatives.models import related_case_studies
 from publishing.views import CitationView, FilteredListView, PublishedDetailMixin
@@ -17,7 +18,6 @@ from taxonomy.models import Organisation
 
 from .filters import PublicationFilter
 from .models import Language, Publication, PublicationEdition
-from .undocs import document_language, official_links, page_language_first
 
 logger = logging.getLogger(__name__)
 

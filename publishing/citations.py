@@ -11,7 +11,8 @@ What a citation says:
   publication date on the portal.
 - the UN document symbol (a publication's `document_symbol`).
 - the address: a publication's own address elsewhere (`external_url`), else for a document
-  symbol its address on the UN's document resolver (undocs.org); the portal's page otherwise.
+  symbol its address on the UN's document resolver (undocs.org) in the page's language; the
+  portal's page otherwise.
   The portal's page is always given too (`page_url`).
 - the access date: today, in the server's time zone.
 
@@ -38,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from core import dates
 from core.content_language import text_language
+from core.undocs import undocs_url
 
 # The kind of a case study, beside the publication kinds (publications.models.PublicationKind).
 CASE_STUDY = "case-study"
@@ -108,12 +110,6 @@ class Citation:
         return ENTRY_TYPES.get(self.kind, DEFAULT_TYPE)
 
 
-def _undocs_url(symbol, language="en"):
-    """The address of a UN document on the UN's document resolver. (To be replaced by
-    publications.undocs.undocs_url once it exists.)"""
-    return f"https://undocs.org/{language}/{quote(symbol, safe='/')}"
-
-
 def language_tag(code):
     """The BCP 47 tag of a language of LANGUAGES: zh-hans -> zh-Hans."""
     base, _sep, rest = code.partition("-")
@@ -157,7 +153,7 @@ def _publication(publication, common):
     if publication.external_url:
         url = publication.external_url
     elif symbol:
-        url = _undocs_url(symbol)
+        url = undocs_url(symbol, get_language() or "en")
     else:
         url = common["page_url"]
     return Citation(

@@ -121,9 +121,9 @@ def main():
     from django.test import Client
     from django.urls import reverse
 
+    from devtools.html_forms import as_post_data, form_fields
     from initiatives.models import Initiative
     from publishing.models import SpreadsheetImport
-    from sscportal.tests.html_forms import as_post_data, form_fields
 
     settings.PORTAL_IMPORT_MAX_BYTES = 200 * 1024 * 1024
     settings.PORTAL_IMPORT_MAX_ROWS = args.rows  # measure past the limit the admin keeps

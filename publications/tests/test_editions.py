@@ -14,10 +14,10 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 from reversion.models import Version
 
+from devtools.html_forms import as_post_data, form_fields
 from devtools.samples import count_queries, pdf_bytes
 from publications.models import PublicationEdition, PublicationKind
 from publishing.models import Status
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 pytestmark = pytest.mark.django_db
 

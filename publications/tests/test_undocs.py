@@ -3,7 +3,7 @@
 import pytest
 from django.utils import translation
 
-from publications.undocs import official_links, symbol_path, undocs_url
+from core.undocs import official_links, symbol_path, undocs_url
 
 
 @pytest.mark.parametrize(

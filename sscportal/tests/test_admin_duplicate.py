@@ -8,12 +8,11 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
+from devtools.html_forms import as_post_data, form_fields
 from events.models import Event, Registration, RegistrationStatus
 from initiatives.models import CountryRole, Initiative, OrganisationRole
 from publications.models import Publication
 from publishing.models import Status
-
-from .html_forms import as_post_data, form_fields
 
 
 def admin_url(model, view, *args):

@@ -3,10 +3,9 @@ between the fieldsets (templates/admin/includes/fieldsets_and_inlines.html)."""
 
 from django.urls import reverse
 
+from devtools.html_forms import as_post_data, form_fields
 from events.models import RegistrationStatus
 from initiatives.models import CountryRole, InitiativeCountry, OrganisationRole
-
-from .html_forms import as_post_data, form_fields
 
 
 def positions(page, *markers):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from core.signals import content_changed
+from devtools.html_forms import as_post_data, form_fields
 from devtools.samples import management_form
 from events.models import Event, RegistrationStatus
 from initiatives.models import CountryRole, Initiative, InitiativeCountry
@@ -26,8 +27,6 @@ from initiatives.tests.admin_forms import case_study_form, country_row
 from publications.models import Publication, PublicationKind
 from publishing.history import record_baseline
 from publishing.models import Status
-
-from .html_forms import as_post_data, form_fields
 
 
 def admin_url(record, view, *args):

@@ -24,13 +24,12 @@ from django.utils.cache import patch_cache_control
 import core.page_cache
 import core.version_watch
 from core.page_cache import public_page
+from devtools.html_forms import as_post_data, form_fields
 from devtools.samples import form_data
 from devtools.servers import redis_caches
 from events import tokens
 from events.models import Registration, RegistrationStatus
 from publishing.models import Status
-
-from .html_forms import as_post_data, form_fields
 
 pytestmark = pytest.mark.django_db
 

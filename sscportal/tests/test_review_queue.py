@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from devtools.html_forms import as_post_data, form_fields
 from publishing.models import Status
 from publishing.tasks import tell_publishers
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 QUEUE = "admin:publishing_awaitingreview_changelist"
 LISTS = {

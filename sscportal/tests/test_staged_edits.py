@@ -15,11 +15,11 @@ from django.urls import reverse
 
 from core.choice_cache import VERSION_KEY
 from core.signals import content_changed
+from devtools.html_forms import as_post_data, form_fields
 from devtools.samples import image_bytes
 from initiatives.models import CountryRole, Initiative
 from publishing import search
 from publishing.models import PendingRevision, Status, StepKind, Transition
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 CHANGE = "admin:initiatives_initiative_change"
 PENDING = "admin:initiatives_initiative_pending"

@@ -27,11 +27,10 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from devtools.html_forms import as_post_data, form_fields
 from devtools.samples import form_data
 from events import tokens
 from events.models import Registration, RegistrationStatus
-
-from .html_forms import as_post_data, form_fields
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 PASSWORD = "Long-Pass-2026"

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.signals import content_changed
+from devtools.html_forms import as_post_data, form_fields
 from initiatives.models import Initiative
 from initiatives.tests.admin_forms import case_study_form
 from publishing.models import Status, Transition
-from sscportal.tests.html_forms import as_post_data, form_fields
 
 TYPES = {
     "initiative": ("make_initiative", "initiatives", "initiative"),
