@@ -56,7 +56,7 @@ def colour_specimens():
 
 def scale(prefix):
     return [
-        {"name": name, "slug": name.removeprefix("--"), "value": value}
+        {"name": name, "slug": name.removeprefix("--"), "value": value, "use": f"var({name})"}
         for name, value in custom_properties().items()
         if name.startswith(prefix)
     ]

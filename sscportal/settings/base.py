@@ -376,6 +376,9 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'"],
+        # Requests to the portal itself only: what a page's tools (a browser's or an auditor's
+        # reading of robots.txt, the admin's autocomplete) fetch from the same address.
+        "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
@@ -387,7 +390,6 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": ["'self'"],
-        "connect-src": ["'self'"],
     }
 }
 # Other sites may link to the portal's pages, files and images but not embed them.

@@ -144,6 +144,7 @@ MACHINE_VALUES = {
     "noindex",  # <meta name="robots">
     "width=device-width, initial-scale=1",  # <meta name="viewport">
     "summary",  # <meta name="twitter:card">
+    "summary_large_image",
     "yes",
     "past",
     "cancel",
@@ -222,7 +223,7 @@ SAME_AS_ENGLISH = {
         "%(dates)s, %(times)s", "budget", "Budget", "contact", "Contact", "Publications",
         "publication", "publications", "%(shown)s publication", "%(model)s %(pk)s",
         "SSC Portal", "note", "Type", "page %(number)s", "Pages", "PDF",
-        "code", "%(label)s (%(count)s)",
+        "code", "%(label)s (%(count)s)", "Menu",
     },
     "ru": {
         "%(dates)s, %(times)s", "%(model)s %(pk)s", "SSC Portal", "PDF", "%(label)s: %(value)s",

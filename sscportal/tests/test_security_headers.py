@@ -23,12 +23,13 @@ PUBLIC_POLICY = {
     "script-src": "'self'",
     "style-src": "'self'",
     "img-src": "'self'",
+    "connect-src": "'self'",
     "form-action": "'self'",
     "object-src": "'none'",
     "base-uri": "'none'",
     "frame-ancestors": "'none'",
 }
-ADMIN_POLICY = {**PUBLIC_POLICY, "connect-src": "'self'"}
+ADMIN_POLICY = PUBLIC_POLICY
 EVERY_RESPONSE = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
