@@ -216,10 +216,12 @@ def page_texts(client, path):
     ]
 
 
-# Texts that read the same in every language: formats, the time standard, acronyms, offsets
-# from UTC, e-mail addresses, and the words a visitor searched for.
+# Texts that read the same in every language: formats and their file extensions, calendar
+# services, the time standard, acronyms, offsets from UTC, e-mail addresses, and the words a
+# visitor searched for.
 SAME_EVERYWHERE = {
-    "RSS", "Atom", "CSV", "XLSX", "Excel", "JSON", "UTC", "iCalendar", "PDF", "SSC Portal"
+    "RSS", "Atom", "CSV", "XLSX", "Excel", "JSON", "UTC", "iCalendar", "PDF", "SSC Portal",
+    "BibTeX", "RIS", "CSL-JSON", ".bib", ".ris", ".json", "Google Calendar", "Outlook",
 }  # fmt: skip
 SAME_EVERYWHERE_PATTERN = re.compile(r"UTC[+-]\d+(?::\d\d)?|\S+@\S+|cooperation|xylophone")
 LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
