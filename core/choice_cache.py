@@ -7,6 +7,11 @@ by the content version, a token in the shared cache (Redis in production) that e
 by default), so that a change no signal reports (a bulk update, a scheduled publication coming
 due) shows within that time. Tests set it to None: there, only the content version counts, and a
 query count cannot change because a minute went by.
+
+Reference data (the apps of PORTAL_REFERENCE_APPS: countries, regions, goals...) changes far more
+rarely than content, and only through saves that signal it. `cached_reference` keeps it by a
+reference version of its own, which only a change of reference data replaces: a case study
+saved or a registration made leaves the countries and the goals loaded.
 """
 
 import threading
@@ -21,8 +26,13 @@ from .signals import content_changed
 from .version_watch import CHANNEL, VersionWatcher
 
 VERSION_KEY = "portal:content-version"
+REFERENCE_KEY = "portal:reference-version"
 _lock = threading.Lock()
 _loaded = {}
+# The reference version as of each content version this process has met: a change of reference
+# data replaces both versions, the reference one first, so a new content version is the only
+# moment the reference version needs reading again.
+_reference_seen = {}
 
 
 def new_version():
@@ -45,10 +55,22 @@ def content_version():
     return version
 
 
+def is_reference(sender):
+    """Whether a change sent by `sender` may be a change of reference data: a model of a
+    reference app, or a change that does not say what it is."""
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return True
+    return meta.app_label in getattr(settings, "PORTAL_REFERENCE_APPS", ())
+
+
 @receiver(content_changed, dispatch_uid="choice-cache-new-version")
-def new_content_version(**kwargs):
+def new_content_version(sender=None, **kwargs):
     """Every process reloads its choices on its next request, and renders its cached pages
-    anew: the version is replaced, then the change announced (core/version_watch.py)."""
+    anew: the version is replaced, then the change announced (core/version_watch.py). A change
+    of reference data replaces the reference version before."""
+    if is_reference(sender):
+        cache.set(REFERENCE_KEY, new_version(), timeout=None)
     cache.set(VERSION_KEY, new_version(), timeout=None)
     announce = getattr(cache, "announce", None)
     if announce is not None:
@@ -66,18 +88,49 @@ def cached_choices(name, load):
         version = watcher.current() or content_version()
     except Exception:  # a cache that fails rather than misses: load, and keep nothing
         return list(load())
-    slot = (name, version, int(time.time() // period) if period else 0)
+    return _kept((name, version, int(time.time() // period) if period else 0), load)
+
+
+def _kept(slot, load):
+    """The list kept in `slot` (its name first), loaded if it is not; older slots of the same
+    name are dropped."""
     objects = _loaded.get(slot)
     if objects is None:
         objects = list(load())
         with _lock:
-            for stale in [key for key in _loaded if key[0] == name and key != slot]:
+            for stale in [key for key in _loaded if key[0] == slot[0] and key != slot]:
                 del _loaded[stale]
             _loaded[slot] = objects
     return objects
+
+
+def reference_version():
+    """The version of the reference data: read from the shared cache once per content version."""
+    content = watcher.current() or content_version()
+    known = _reference_seen.get(content)
+    if known is None:
+        known = cache.get(REFERENCE_KEY)
+        if known is None:
+            cache.add(REFERENCE_KEY, new_version(), timeout=None)
+            known = cache.get(REFERENCE_KEY)
+        with _lock:
+            _reference_seen.clear()
+            _reference_seen[content] = known
+    return known
+
+
+def cached_reference(name, load):
+    """The list `load()` returns, loaded at most once per reference version: for lists of
+    reference data alone (all countries, all goals), never for what depends on content."""
+    try:
+        version = reference_version()
+    except Exception:  # a cache that fails rather than misses: load, and keep nothing
+        return list(load())
+    return _kept((f"reference:{name}", version), load)
 
 
 def forget_choices():
     """Drop every list this process holds (tests, after the database is rolled back)."""
     with _lock:
         _loaded.clear()
+        _reference_seen.clear()

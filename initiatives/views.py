@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from core.choice_cache import cached_choices
+from core.choice_cache import cached_reference
 from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.charts import Bar
@@ -187,7 +187,7 @@ def reference_objects(model):
     process and content version (core/choice_cache.py)."""
     queryset = model.objects.select_related("goal") if model is SDGTarget else model.objects
     return {
-        record.pk: record for record in cached_choices(f"{model.__name__}-by-key", queryset.all)
+        record.pk: record for record in cached_reference(f"{model.__name__}-by-key", queryset.all)
     }
 
 

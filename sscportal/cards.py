@@ -16,7 +16,7 @@ from django.utils.translation import get_language, get_language_bidi, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from core.choice_cache import cached_choices
+from core.choice_cache import cached_reference
 from events import times
 from events.models import Event
 from initiatives.models import Initiative, card_places
@@ -173,7 +173,7 @@ def country_card(request, code):
 
     def draw():
         # The 17 goals, as the portal's own band: a country works towards all of them.
-        goals = cached_choices(f"sdgs:{get_language()}", SDG.objects.all)
+        goals = cached_reference(f"sdgs:{get_language()}", SDG.objects.all)
         return content(
             _("Country"),
             country.texts.name,

@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from django.db.models import CharField, IntegerField, Value
 
-from core.choice_cache import cached_choices
+from core.choice_cache import cached_reference
 from core.collation import in_order
 from initiatives.models import CountryRole, Initiative, InitiativeCountry
 from taxonomy.models import Country, Region
@@ -31,14 +31,14 @@ FLOW_LEVEL = Region.Level.SUB_REGION
 def regions_by_id():
     return {
         region.pk: region
-        for region in cached_choices("cooperation:regions", lambda: Region.objects.all())
+        for region in cached_reference("cooperation:regions", lambda: Region.objects.all())
     }
 
 
 def countries_by_id():
     return {
         country.pk: country
-        for country in cached_choices("cooperation:countries", lambda: Country.objects.all())
+        for country in cached_reference("cooperation:countries", lambda: Country.objects.all())
     }
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import get_language, get_language_bidi, ngettext, 
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.choice_cache import cached_choices
+from core.choice_cache import cached_reference
 from core.collation import in_order
 from core.content_language import with_translations
 from core.dates import number
@@ -186,7 +186,7 @@ class CountryView(TemplateView):
         )
         # The same list, under the same name, as the goal filter of the lists keeps
         # (core/filters.py, publishing/filters.py SHARED_LINKS).
-        goals = cached_choices(f"sdgs:{get_language()}", SDG.objects.all)
+        goals = cached_reference(f"sdgs:{get_language()}", SDG.objects.all)
         base = f"{reverse('initiatives:list')}?country={self.country.iso2}"
         charts = [
             figures.goal_chart(counts["sdg"], goals, lambda number: f"{base}&sdg={number}"),

@@ -15,7 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from core.choice_cache import cached_choices
+from core.choice_cache import cached_choices, cached_reference
 from core.page_cache import public_page
 from events.models import Event
 from initiatives import iati
@@ -80,7 +80,7 @@ def home_overview():
 def sdg_tiles():
     """The 17 goals, each with the ink its tile's text is set in ("light" or "dark", whichever
     contrasts more with the goal's colour: colours.ink_for)."""
-    goals = cached_choices(f"sdgs:{get_language()}", SDG.objects.all)
+    goals = cached_reference(f"sdgs:{get_language()}", SDG.objects.all)
     return [{"goal": goal, "ink": ink_for(goal.colour)} for goal in goals]
 
 

@@ -596,7 +596,8 @@ def test_the_home_page_without_featured_case_studies_has_no_featured_section(
 
     assert response.status_code == 200
     assertNotContains(response, "Featured case studies")
-    assertContains(response, '<a class="button" href="/initiatives/">Browse all case studies</a>')
+    # The way into the case studies is still there, with their number.
+    assertContains(response, '<a class="way-in" href="/initiatives/"><span class="way-count">1</span>')
 
 
 def test_the_about_page_is_shown(client):

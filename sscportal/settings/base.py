@@ -259,6 +259,9 @@ LOGGING = {
 
 # --- Portal ----------------------------------------------------------------------------------
 PORTAL_NAME = "SSC Portal"
+# The apps whose models are reference data (countries, regions, goals, themes, organisations,
+# sources): lists of them stay loaded until one of them changes (core/choice_cache.py).
+PORTAL_REFERENCE_APPS = ["taxonomy"]
 # The publisher of the case studies' IATI activity file (initiatives/iati.py): its IATI
 # organisation identifier, which also begins every activity's identifier, its name and its IATI
 # organisation type (code list OrganisationType: 10 government, 40 multilateral, 90 other, ...).
