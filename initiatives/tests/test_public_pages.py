@@ -597,7 +597,9 @@ def test_the_home_page_without_featured_case_studies_has_no_featured_section(
     assert response.status_code == 200
     assertNotContains(response, "Featured case studies")
     # The way into the case studies is still there, with their number.
-    assertContains(response, '<a class="way-in" href="/initiatives/"><span class="way-count">1</span>')
+    assertContains(
+        response, '<a class="way-in" href="/initiatives/"><span class="way-count">1</span>'
+    )
 
 
 def test_the_about_page_is_shown(client):
