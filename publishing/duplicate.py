@@ -1,7 +1,8 @@
 """Duplicate a record as a new draft: the admin's "Duplicate" action on every content type.
 
-The copy has every field of the original, every many-to-many link and the rows of links with a
-role (a case study's countries and organisations with their roles), under the title
+The copy has every field of the original, every many-to-many link, the rows of links with a
+role (a case study's countries and organisations with their roles) and its other parts (a
+publication's language editions), under the title
 "<title> (copy)" and a slug of its own. It is a draft without a publication date, and it takes
 nothing that belongs to the original alone: an event's registrations and side events stay with
 the original. The image and the PDF are shared with the original, not copied: the portal never
@@ -58,8 +59,20 @@ def duplicate(record):
             row._state.adding = True
             setattr(row, own_end, copy)
         through._base_manager.bulk_create(rows)
+    # The parts that are not links (a publication's language editions): their rows too.
+    content = content_for(model)
+    links = {field.remote_field.through for field in model._meta.many_to_many}
+    for part, foreign_key in content.parts.items():
+        if part in links:
+            continue
+        rows = list(part._base_manager.filter(**{foreign_key: record}))
+        for row in rows:
+            row.pk = None
+            row._state.adding = True
+            setattr(row, foreign_key, copy)
+        part._base_manager.bulk_create(rows)
     # bulk_create sends no signal: index the copy as it now is.
-    content_for(model).refresh_index(model._base_manager.filter(pk=copy.pk))
+    content.refresh_index(model._base_manager.filter(pk=copy.pk))
     return copy
 
 

@@ -153,6 +153,26 @@ def test_duplicating_a_publication_copies_its_publishers_and_relations(
     assert admin_client.get(response.url).status_code == 200
 
 
+def test_duplicating_a_publication_copies_its_language_editions(admin_client, make_publication):
+    publication = make_publication("Good practices")
+    publication.editions.create(
+        language="fr", title="Bonnes pratiques", external_url="https://example.org/fr.pdf"
+    )
+    publication.editions.create(
+        language="es", title="Buenas prácticas", external_url="https://example.org/es.pdf"
+    )
+
+    run_action(admin_client, Publication, publication)
+
+    copy = the_copy(Publication, publication)
+    editions = [(e.language, e.title, e.external_url) for e in copy.editions.order_by("language")]
+    assert editions == [
+        ("es", "Buenas prácticas", "https://example.org/es.pdf"),
+        ("fr", "Bonnes pratiques", "https://example.org/fr.pdf"),
+    ]
+    assert publication.editions.count() == 2  # the original keeps its own
+
+
 def test_each_copy_gets_a_slug_of_its_own(admin_client, case_study):
     run_action(admin_client, Initiative, case_study)
     run_action(admin_client, Initiative, case_study)
