@@ -33,6 +33,8 @@ from django.utils.http import parse_etags
 from django.utils.translation import get_language
 from PIL import Image, ImageDraw, ImageFont, features
 
+from core.choice_cache import reference_version
+
 logger = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1200, 630
@@ -428,9 +430,15 @@ def png_bytes(image):
 
 # --- Versions, cache and answers -----------------------------------------------------------------
 def record_version(record):
-    """A publishable record's card version: the design and its last change, to the
-    microsecond (saving the record, its links included, changes `updated_at`)."""
-    return f"{DESIGN}.{int(record.updated_at.timestamp() * 1_000_000):x}"
+    """A publishable record's card version: the design, its last change to the microsecond
+    (saving the record, its links included, changes `updated_at`) and the version of the
+    reference data, whose names (its countries) the card shows."""
+    try:
+        reference = reference_version()
+    except Exception:  # a cache that fails rather than misses: the card still has an address
+        reference = ""
+    reference = hashlib.sha256(str(reference).encode()).hexdigest()[:8]
+    return f"{DESIGN}.{int(record.updated_at.timestamp() * 1_000_000):x}.{reference}"
 
 
 def text_version(*texts):

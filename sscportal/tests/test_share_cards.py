@@ -246,3 +246,19 @@ def test_a_staff_preview_of_a_draft_names_no_card(staff_client, make_initiative)
 
     assert "og:image" not in head.og()
     assert head.named("twitter:card") == ["summary"]
+
+
+def test_a_country_renamed_gives_the_cards_that_name_it_a_new_address(
+    client, make_initiative, countries
+):
+    from initiatives.models import CountryRole
+
+    kenya = countries["kenya"]
+    case_study = make_initiative("Seeds", countries={kenya: CountryRole.BENEFICIARY})
+    before = head_of(client, case_study.get_absolute_url()).og()["og:image"]
+
+    kenya.name = "Kenya (renamed)"
+    kenya.save()
+    after = head_of(client, case_study.get_absolute_url()).og()["og:image"]
+
+    assert after != before
