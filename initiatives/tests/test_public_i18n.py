@@ -61,7 +61,7 @@ class Page(HTMLParser):
         return html
 
     def language_links(self):
-        """{code: address} of the footer language menu."""
+        """{code: address} of the language menus (the header's and the footer's link alike)."""
         return {attrs["hreflang"]: attrs["href"] for attrs in self.find("a") if "hreflang" in attrs}
 
 
@@ -179,7 +179,8 @@ def test_the_language_menu_offers_the_six_un_languages_in_their_own_names(client
     page = page_of(client.get("/initiatives/"))
 
     links = [attrs for attrs in page.find("a") if "hreflang" in attrs]
-    assert [attrs["hreflang"] for attrs in links] == LANGUAGE_CODES
+    # The header's menu and the footer's, each the six languages in the same order.
+    assert [attrs["hreflang"] for attrs in links] == LANGUAGE_CODES * 2
     assert all(attrs["lang"] == attrs["hreflang"] for attrs in links)
     assert LANGUAGE_NAMES["ar"] in client.get("/initiatives/").content.decode()
     for name in LANGUAGE_NAMES.values():
@@ -213,7 +214,7 @@ def test_the_language_menu_marks_the_current_language(client, case):
 
     language_links = [attrs for attrs in page.find("a") if "hreflang" in attrs]
     current = [attrs["hreflang"] for attrs in language_links if "aria-current" in attrs]
-    assert current == ["fr"]
+    assert current == ["fr", "fr"]  # in the header's menu and in the footer's
 
 
 @pytest.mark.parametrize("code", LANGUAGE_CODES)
