@@ -37,7 +37,10 @@ def test_the_search_form_sends_a_labelled_query_to_the_site_search(home):
     form = re.search(r'<form class="hero-search"[^>]*>(.*?)</form>', home, re.S)
     assert form is not None
     assert 'method="get" action="/search/"' in form.group(0)
-    assert '<label id="home-search-label" for="home-search-q">Search the portal</label>' in form.group(1)
+    assert (
+        '<label id="home-search-label" for="home-search-q">Search the portal</label>'
+        in form.group(1)
+    )
     assert '<input type="search" id="home-search-q" name="q"' in form.group(1)
     # One search on the page: the header's own is left out of the front page.
     assert 'id="site-search-q"' not in home
