@@ -11,7 +11,17 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # The choice cache and the page cache connect their invalidation to `content_changed`.
+        # An operator class (the trigram indexes' gin_trgm_ops, core/content_language.py) goes
+        # after an indexed expression's parentheses, not inside them: what django.contrib.postgres
+        # does when installed, which the portal is not (it needs none of the rest).
+        from django.contrib.postgres.indexes import OpClass
+        from django.db.models import OrderBy
+        from django.db.models.functions import Collate
+        from django.db.models.indexes import IndexExpression
+
         from . import choice_cache, page_cache  # noqa: F401
+
+        IndexExpression.register_wrappers(OrderBy, OpClass, Collate)
 
 
 class SignInAttemptsConfig(AxesAppConfig):

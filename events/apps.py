@@ -25,5 +25,6 @@ class EventsConfig(AppConfig):
                 linked=("organisers", "themes"),
                 named={Country: ["country"], Organisation: ["organisers"], Theme: ["themes"]},
                 shows=(Region, SDG, Source),
+                close_names=("country",),
             )
         )

@@ -34,5 +34,6 @@ class InitiativesConfig(AppConfig):
                 },
                 # A replication saved or deleted changes the pages of both its case studies.
                 shows=(SDG, SDGTarget, CooperationForm, Source, Replication),
+                close_names=("countries",),
             )
         )

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.content_language import translated
+from core.content_language import translated, trigram_index
 from publishing.models import (
     YEAR_VALIDATORS,
     Illustrated,
@@ -208,6 +208,9 @@ class Initiative(Illustrated, Publishable):
             ),
             # Created on PostgreSQL only (migration 0002): SQLite searches without it.
             GinIndex(fields=["search_vector"], name="initiative_search_idx"),
+            # Close matches of a title in any language ("ebolla"), on PostgreSQL only:
+            # publishing/search.py.
+            trigram_index("title", "initiative_title_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(

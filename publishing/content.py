@@ -56,6 +56,10 @@ class Content:
     named: dict = field(default_factory=dict)
     # Further models the public sees on this type's pages or filters (beyond `named`).
     shows: tuple = ()
+    # Links (a many-to-many field or a foreign key) to records with a `name` in every language
+    # behind a trigram index (a country): a record is a close match of a search when the name
+    # of one of these is (publishing/search.py), "Kenia" finding the case studies in Kenya.
+    close_names: tuple = ()
 
     @property
     def label_key(self):

@@ -9,13 +9,15 @@ from core import widgets
 from core.filters import LinkedToFilter
 
 from .models import MAX_YEAR, MIN_YEAR
-from .search import search
+from .search import close_search, search
 
 MAX_QUERY_LENGTH = 200
 
 
 class SearchFilter(django_filters.CharFilter):
-    """Free text, matched as publishing/search.py does: every word must be found."""
+    """Free text, matched as publishing/search.py does: every word must be found. When its
+    filterset has `close_matches` set (FilteredListView, after a search that found nothing),
+    the records close to the words instead."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Search"))
@@ -24,7 +26,12 @@ class SearchFilter(django_filters.CharFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return search(qs, value) if value else qs
+        if not value:
+            return qs
+        if getattr(self.parent, "close_matches", False):
+            close = close_search(qs, value)
+            return qs.none() if close is None else close
+        return search(qs, value)
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -1,20 +1,7 @@
-"""Migration operations for what only PostgreSQL has (GIN indexes for full-text search).
+"""Migration operations for what only PostgreSQL has: kept in core/migration_operations.py, where
+the reference data's migrations (taxonomy) reach them too; named here for the migrations that
+already import them from here."""
 
-The index stays in the migration state on every database, so `makemigrations --check` agrees
-with the models; the SQL runs on PostgreSQL only, and SQLite goes without.
-"""
+from core.migration_operations import AddIndexOnPostgreSQL
 
-from django.db import migrations
-
-
-class AddIndexOnPostgreSQL(migrations.AddIndex):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return super().describe() + " (PostgreSQL only)"
+__all__ = ["AddIndexOnPostgreSQL"]

@@ -9,15 +9,30 @@ appear, in any case, in the title, the summary or the search text.
 
 What a type's search text holds, and what keeps it current, is its declaration
 (publishing/content.py).
+
+A search that finds nothing on PostgreSQL tolerates a typo: the records come whose title, in
+any language, holds a word close to the query's ("ebolla", "cooperacion"), or that are linked to
+a place whose name does ("Kenia": the case studies in Kenya), by pg_trgm's word similarity
+behind trigram indexes, closest first (`close_search`). It runs only once the full-text search
+has found nothing, which costs the page one query more then (its count), and none otherwise.
+Its results have a negative `rank` (`is_close_match`), which the pages say. SQLite has no such
+fallback: a search there matches words as they are typed.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.lookups import TrigramStrictWordSimilar, TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordSimilarity,
+)
 from django.db import connections
-from django.db.models import F, Q
+from django.db.models import BooleanField, F, Func, Q
 
-from core.content_language import translation_field, translation_languages
+from core.content_language import in_every_language, translation_field, translation_languages
 
 from .content import content_for
 
@@ -146,6 +161,58 @@ def matching(queryset, words, query=None):
     return queryset
 
 
+class AnyOf(Func):
+    """`expression = ANY(ARRAY(subquery))`. An uncorrelated subquery runs once (an InitPlan),
+    and its ids are looked up in the primary key's index, also as an arm of an OR beside the
+    search vector's index; `pk IN (subquery)` in an OR would read the whole table."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def close_text(words):
+    return " ".join(words)
+
+
+def close_matches(model, words):
+    """The condition that selects the records of `model` close to the words: a title in any
+    language with a word within pg_trgm's word similarity threshold of the query (`%>`), or a
+    link (the type's `close_names`) to a record whose name, in any language, has a word within
+    the strict word similarity threshold (`%>>`; the thresholds: sscportal/settings/base.py).
+    Each is a subquery through a trigram index, run once."""
+    text = close_text(words)
+    subqueries = [
+        model._base_manager.filter(TrigramWordSimilar(in_every_language("title"), text)).values(
+            "pk"
+        )
+    ]
+    for link in content_for(model).close_names:
+        named = model._meta.get_field(link).related_model._base_manager.filter(
+            TrigramStrictWordSimilar(in_every_language("name"), text)
+        )
+        subqueries.append(
+            model._base_manager.filter(**{f"{link}__in": named.values("pk")}).values("pk")
+        )
+    condition = Q()
+    for subquery in subqueries:
+        condition |= Q(AnyOf(F("pk"), ArraySubquery(subquery)))
+    return condition
+
+
+def closeness(words):
+    """A close match's rank: the word similarity of its title less one, below 0 where a
+    full-text match's rank is above."""
+    return TrigramWordSimilarity(close_text(words), in_every_language("title")) - 1
+
+
+def is_close_match(record):
+    """Whether a search's result (with the `rank` of a search on PostgreSQL) was found as a
+    close match of its words, not by full-text search."""
+    rank = getattr(record, "rank", None)
+    return rank is not None and rank < 0
+
+
 def search(queryset, value):
     """Records matching every word of `value`. On PostgreSQL ranked by relevance, then by the
     type's `ranked_order` (a sort chosen afterwards replaces that order)."""
@@ -160,6 +227,20 @@ def search(queryset, value):
         matching(queryset, words, query)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by(F("rank").desc(nulls_last=True), *content_for(queryset.model).ranked_order)
+    )
+
+
+def close_search(queryset, value):
+    """The records of `queryset` close to the words of `value` (`close_matches`), closest
+    first, for when `search()` found none; None where there is no such search (SQLite, or
+    no word in `value`)."""
+    words = search_words(value)
+    if not words or not uses_postgresql(queryset):
+        return None
+    return (
+        queryset.filter(close_matches(queryset.model, words))
+        .annotate(rank=closeness(words))
+        .order_by(F("rank").desc(), *content_for(queryset.model).ranked_order)
     )
 
 

@@ -9,6 +9,10 @@ word of the query matches as a prefix after stemming and the snippet highlights 
 title, summary or search text, results come newest first and the snippet is the summary (its
 words marked in Python).
 
+When nothing of any type matches on PostgreSQL, the close matches of the words come instead
+(publishing/search.py: "ebolla" finds the Ebola case study), closest first, and the page says
+so: one query more (their counts), only then.
+
 A page costs the same number of queries however many records match: one (a UNION) for the
 counts of the types, one for the page's (type, id) pairs and one per type on the page for its
 records, so five at most with three types. An empty or punctuation-only query, or one the form
@@ -32,7 +36,15 @@ from core import widgets
 from core.content_language import translation_field, with_translations
 
 from .content import registered
-from .search import CONFIGS, SEARCH_CONFIG, matching, search_query, uses_postgresql
+from .search import (
+    CONFIGS,
+    SEARCH_CONFIG,
+    close_matches,
+    closeness,
+    matching,
+    search_query,
+    uses_postgresql,
+)
 
 MAX_QUERY_LENGTH = 200
 PAGE_SIZE = 20
@@ -141,25 +153,46 @@ class Search:
         self.all_types = result_types()
         self.types = [result_type] if result_type else list(self.all_types.values())
         self._counts = None
+        # Whether the results read are close matches of the words (nothing matches them).
+        self.close_matches = False
 
     def matching(self, result_type):
-        """The published records of `result_type` that match."""
+        """The published records of `result_type` that match; on PostgreSQL, when no record of
+        any type does, those that match closely."""
         queryset = result_type.model._default_manager.published().order_by()
+        if self.close_matches:
+            return queryset.filter(close_matches(result_type.model, self.words))
         return matching(queryset, self.words, self.query)
 
+    def rank(self):
+        if self.close_matches:
+            return closeness(self.words)
+        if self.query is not None:
+            return SearchRank(F("search_vector"), self.query)
+        return Value(0.0, FloatField())
+
     def counts(self):
-        """{type code: how many match}, for every type (the tabs show them all): one query."""
+        """{type code: how many match}, for every type (the tabs show them all): one query, and
+        when nothing matches on PostgreSQL, a second one for the close matches."""
         if self._counts is None:
-            parts = [
-                self.matching(result_type)
-                .annotate(result_type=Value(result_type.code, CharField()))
-                .values("result_type")
-                .annotate(matches=Count("pk"))
-                .values_list("result_type", "matches")
-                for result_type in self.all_types.values()
-            ]
-            self._counts = dict(parts[0].union(*parts[1:], all=True))
+            self._counts = self.count_types()
+            if self.query is not None and not any(self._counts.values()):
+                self.close_matches = True
+                self._counts = self.count_types()
+                self.close_matches = any(self._counts.values())
         return self._counts
+
+    def count_types(self):
+        """{type code: how many match}: one query, a UNION of the types' counts."""
+        parts = [
+            self.matching(result_type)
+            .annotate(result_type=Value(result_type.code, CharField()))
+            .values("result_type")
+            .annotate(matches=Count("pk"))
+            .values_list("result_type", "matches")
+            for result_type in self.all_types.values()
+        ]
+        return dict(parts[0].union(*parts[1:], all=True))
 
     def count(self):
         counts = self.counts()
@@ -172,11 +205,7 @@ class Search:
         parts = []
         for result_type in self.types:
             queryset = self.matching(result_type)
-            rank = (
-                SearchRank(F("search_vector"), self.query)
-                if self.query is not None
-                else Value(0.0, FloatField())
-            )
+            rank = self.rank()
             parts.append(
                 queryset.annotate(
                     result_type=Value(result_type.code, CharField()),

@@ -16,6 +16,7 @@ from . import citations
 from .content import content_for
 from .downloads import FORMATS
 from .models import Status
+from .search import close_search, is_close_match
 
 
 class FilteredListView(ListView):
@@ -62,6 +63,31 @@ class FilteredListView(ListView):
 
     def get_queryset(self):
         return self.for_cards(self.filtered_queryset())
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page of the list; when a search (?q=) finds nothing, a page of the records close
+        to its words, if any (publishing/search.py): one query more, only then."""
+        paginated = super().paginate_queryset(queryset, page_size)
+        paginator = paginated[0]
+        if paginator.count or not self.close_matches_possible():
+            return paginated
+        self.filterset.close_matches = True
+        del self.filterset._qs  # the filters run again, the search looking for close matches
+        close = super().paginate_queryset(self.for_cards(self.filterset.qs), page_size)
+        if close[0].count:
+            return close
+        self.filterset.close_matches = False
+        del self.filterset._qs
+        return paginated
+
+    def close_matches_possible(self):
+        """Whether the list has a valid search with words, on a database that finds close
+        matches (PostgreSQL)."""
+        filterset = self.filterset
+        if "q" not in filterset.filters or not filterset.is_bound or not filterset.is_valid():
+            return False
+        value = filterset.form.cleaned_data.get("q")
+        return bool(value) and close_search(filterset.queryset, value) is not None
 
     def download_links(self):
         """The list as files, one link per format, each with the filters in the address and
@@ -122,8 +148,17 @@ class FilteredListView(ListView):
             clear_url=self.clear_url(),
             download_links=self.download_links(),
             charts=[chart for chart in self.charts() if chart],
+            close_matches_for=self.close_matches_for(context.get("object_list")),
         )
         return context
+
+    def close_matches_for(self, records):
+        """The words searched for when the page shows close matches of them (nothing matched
+        them as typed: publishing/search.py), else None. Reads the page's records, which the
+        template reads anyway: no query more."""
+        if not records or not is_close_match(records[0]):
+            return None
+        return self.filterset.form.cleaned_data.get("q")
 
 
 def label_options(form, counts):

@@ -257,6 +257,7 @@ class SiteSearchView(TemplateView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
             results=page.object_list,
+            close_matches=search.close_matches,
             total=sum(counts.values()),
             tabs=[
                 {"type": each, "count": counts.get(each.code, 0), "current": each == result_type}
