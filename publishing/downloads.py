@@ -303,7 +303,7 @@ class ListDownloadView(View):
     def get(self, request, format):
         list_view = self.list_view()
         list_view.setup(request, *self.args, **self.kwargs)
-        filtered = list_view.filtered_queryset()
+        filtered = list_view.downloaded_queryset()
         name = self.file_name(list_view, format)
         etag, last_modified = self.validators(request, filtered, name)
         unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -80,6 +80,17 @@ class FilteredListView(ListView):
         del self.filterset._qs
         return paginated
 
+    def downloaded_queryset(self):
+        """What a download of the list holds: the filtered records, or, when a search finds
+        nothing, the close matches the page shows instead (one query more, only with a search
+        on PostgreSQL)."""
+        filtered = self.filtered_queryset()
+        if not self.close_matches_possible() or filtered.exists():
+            return filtered
+        self.filterset.close_matches = True
+        del self.filterset._qs
+        return self.filterset.qs
+
     def close_matches_possible(self):
         """Whether the list has a valid search with words, on a database that finds close
         matches (PostgreSQL)."""

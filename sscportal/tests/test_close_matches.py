@@ -3,6 +3,9 @@ close matches of a title in any language, or of the name of a case study's count
 says so (publishing/search.py). On the case-study list and in the site search, through the test
 client. SQLite has no such fallback: its test checks that it goes on as before."""
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 
@@ -200,3 +203,18 @@ def test_sqlite_searches_words_as_typed(client, cases):
     assert not notice_shown(response)
     _response, titles = listed(client, "Ebola")
     assert titles == [cases["ebola"].title]
+
+
+@needs_postgresql
+def test_a_download_holds_the_close_matches_the_list_shows(client, cases):
+    """A filter means the same on the page and in its download: the records shown instead of
+    nothing are the records downloaded."""
+
+    response = client.get("/initiatives/download.csv", {"q": "ebolla"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [row["title"] for row in rows] == [cases["ebola"].title]
+
+    nothing = client.get("/initiatives/download.csv", {"q": "xqzzv"})
+    assert len(b"".join(nothing.streaming_content).decode("utf-8-sig").splitlines()) == 1
