@@ -115,7 +115,11 @@ def test_database_url_selects_postgresql():
 
     assert values["DATABASE_ENGINE"] == "django.db.backends.postgresql"
     assert (values["DATABASE_NAME"], values["DATABASE_HOST"]) == ("db", "h")
-    assert values["DATABASE_OPTIONS"]["options"] == "-c jit=off"
+    assert values["DATABASE_OPTIONS"]["options"].split(" -c ") == [
+        "-c jit=off",
+        "pg_trgm.word_similarity_threshold=0.5",  # close matches (publishing/search.py)
+        "pg_trgm.strict_word_similarity_threshold=0.3",
+    ]
     # An unreachable database costs seconds, then the page answers 503.
     assert values["DATABASE_OPTIONS"]["connect_timeout"] == 5
 
