@@ -22,6 +22,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -56,9 +58,14 @@ class Result:
     promoted: list = field(default_factory=list)
 
 
+# What the capacity decisions read of an event: the rest of its row stays out of the lock's query.
+DECISION_FIELDS = ("capacity", "waiting_list", "is_cancelled", "starts_at", "ends_at")
+
+
 def lock_event(event_id):
-    """The event, its row locked until the transaction ends (queued behind other writers)."""
-    events = Event.objects.all()
+    """The event, its row locked until the transaction ends (queued behind other writers).
+    `event_id` may be a subquery (`locked_registration`): one round trip finds and locks it."""
+    events = Event.objects.only(*DECISION_FIELDS)
     if LOCK_EVENT_ROW:
         # FOR NO KEY UPDATE: new registrations (which only take a key-share lock on the event
         # through their foreign key) need not wait; confirmations and cancellations still do.
@@ -66,17 +73,39 @@ def lock_event(event_id):
     return events.get(pk=event_id)
 
 
-def locked_registration(registration_id):
-    """The registration with its event locked (`lock_event`), its status read after the lock:
-    another request may have changed it while this one waited. Call inside a transaction."""
-    registration = Registration.objects.get(pk=registration_id)
-    registration.event = lock_event(registration.event_id)
-    registration.refresh_from_db(fields=["status"])
+def locked_registration(registration_id, **annotations):
+    """The registration with its event locked (`lock_event`), read after the lock: another
+    request may have changed it while this one waited. Call inside a transaction.
+    `annotations` are read in the same query, after the lock as well."""
+    try:
+        event = lock_event(
+            Subquery(Registration.objects.filter(pk=registration_id).values("event_id"))
+        )
+    except Event.DoesNotExist:
+        raise Registration.DoesNotExist(f"No registration {registration_id}") from None
+    registration = Registration.objects.annotate(**annotations).get(pk=registration_id)
+    registration.event = event
     return registration
 
 
 def confirmed_count(event):
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def confirmed_places():
+    """The confirmed registrations of a registration's event, as an annotation."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(
+                event=OuterRef("event_id"), status=RegistrationStatus.CONFIRMED
+            )
+            .order_by()
+            .values("event")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
 
 
 def send_after_commit(registration, kind):
@@ -103,6 +132,34 @@ def register(*, event, name, email, organisation="", country=None, language=None
     is written to in that one from then on."""
     email = email.strip().lower()
     language = language or get_language() or settings.LANGUAGE_CODE
+    # The new registration is tried first: the unique constraint on an address's active
+    # registration for an event (models.py) turns away a second one, here or in a parallel
+    # request, and only then is the one that exists looked up. A registration that exists and
+    # is cancelled in between leaves none: the loop tries once more.
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=event,
+                    name=name,
+                    email=email,
+                    organisation=organisation,
+                    country=country,
+                    consented_at=timezone.now(),
+                    language=language,
+                )
+                send_after_commit(registration, "request")
+            return Result(registration, Outcome.CREATED)
+        except IntegrityError:
+            result = already_registered(event, email, language)
+            if result is not None:
+                return result
+    raise IntegrityError(f"No registration of {email} could be made or found")
+
+
+def already_registered(event, email, language):
+    """The address's active registration for the event, written to in `language` from now on,
+    and a reminder to the address; None when it has none."""
     with transaction.atomic():
         existing = (
             Registration.objects.filter(event=event, email=email, status__in=ACTIVE_STATUSES)
@@ -110,26 +167,7 @@ def register(*, event, name, email, organisation="", country=None, language=None
             .first()
         )
         if existing is None:
-            try:
-                with transaction.atomic():
-                    registration = Registration.objects.create(
-                        event=event,
-                        name=name,
-                        email=email,
-                        organisation=organisation,
-                        country=country,
-                        consented_at=timezone.now(),
-                        language=language,
-                    )
-            except IntegrityError:
-                # The same address registered in a parallel request: the unique constraint
-                # kept one, which this request now treats as the existing registration.
-                existing = Registration.objects.get(
-                    event=event, email=email, status__in=ACTIVE_STATUSES
-                )
-            else:
-                send_after_commit(registration, "request")
-                return Result(registration, Outcome.CREATED)
+            return None
         if existing.language != language:
             Registration.objects.filter(pk=existing.pk).update(language=language)
             existing.language = language
@@ -144,7 +182,7 @@ def confirm(registration_id):
     """Take a place for a pending registration if one is free, else the waiting list (when the
     event has one), else leave it pending and say the event is full."""
     with transaction.atomic():
-        registration = locked_registration(registration_id)
+        registration = locked_registration(registration_id, confirmed_places=confirmed_places())
         event = registration.event
         if registration.status == RegistrationStatus.CONFIRMED:
             return Result(registration, Outcome.CONFIRMED)
@@ -157,7 +195,7 @@ def confirm(registration_id):
         if event.has_ended():
             return Result(registration, Outcome.EVENT_PAST)
         now = timezone.now()
-        if event.capacity is None or confirmed_count(event) < event.capacity:
+        if event.capacity is None or registration.confirmed_places < event.capacity:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             outcome = Outcome.CONFIRMED

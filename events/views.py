@@ -158,6 +158,22 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         return context
 
 
+# What a registration reads of its event: whether it is open, and where its page is.
+REGISTRATION_FIELDS = (
+    "slug",
+    "status",
+    "published_at",
+    "starts_at",
+    "ends_at",
+    "is_cancelled",
+    "registration_enabled",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "waiting_list",
+)
+
+
 class RegisterView(EventDetailView):
     """POST only: the registration form on an event's page."""
 
@@ -168,16 +184,18 @@ class RegisterView(EventDetailView):
         return False  # nobody registers for a draft, staff included
 
     def post(self, request, *args, **kwargs):
-        self.object = event = self.get_object()
-        if (
-            event.registration_state(confirmed_count=event.confirmed_count)
-            != RegistrationState.OPEN
-        ):
+        # Only what the decision needs: the page's texts, links and lists are read again only
+        # to show the form with its mistakes.
+        event = get_object_or_404(
+            self.get_base_queryset().only(*REGISTRATION_FIELDS), slug=kwargs["slug"]
+        )
+        if event.registration_state() != RegistrationState.OPEN:
             # The page says why (closed, full, cancelled, ...).
             return redirect_status(event.get_absolute_url(), 303)
         form = RegistrationForm(request.POST)
         if not form.is_valid():
             self.form = form
+            self.object = event = self.get_object()
             response = self.render_to_response(self.get_context_data(object=event))
             response.status_code = 400
             return response
