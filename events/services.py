@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.page_cache import part_changed
 from core.signals import send_content_changed
 
 from .models import ACTIVE_STATUSES, Event, Registration, RegistrationStatus
@@ -59,7 +60,7 @@ class Result:
 
 
 # What the capacity decisions read of an event: the rest of its row stays out of the lock's query.
-DECISION_FIELDS = ("capacity", "waiting_list", "is_cancelled", "starts_at", "ends_at")
+DECISION_FIELDS = ("slug", "capacity", "waiting_list", "is_cancelled", "starts_at", "ends_at")
 
 
 def lock_event(event_id):
@@ -116,10 +117,22 @@ def send_after_commit(registration, kind):
     transaction.on_commit(lambda: queue_registration_email(pk, kind))
 
 
-def places_changed(event):
-    """An event with a limit shows its free places on its page and cards: once the transaction
-    commits, cached pages (core/page_cache.py) must be rendered again."""
-    if event.capacity is not None:
+def places_part(slug):
+    """The part of an event's page (core/page_cache.py) that shows its places left."""
+    return f"event-places:{slug}"
+
+
+def places_changed(event, before, after):
+    """`before` and `after` confirmed registrations: once the transaction commits, the event's
+    page, which shows the places left, is rendered again (core/page_cache.py). Only when the
+    event becomes full or has places again does the rest of the portal hear of it: the cards
+    of events on the lists and the home page say "full" or "waiting list" then, and no count.
+    An event without a limit shows no count."""
+    if event.capacity is None or before == after:
+        return
+    slug = event.slug
+    transaction.on_commit(lambda: part_changed(places_part(slug)), robust=True)
+    if (before >= event.capacity) != (after >= event.capacity):
         transaction.on_commit(lambda: send_content_changed(Registration), robust=True)
 
 
@@ -208,7 +221,7 @@ def confirm(registration_id):
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
         send_after_commit(registration, outcome.value)
         if outcome == Outcome.CONFIRMED:
-            places_changed(event)
+            places_changed(event, registration.confirmed_places, registration.confirmed_places + 1)
         return Result(registration, outcome)
 
 
@@ -216,7 +229,7 @@ def cancel(registration_id, *, notify=True):
     """Cancel a registration; a place it frees goes to the first person on the waiting list.
     `notify=False` sends the registrant no e-mail (their record is about to be deleted)."""
     with transaction.atomic():
-        registration = locked_registration(registration_id)
+        registration = locked_registration(registration_id, confirmed_places=confirmed_places())
         event = registration.event
         if registration.status == RegistrationStatus.CANCELLED:
             return Result(registration, Outcome.ALREADY_CANCELLED)
@@ -228,7 +241,8 @@ def cancel(registration_id, *, notify=True):
             send_after_commit(registration, "cancelled")
         promoted = fill_free_places(event) if held_a_place else []
         if held_a_place:
-            places_changed(event)
+            before = registration.confirmed_places
+            places_changed(event, before, before - 1 + len(promoted))
         return Result(registration, Outcome.CANCELLED, promoted)
 
 
@@ -261,7 +275,11 @@ def fill_free_places(event):
 def promote_after_capacity_change(event_id):
     """After staff change an event's capacity or open its waiting list: fill what is free."""
     with transaction.atomic():
-        return fill_free_places(lock_event(event_id))
+        event = lock_event(event_id)
+        before = confirmed_count(event)
+        promoted = fill_free_places(event)
+        places_changed(event, before, before + len(promoted))
+        return promoted
 
 
 def resend(registration):

@@ -16,7 +16,7 @@ from django.views.generic import DetailView
 
 from core.client import client_ip_for_limits
 from core.content_language import with_translations
-from core.page_cache import public_page
+from core.page_cache import depends_on, independent_of, public_page
 from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -132,6 +132,17 @@ class EventDetailView(PublishedDetailMixin, DetailView):
 
     def get_queryset(self):
         return event_detail_queryset(self.get_base_queryset())
+
+    def get(self, request, *args, **kwargs):
+        # The places left change with every registration confirmed or cancelled: the cached
+        # page is retired alone (services.places_changed), not all content. The part's version
+        # is read before the places are counted.
+        part = services.places_part(kwargs["slug"])
+        depends_on(request, part)
+        response = super().get(request, *args, **kwargs)
+        if self.object.capacity is None:
+            independent_of(request, part)  # no limit: the page shows no count
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
