@@ -21,6 +21,13 @@ pages of all servers at once: an entry of an older version is rendered anew and 
 scheduled publication coming due, a registration opening or an event passing sends no signal:
 PAGE_CACHE_SECONDS (the lifetime of an entry) bounds how late such a change shows.
 
+A page may also show a part that changes far more often than content and on that page alone
+(an event's places left, changed by every registration confirmed): its view names the part
+(`depends_on`), the entry keeps the part's version as the view saw it before reading the
+database, and `part_changed` replaces that version alone, retiring the pages that show the part
+and no other page or cached list. An entry with parts costs one round trip to the shared cache
+to check them, even when the page is kept in the process's memory.
+
 Where the pages are read from. With Redis, each process learns of every new version from the
 announcements core/version_watch.py receives, and keeps the pages it answered lately in its own
 memory as well (LocalPages, PAGE_CACHE_LOCAL_BYTES): a page kept there, under the current
@@ -103,8 +110,10 @@ WARNING_INTERVAL = 60
 
 _last_warning = 0.0
 
-# (content version, time stored, body, headers, CSRF placeholder or None)
-ENTRY_LENGTH = 5
+# (content version, time stored, body, headers, CSRF placeholder or None, parts: a tuple of
+# (key, version) pairs, see `depends_on`)
+ENTRY_LENGTH = 6
+PART_PREFIX = "portal:page-part:"
 
 
 class LocalPages:
@@ -183,6 +192,57 @@ def public_page(view):
     return wrapped
 
 
+def part_key(name):
+    return f"{PART_PREFIX}{name}"
+
+
+def depends_on(request, name):
+    """The page answered to `request` shows the part `name`: its cached copy is answered only
+    while `part_changed(name)` has not been called since. Call it before the view reads what
+    the part shows, so that a change committed while the page is rendered retires it too."""
+    if not settings.PAGE_CACHE_SECONDS or settings.PAGE_CACHE_SECONDS < 0:
+        return
+    key = part_key(name)
+    try:
+        version = cache.get(key)
+        if version is None:
+            cache.add(key, new_part_version(), timeout=None)
+            version = cache.get(key)
+    except Exception as error:  # noqa: BLE001 - the page is then rendered, never stored
+        _warn("read", error)
+        version = None
+    parts = getattr(request, "_page_cache_parts", None)
+    if parts is None:
+        parts = request._page_cache_parts = {}
+    parts[key] = version
+
+
+def independent_of(request, name):
+    """The page answered to `request` turned out not to show the part `name` after all."""
+    getattr(request, "_page_cache_parts", {}).pop(part_key(name), None)
+
+
+def part_changed(name):
+    """Retire the cached pages that show the part `name` (`depends_on`), and no other. Call it
+    once the change is committed."""
+    try:
+        cache.set(part_key(name), new_part_version(), timeout=None)
+    except Exception as error:  # noqa: BLE001 - the pages then show the change within PAGE_CACHE_SECONDS
+        _warn("write", error)
+
+
+def new_part_version():
+    return uuid.uuid4().hex
+
+
+def parts_current(parts):
+    """Whether every part of an entry still has the version the entry was rendered under."""
+    if not parts:
+        return True
+    found = cache.get_many([key for key, _version in parts])
+    return all(found.get(key) == version for key, version in parts)
+
+
 def view_opted_in(request):
     match = getattr(request, "resolver_match", None)
     if match is None:
@@ -245,7 +305,13 @@ class PageCacheMiddleware:
         if version is not None:
             entry = local_pages.get(key, version, seconds)
             if entry is not None:
-                return self.answer(request, *entry[2:])
+                try:
+                    current = parts_current(entry[5])
+                except Exception as error:  # noqa: BLE001
+                    _warn("read", error)
+                    return self.mark(self.get_response(request), BYPASS)
+                if current:
+                    return self.answer(request, *entry[2:5])
         try:
             if version is None:
                 # The entry and the current content version in one round trip.
@@ -256,18 +322,21 @@ class PageCacheMiddleware:
                 entry = cache.get(key)
             if version is None:
                 raise LookupError("no content version")
+            # Else none, one of an older content version or of older parts, or one stored by
+            # another release.
+            fresh = (
+                isinstance(entry, tuple)
+                and len(entry) == ENTRY_LENGTH
+                and entry[0] == version
+                and entry[1] + seconds > time.time()
+                and parts_current(entry[5])
+            )
         except Exception as error:  # noqa: BLE001 - a cache failure must not fail the page
             _warn("read", error)
             return self.mark(self.get_response(request), BYPASS)
-        # Else none, one of an older content version, or one stored by another release.
-        if (
-            isinstance(entry, tuple)
-            and len(entry) == ENTRY_LENGTH
-            and entry[0] == version
-            and entry[1] + seconds > time.time()
-        ):
+        if fresh:
             local_pages.put(key, entry)
-            return self.answer(request, *entry[2:])
+            return self.answer(request, *entry[2:5])
         response = self.get_response(request)
         entry = self.entry(request, response, language)
         if entry is None:
@@ -339,10 +408,13 @@ class PageCacheMiddleware:
             or set(response.cookies) - {settings.CSRF_COOKIE_NAME}
         ):
             return None
+        parts = tuple(sorted(getattr(request, "_page_cache_parts", {}).items()))
+        if any(version is None for _key, version in parts):
+            return None  # a part's version could not be read
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in NOT_STORED
         ]
-        return body, headers, placeholder
+        return body, headers, placeholder, parts
 
 
 class PageCacheEntryMiddleware:

@@ -22,9 +22,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.page_cache import part_changed
 from core.signals import send_content_changed
 
 from .models import ACTIVE_STATUSES, Event, Registration, RegistrationStatus
@@ -56,9 +59,14 @@ class Result:
     promoted: list = field(default_factory=list)
 
 
+# What the capacity decisions read of an event: the rest of its row stays out of the lock's query.
+DECISION_FIELDS = ("slug", "capacity", "waiting_list", "is_cancelled", "starts_at", "ends_at")
+
+
 def lock_event(event_id):
-    """The event, its row locked until the transaction ends (queued behind other writers)."""
-    events = Event.objects.all()
+    """The event, its row locked until the transaction ends (queued behind other writers).
+    `event_id` may be a subquery (`locked_registration`): one round trip finds and locks it."""
+    events = Event.objects.only(*DECISION_FIELDS)
     if LOCK_EVENT_ROW:
         # FOR NO KEY UPDATE: new registrations (which only take a key-share lock on the event
         # through their foreign key) need not wait; confirmations and cancellations still do.
@@ -66,17 +74,39 @@ def lock_event(event_id):
     return events.get(pk=event_id)
 
 
-def locked_registration(registration_id):
-    """The registration with its event locked (`lock_event`), its status read after the lock:
-    another request may have changed it while this one waited. Call inside a transaction."""
-    registration = Registration.objects.get(pk=registration_id)
-    registration.event = lock_event(registration.event_id)
-    registration.refresh_from_db(fields=["status"])
+def locked_registration(registration_id, **annotations):
+    """The registration with its event locked (`lock_event`), read after the lock: another
+    request may have changed it while this one waited. Call inside a transaction.
+    `annotations` are read in the same query, after the lock as well."""
+    try:
+        event = lock_event(
+            Subquery(Registration.objects.filter(pk=registration_id).values("event_id"))
+        )
+    except Event.DoesNotExist:
+        raise Registration.DoesNotExist(f"No registration {registration_id}") from None
+    registration = Registration.objects.annotate(**annotations).get(pk=registration_id)
+    registration.event = event
     return registration
 
 
 def confirmed_count(event):
     return event.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+
+
+def confirmed_places():
+    """The confirmed registrations of a registration's event, as an annotation."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(
+                event=OuterRef("event_id"), status=RegistrationStatus.CONFIRMED
+            )
+            .order_by()
+            .values("event")
+            .annotate(count=Count("pk"))
+            .values("count")
+        ),
+        0,
+    )
 
 
 def send_after_commit(registration, kind):
@@ -87,10 +117,22 @@ def send_after_commit(registration, kind):
     transaction.on_commit(lambda: queue_registration_email(pk, kind))
 
 
-def places_changed(event):
-    """An event with a limit shows its free places on its page and cards: once the transaction
-    commits, cached pages (core/page_cache.py) must be rendered again."""
-    if event.capacity is not None:
+def places_part(slug):
+    """The part of an event's page (core/page_cache.py) that shows its places left."""
+    return f"event-places:{slug}"
+
+
+def places_changed(event, before, after):
+    """`before` and `after` confirmed registrations: once the transaction commits, the event's
+    page, which shows the places left, is rendered again (core/page_cache.py). Only when the
+    event becomes full or has places again does the rest of the portal hear of it: the cards
+    of events on the lists and the home page say "full" or "waiting list" then, and no count.
+    An event without a limit shows no count."""
+    if event.capacity is None or before == after:
+        return
+    slug = event.slug
+    transaction.on_commit(lambda: part_changed(places_part(slug)), robust=True)
+    if (before >= event.capacity) != (after >= event.capacity):
         transaction.on_commit(lambda: send_content_changed(Registration), robust=True)
 
 
@@ -103,6 +145,34 @@ def register(*, event, name, email, organisation="", country=None, language=None
     is written to in that one from then on."""
     email = email.strip().lower()
     language = language or get_language() or settings.LANGUAGE_CODE
+    # The new registration is tried first: the unique constraint on an address's active
+    # registration for an event (models.py) turns away a second one, here or in a parallel
+    # request, and only then is the one that exists looked up. A registration that exists and
+    # is cancelled in between leaves none: the loop tries once more.
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=event,
+                    name=name,
+                    email=email,
+                    organisation=organisation,
+                    country=country,
+                    consented_at=timezone.now(),
+                    language=language,
+                )
+                send_after_commit(registration, "request")
+            return Result(registration, Outcome.CREATED)
+        except IntegrityError:
+            result = already_registered(event, email, language)
+            if result is not None:
+                return result
+    raise IntegrityError(f"No registration of {email} could be made or found")
+
+
+def already_registered(event, email, language):
+    """The address's active registration for the event, written to in `language` from now on,
+    and a reminder to the address; None when it has none."""
     with transaction.atomic():
         existing = (
             Registration.objects.filter(event=event, email=email, status__in=ACTIVE_STATUSES)
@@ -110,26 +180,7 @@ def register(*, event, name, email, organisation="", country=None, language=None
             .first()
         )
         if existing is None:
-            try:
-                with transaction.atomic():
-                    registration = Registration.objects.create(
-                        event=event,
-                        name=name,
-                        email=email,
-                        organisation=organisation,
-                        country=country,
-                        consented_at=timezone.now(),
-                        language=language,
-                    )
-            except IntegrityError:
-                # The same address registered in a parallel request: the unique constraint
-                # kept one, which this request now treats as the existing registration.
-                existing = Registration.objects.get(
-                    event=event, email=email, status__in=ACTIVE_STATUSES
-                )
-            else:
-                send_after_commit(registration, "request")
-                return Result(registration, Outcome.CREATED)
+            return None
         if existing.language != language:
             Registration.objects.filter(pk=existing.pk).update(language=language)
             existing.language = language
@@ -144,7 +195,7 @@ def confirm(registration_id):
     """Take a place for a pending registration if one is free, else the waiting list (when the
     event has one), else leave it pending and say the event is full."""
     with transaction.atomic():
-        registration = locked_registration(registration_id)
+        registration = locked_registration(registration_id, confirmed_places=confirmed_places())
         event = registration.event
         if registration.status == RegistrationStatus.CONFIRMED:
             return Result(registration, Outcome.CONFIRMED)
@@ -157,7 +208,7 @@ def confirm(registration_id):
         if event.has_ended():
             return Result(registration, Outcome.EVENT_PAST)
         now = timezone.now()
-        if event.capacity is None or confirmed_count(event) < event.capacity:
+        if event.capacity is None or registration.confirmed_places < event.capacity:
             registration.status = RegistrationStatus.CONFIRMED
             registration.confirmed_at = now
             outcome = Outcome.CONFIRMED
@@ -170,7 +221,7 @@ def confirm(registration_id):
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
         send_after_commit(registration, outcome.value)
         if outcome == Outcome.CONFIRMED:
-            places_changed(event)
+            places_changed(event, registration.confirmed_places, registration.confirmed_places + 1)
         return Result(registration, outcome)
 
 
@@ -178,7 +229,7 @@ def cancel(registration_id, *, notify=True):
     """Cancel a registration; a place it frees goes to the first person on the waiting list.
     `notify=False` sends the registrant no e-mail (their record is about to be deleted)."""
     with transaction.atomic():
-        registration = locked_registration(registration_id)
+        registration = locked_registration(registration_id, confirmed_places=confirmed_places())
         event = registration.event
         if registration.status == RegistrationStatus.CANCELLED:
             return Result(registration, Outcome.ALREADY_CANCELLED)
@@ -190,7 +241,8 @@ def cancel(registration_id, *, notify=True):
             send_after_commit(registration, "cancelled")
         promoted = fill_free_places(event) if held_a_place else []
         if held_a_place:
-            places_changed(event)
+            before = registration.confirmed_places
+            places_changed(event, before, before - 1 + len(promoted))
         return Result(registration, Outcome.CANCELLED, promoted)
 
 
@@ -223,7 +275,11 @@ def fill_free_places(event):
 def promote_after_capacity_change(event_id):
     """After staff change an event's capacity or open its waiting list: fill what is free."""
     with transaction.atomic():
-        return fill_free_places(lock_event(event_id))
+        event = lock_event(event_id)
+        before = confirmed_count(event)
+        promoted = fill_free_places(event)
+        places_changed(event, before, before + len(promoted))
+        return promoted
 
 
 def resend(registration):

@@ -16,7 +16,7 @@ from django.views.generic import DetailView
 
 from core.client import client_ip_for_limits
 from core.content_language import with_translations
-from core.page_cache import public_page
+from core.page_cache import depends_on, independent_of, public_page
 from core.rate_limit import Limit
 from initiatives.models import related_case_studies
 from publishing.views import FilteredListView, PublishedDetailMixin
@@ -133,6 +133,17 @@ class EventDetailView(PublishedDetailMixin, DetailView):
     def get_queryset(self):
         return event_detail_queryset(self.get_base_queryset())
 
+    def get(self, request, *args, **kwargs):
+        # The places left change with every registration confirmed or cancelled: the cached
+        # page is retired alone (services.places_changed), not all content. The part's version
+        # is read before the places are counted.
+        part = services.places_part(kwargs["slug"])
+        depends_on(request, part)
+        response = super().get(request, *args, **kwargs)
+        if self.object.capacity is None:
+            independent_of(request, part)  # no limit: the page shows no count
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         event = self.object
@@ -158,6 +169,22 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         return context
 
 
+# What a registration reads of its event: whether it is open, and where its page is.
+REGISTRATION_FIELDS = (
+    "slug",
+    "status",
+    "published_at",
+    "starts_at",
+    "ends_at",
+    "is_cancelled",
+    "registration_enabled",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "waiting_list",
+)
+
+
 class RegisterView(EventDetailView):
     """POST only: the registration form on an event's page."""
 
@@ -168,16 +195,18 @@ class RegisterView(EventDetailView):
         return False  # nobody registers for a draft, staff included
 
     def post(self, request, *args, **kwargs):
-        self.object = event = self.get_object()
-        if (
-            event.registration_state(confirmed_count=event.confirmed_count)
-            != RegistrationState.OPEN
-        ):
+        # Only what the decision needs: the page's texts, links and lists are read again only
+        # to show the form with its mistakes.
+        event = get_object_or_404(
+            self.get_base_queryset().only(*REGISTRATION_FIELDS), slug=kwargs["slug"]
+        )
+        if event.registration_state() != RegistrationState.OPEN:
             # The page says why (closed, full, cancelled, ...).
             return redirect_status(event.get_absolute_url(), 303)
         form = RegistrationForm(request.POST)
         if not form.is_valid():
             self.form = form
+            self.object = event = self.get_object()
             response = self.render_to_response(self.get_context_data(object=event))
             response.status_code = 400
             return response

@@ -316,6 +316,49 @@ def test_a_confirmed_place_retires_the_page_that_counts_the_places(
     assert b"4 places left." in fresh.content
 
 
+def confirm_place(registration, django_capture_on_commit_callbacks):
+    confirm_url = reverse("events:confirm", args=[tokens.make_token(registration, tokens.CONFIRM)])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert Client().post(confirm_url).status_code == 303
+
+
+def test_a_confirmed_place_leaves_the_other_pages_in_the_cache(
+    page_cache, client, make_event, make_registration, django_capture_on_commit_callbacks
+):
+    event = make_event("Workshop", registration_enabled=True, capacity=5, waiting_list=True)
+    other = make_event("Open day", registration_enabled=True, capacity=50)
+    registration = make_registration(event)
+    urls = [reverse("events:list"), other.get_absolute_url(), event.get_absolute_url()]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)[HEADER] == "hit"
+
+    confirm_place(registration, django_capture_on_commit_callbacks)
+
+    assert client.get(urls[0])[HEADER] == "hit"
+    assert client.get(urls[1])[HEADER] == "hit"
+    fresh = client.get(urls[2])
+    assert fresh[HEADER] == "miss"
+    assert b"4 places left." in fresh.content
+
+
+def test_the_last_place_taken_retires_the_lists_whose_cards_say_so(
+    page_cache, client, make_event, make_registration, django_capture_on_commit_callbacks
+):
+    event = make_event("Workshop", registration_enabled=True, capacity=2, waiting_list=True)
+    make_registration(event, RegistrationStatus.CONFIRMED)
+    registration = make_registration(event)
+    url = reverse("events:list")
+    assert b"waiting list" not in client.get(url).content
+    assert client.get(url)[HEADER] == "hit"
+
+    confirm_place(registration, django_capture_on_commit_callbacks)
+
+    fresh = client.get(url)
+    assert fresh[HEADER] == "miss"
+    assert b"waiting list" in fresh.content
+
+
 def test_with_zero_seconds_the_page_cache_is_off(settings, client):
     settings.PAGE_CACHE_SECONDS = 0
     client.get("/about/")
