@@ -128,22 +128,13 @@ class FilteredListView(ListView):
 
 def label_options(form, counts):
     """Writes the count beside each option of the fields named in `counts` ({name: {value:
-    count}}). Only this request's form changes: its fields and widgets are copies, and the
-    choices themselves, kept between requests (core/choice_cache.py), are not touched."""
+    count}}). Only this request's form changes: its widgets are its own copies
+    (core/filters.py), and the options themselves, written once per language and content
+    version (widgets.Select), are not touched."""
     for name, by_value in counts.items():
         field = form.fields.get(name)
-        if field is None:
-            continue
-        labelled = []
-        for value, label in field.choices:
-            key = str(value)
-            if key != "":
-                label = _("%(label)s (%(count)s)") % {
-                    "label": label,
-                    "count": dates.number(by_value.get(key, 0)),
-                }
-            labelled.append((value, label))
-        field.widget.choices = labelled
+        if field is not None:
+            field.widget.option_counts = by_value
 
 
 def active_filters(filterset, request):
