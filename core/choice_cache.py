@@ -14,6 +14,8 @@ reference version of its own, which only a change of reference data replaces: a 
 saved or a registration made leaves the countries and the goals loaded.
 """
 
+import contextlib
+import hashlib
 import threading
 import time
 import uuid
@@ -21,6 +23,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.dispatch import receiver
+from django.utils.translation import get_language
 
 from .signals import content_changed
 from .version_watch import CHANNEL, VersionWatcher
@@ -127,6 +130,42 @@ def cached_reference(name, load):
     except Exception:  # a cache that fails rather than misses: load, and keep nothing
         return list(load())
     return _kept((f"reference:{name}", version), load)
+
+
+RESULT_PREFIX = "portal:result"
+CARD_PREFIX = "portal:card"
+
+
+def cache_period():
+    """How long what depends on content is kept at most (PORTAL_CHOICE_CACHE_SECONDS): None,
+    for as long as the content version stays."""
+    return getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60) or None
+
+
+def card_key(record):
+    """The cache key of a record's card in a list: its model, key, the page's language and the
+    content version, which every `content_changed` replaces."""
+    meta = record._meta
+    version = watcher.current() or content_version()
+    return f"{CARD_PREFIX}:{meta.label_lower}:{record.pk}:{get_language()}:{version}"
+
+
+def cached_result(name, parts, load):
+    """What `load()` returns for the request described by `parts` (its filters, say), kept in
+    the shared cache for the content version (so every `content_changed` replaces it) and at
+    most PORTAL_CHOICE_CACHE_SECONDS: figures of a filtered list, the same for every visitor who
+    asks for the same filters. A cache that fails is not used."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    try:
+        key = f"{RESULT_PREFIX}:{name}:{watcher.current() or content_version()}:{digest}"
+        value = cache.get(key)
+    except Exception:
+        return load()
+    if value is None:
+        value = load()
+        with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+            cache.set(key, value, timeout=cache_period())
+    return value
 
 
 def forget_choices():

@@ -115,7 +115,22 @@ def city_of_zone(time_zone):
         return time_zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+# Whole numbers as each language writes them, kept once written: a list page writes the same
+# counts beside its options on every request.
+_numbers = {}
+NUMBERS_KEPT = 10_000
+
+
 def number(value):
     """1234567 in the page's language: 1,234,567; 1 234 567 (French, Russian); 1.234.567
     (Spanish). Digits stay the Western ones, which UN texts in Arabic use for figures."""
-    return cldr_numbers.format_decimal(value, locale=cldr_locale(), numbering_system="latn")
+    if type(value) is not int:
+        return cldr_numbers.format_decimal(value, locale=cldr_locale(), numbering_system="latn")
+    key = (get_language(), value)
+    written = _numbers.get(key)
+    if written is None:
+        written = cldr_numbers.format_decimal(value, locale=cldr_locale(), numbering_system="latn")
+        if len(_numbers) >= NUMBERS_KEPT:
+            _numbers.clear()
+        _numbers[key] = written
+    return written

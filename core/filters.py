@@ -6,11 +6,15 @@ fields here load their choices once (or take them from the process-wide choice c
 validate against what they loaded, so that a page's query count is the same whatever is chosen.
 """
 
+import copy
+from functools import partial
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -77,15 +81,24 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
 
+    # A function giving the queryset afresh (a FilterSet's `queryset=callable`), for a field
+    # made once per process: a queryset made once would keep the moment it was made, which
+    # `published()` compares publication dates with.
+    load_queryset = None
+
+    def current_queryset(self):
+        return self.queryset if self.load_queryset is None else self.load_queryset()
+
     def objects(self):
         if self._objects is None:
             if self.cache_as:
                 language = get_language()
                 self._objects = cached_choices(
-                    f"{self.cache_as}:{language}", lambda: self.in_order(self.queryset.all())
+                    f"{self.cache_as}:{language}",
+                    lambda: self.in_order(self.current_queryset().all()),
                 )
             else:
-                self._objects = self.in_order(self.queryset)
+                self._objects = self.in_order(self.current_queryset())
         return self._objects
 
     def in_order(self, objects):
@@ -142,3 +155,83 @@ class LinkedToFilter(PreloadedModelChoiceFilter):
             **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): value}
         )
         return qs.filter(Exists(links))
+
+
+class FilterSet(django_filters.FilterSet):
+    """A FilterSet whose form class, fields and choices are made once per process, not on every
+    request: django-filter deep-copies every filter for each FilterSet and builds a form class
+    from their new fields, and the form deep-copies those fields again.
+
+    Here each request gets shallow copies: of the filters, each with its own `parent` (the
+    request's FilterSet) and method, and of the form's fields, each with its own widget (so that
+    what a request sets on them, `option_counts` say, stays in its own form) and its own
+    choices iterator. What they share is what no request changes: labels, choices, querysets.
+    Every <select> of the form writes its options once per language and content version
+    (widgets.Select, `options_key`). A filter whose choices depend on the content takes a
+    callable (`choices=function`), read on every use, rather than changing its copy.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        model = queryset.model
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.get_form_class()  # the filters' fields made before they are copied
+        self.filters = {
+            name: own_filter(filter_, model, self) for name, filter_ in self.base_filters.items()
+        }
+
+    @classmethod
+    def shared_form_class(cls):
+        form_class = cls.__dict__.get("_shared_form_class")
+        if form_class is None:
+            for filter_ in cls.base_filters.values():
+                filter_.model = cls._meta.model
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            for name, field in fields.items():
+                queryset = getattr(cls.base_filters[name], "queryset", None)
+                if callable(queryset) and isinstance(field, PreloadedModelChoiceField):
+                    field.load_queryset = partial(queryset, None)  # no request: the same for all
+                if isinstance(field.widget, widgets.Select):
+                    field.widget.options_key = f"{cls.__module__}.{cls.__qualname__}.{name}"
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form_class.base_fields = SharedFields(form_class.base_fields)
+            cls._shared_form_class = form_class
+        return form_class
+
+    def get_form_class(self):
+        return self.shared_form_class()
+
+
+def own_filter(filter_, model, parent):
+    """A request's copy of one of a FilterSet's filters."""
+    clone = copy.copy(filter_)
+    clone.model = model
+    clone.parent = parent
+    if clone.method is not None:
+        clone.method = clone.method  # a FilterMethod of the copy's own, reading `parent`
+    return clone
+
+
+def own_field(field):
+    """A form's copy of a shared field: its own widget, attributes and choices iterator."""
+    clone = copy.copy(field)
+    clone.widget = copy.copy(field.widget)
+    clone.widget.attrs = field.widget.attrs.copy()
+    clone.error_messages = field.error_messages.copy()
+    clone.validators = field.validators[:]
+    if isinstance(field, PreloadedModelChoiceField):
+        clone._objects = None
+        clone.widget.choices = clone.choices  # iterates the copy, not the shared field
+    return clone
+
+
+class SharedFields(dict):
+    """A form class's fields, copied for each form by own_field() rather than deep-copied."""
+
+    def __deepcopy__(self, memo):
+        return {name: own_field(field) for name, field in self.items()}

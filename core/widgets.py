@@ -9,9 +9,12 @@ escape every value, so they can stand in for Django's in any form.
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, gettext, ngettext
+
+from . import dates
+from .choice_cache import cached_choices
 
 
 class DirectInputMixin:
@@ -48,36 +51,89 @@ class CheckboxInput(forms.CheckboxInput):
         return format_html("<input{}>", flatatt(final_attrs))
 
 
+class Options:
+    """A <select>'s options as HTML, made once from its choices and reused: each option's
+    element without and with ` selected`, and the escaped value and label of each, to write
+    them again with a count beside the label."""
+
+    def __init__(self, choices):
+        # The HTML in order: strings (<optgroup> tags), or the index of an option in `options`.
+        self.parts = []
+        # (value, escaped value, escaped label) of each option.
+        self.options = []
+        for option_value, option_label in choices:
+            if isinstance(option_label, list | tuple):
+                self.parts.append(format_html('<optgroup label="{}">', option_value))
+                for value, label in option_label:
+                    self._add(value, label)
+                self.parts.append("</optgroup>")
+            else:
+                self._add(option_value, option_label)
+        self.by_value = {}
+        for index, (value, _escaped, _label) in enumerate(self.options):
+            self.by_value.setdefault(value, []).append(index)
+        self.plain = [self._element(index) for index in range(len(self.options))]
+        self.plain_html = self.join(self.plain)
+
+    def _add(self, value, label):
+        value = "" if value is None else str(value)
+        self.parts.append(len(self.options))
+        self.options.append((value, escape(value), conditional_escape(label)))
+
+    def _element(self, index, selected=False, label=None):
+        _value, escaped, own_label = self.options[index]
+        chosen = " selected" if selected else ""
+        return f'<option value="{escaped}"{chosen}>{own_label if label is None else label}</option>'
+
+    def join(self, elements):
+        return "".join(elements[part] if type(part) is int else part for part in self.parts)
+
+    def html(self, selected, counts=None):
+        """The options, those whose value is in `selected` selected; with `counts` ({value:
+        count}), each option but the empty one says how many records it would keep."""
+        if counts is not None:
+            pattern = escape(gettext("%(label)s (%(count)s)"))
+            elements = [
+                self._element(
+                    index,
+                    value in selected,
+                    None
+                    if value == ""
+                    else pattern
+                    % {"label": label, "count": escape(dates.number(counts.get(value, 0)))},
+                )
+                for index, (value, _escaped, label) in enumerate(self.options)
+            ]
+            return self.join(elements)
+        chosen = [index for value in selected for index in self.by_value.get(value, ())]
+        if not chosen:
+            return self.plain_html
+        elements = list(self.plain)
+        for index in chosen:
+            elements[index] = self._element(index, selected=True)
+        return self.join(elements)
+
+
 class Select(forms.Select):
+    """A <select> whose options are written once: with an `options_key` (a name for its
+    choices, which may change with the content: core/filters.py sets it), once per language and
+    content version (core/choice_cache.py); else on each rendering. `option_counts` ({value:
+    count}), set on a form's own copy of the widget, writes a count beside each option."""
+
+    options_key = None
+    option_counts = None
+
+    def options(self):
+        if self.options_key is None:
+            return Options(self.choices)
+        name = f"options:{self.options_key}:{get_language()}"
+        return cached_choices(name, lambda: [Options(self.choices)])[0]
+
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = {"name": name, **self.build_attrs(self.attrs, attrs)}
         selected = set(self.format_value(value))
-        options = []
-        for option_value, option_label in self.choices:
-            if isinstance(option_label, list | tuple):
-                group = "".join(self.render_option(v, label, selected) for v, label in option_label)
-                options.append(
-                    format_html(
-                        '<optgroup label="{}">{}</optgroup>', option_value, mark_safe(group)
-                    )
-                )
-            else:
-                options.append(self.render_option(option_value, option_label, selected))
-        return format_html(
-            "<select{}>{}</select>",
-            flatatt(final_attrs),
-            mark_safe("".join(options)),
-        )
-
-    @staticmethod
-    def render_option(value, label, selected):
-        value = "" if value is None else str(value)
-        return format_html(
-            '<option value="{}"{}>{}</option>',
-            value,
-            mark_safe(" selected") if value in selected else "",
-            label,
-        )
+        options = self.options().html(selected, self.option_counts)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
 
 
 def grouped_choices(objects, group_label, choice):

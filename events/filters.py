@@ -3,13 +3,12 @@
 import zoneinfo
 from datetime import UTC, datetime
 
-import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.choice_cache import cached_choices
 from core.content_language import with_translations
-from core.filters import ChoiceFilter
+from core.filters import ChoiceFilter, FilterSet
 from publishing.filters import linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country
@@ -34,10 +33,17 @@ def published_event_years():
     return sorted({local_year(*start) for start in starts}, reverse=True)
 
 
-class EventFilter(django_filters.FilterSet):
+def event_year_choices():
+    """The years of the published events, latest first: read on every use, from the choice
+    cache (core/choice_cache.py)."""
+    return [(year, str(year)) for year in cached_choices("event-years", published_event_years)]
+
+
+class EventFilter(FilterSet):
     kind = ChoiceFilter(label=_("Kind of event"), choices=EventKind.choices)
     year = ChoiceFilter(
         label=_("Year"),
+        choices=event_year_choices,
         method="filter_year",
         empty_label=_("Any year"),
     )
@@ -49,11 +55,6 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        years = cached_choices("event-years", published_event_years)
-        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
 
     def filter_year(self, queryset, name, year):
         """Events that start in `year` in their own time zone. UTC offsets run from -12 to +14

@@ -1,11 +1,10 @@
 """The case-study filters. Every parameter is a readable code (a slug, an ISO code, a goal
 number), so that a filtered list is a link people can share."""
 
-import django_filters
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import ChoiceFilter, LinkedToFilter
+from core.filters import ChoiceFilter, FilterSet, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country, SDGTarget
@@ -29,7 +28,7 @@ def published_initiative_countries(request=None):
     )
 
 
-class InitiativeFilter(django_filters.FilterSet):
+class InitiativeFilter(FilterSet):
     q = SearchFilter(help_text=_("Words in the title, texts, countries or organisations."))
     region = RegionFilter(method="filter_region")
     country = CountryFilter(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from core.choice_cache import cached_reference
+from core.choice_cache import cached_reference, cached_result
 from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.charts import Bar
@@ -35,6 +35,9 @@ class InitiativeListView(FilteredListView):
     filterset_class = InitiativeFilter
     download_url_name = "initiatives:list_download"
 
+    card_template = "includes/initiative_card.html"
+    card_name = "initiative"
+
     def for_cards(self, queryset):
         return queryset.with_places().only(
             "title",
@@ -51,7 +54,14 @@ class InitiativeListView(FilteredListView):
     def counts(self):
         """How many case studies of the current result (every page of it) fall under each
         goal, theme, region, modality and start year: one query (figures.py)."""
-        return figures.result_counts(self.filterset.qs)
+        filters = sorted(
+            (name, tuple(values))
+            for name, values in self.filter_data().lists()
+            if name not in ("page", "sort")
+        )
+        return cached_result(
+            "initiative-counts", filters, lambda: figures.result_counts(self.filterset.qs)
+        )
 
     @cached_property
     def chosen(self):

@@ -1,11 +1,10 @@
 """The publication list's filters: readable codes in the address, as for case studies."""
 
-import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from core.content_language import with_translations
-from core.filters import ChoiceFilter, LinkedToFilter
+from core.filters import ChoiceFilter, FilterSet, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from taxonomy.models import Organisation
 
@@ -23,7 +22,7 @@ def published_publishers(request=None):
     ).only(*with_translations(Organisation, "slug", "name", "acronym"))
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(FilterSet):
     q = SearchFilter(
         help_text=_("Words in the title or description, or a symbol such as A/RES/58/220.")
     )

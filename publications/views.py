@@ -47,6 +47,9 @@ class PublicationListView(FilteredListView):
     filterset_class = PublicationFilter
     download_url_name = "publications:list_download"
 
+    card_template = "includes/publication_card.html"
+    card_name = "publication"
+
     def for_cards(self, queryset):
         return queryset.prefetch_related(Prefetch("publishers", queryset=ORGANISATIONS)).only(
             *with_translations(Publication, *CARD_FIELDS)

@@ -1,16 +1,22 @@
 """Views every content type shares: the filtered list of published records, and the detail
 page with staff preview."""
 
+import contextlib
+
+from django.core.cache import cache
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
 from core import dates
+from core.choice_cache import cache_period, card_key
 
 from . import citations
 from .content import content_for
@@ -38,6 +44,12 @@ class FilteredListView(ListView):
     trailing_filters = ("sort",)
     # The address of the list's downloads (a URL taking `format`, publishing/downloads.py).
     download_url_name = None
+    # The template of one card and the name it calls its record: with them, the template's
+    # `{% list_cards %}` writes each card once per record, language and content version, kept
+    # in the shared cache, and loads what the cards read (the queryset's prefetches) for the
+    # cards not kept only. Only for cards that show their record alone, never the request.
+    card_template = None
+    card_name = None
 
     def filter_data(self):
         """The query parameters that are filters."""
@@ -67,13 +79,13 @@ class FilteredListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         """A page of the list; when a search (?q=) finds nothing, a page of the records close
         to its words, if any (publishing/search.py): one query more, only then."""
-        paginated = super().paginate_queryset(queryset, page_size)
+        paginated = self.page_of(queryset, page_size)
         paginator = paginated[0]
         if paginator.count or not self.close_matches_possible():
             return paginated
         self.filterset.close_matches = True
         del self.filterset._qs  # the filters run again, the search looking for close matches
-        close = super().paginate_queryset(self.for_cards(self.filterset.qs), page_size)
+        close = self.page_of(self.for_cards(self.filterset.qs), page_size)
         if close[0].count:
             return close
         self.filterset.close_matches = False
@@ -99,6 +111,37 @@ class FilteredListView(ListView):
             return False
         value = filterset.form.cleaned_data.get("q")
         return bool(value) and close_search(filterset.queryset, value) is not None
+
+    def page_of(self, queryset, page_size):
+        """One page of `queryset`; the cards' prefetches wait for the cards that are not kept
+        (cards())."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.card_template:
+            self.card_prefetches = object_list._prefetch_related_lookups
+            page.object_list = object_list = list(object_list.prefetch_related(None))
+        return paginator, page, object_list, is_paginated
+
+    def cards(self, context):
+        """The page's cards as HTML, each rendered in `context` (the page's) or taken from the
+        cache (core/choice_cache.py's card_key: record, language, content version)."""
+        records = context["object_list"]
+        keys = [card_key(record) for record in records]
+        try:
+            kept = cache.get_many(keys)
+        except Exception:  # a cache that fails is not used
+            kept = {}
+        missing = [record for record, key in zip(records, keys, strict=True) if key not in kept]
+        if missing:
+            prefetch_related_objects(missing, *self.card_prefetches)
+            template = context.template.engine.get_template(self.card_template)
+            written = {}
+            for record in missing:
+                with context.push({self.card_name: record}):
+                    written[card_key(record)] = template.render(context)
+            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                cache.set_many(written, timeout=cache_period())
+            kept.update(written)
+        return mark_safe("".join(kept[key] for key in keys))  # noqa: S308 (templates' output)
 
     def download_links(self):
         """The list as files, one link per format, each with the filters in the address and
@@ -174,22 +217,13 @@ class FilteredListView(ListView):
 
 def label_options(form, counts):
     """Writes the count beside each option of the fields named in `counts` ({name: {value:
-    count}}). Only this request's form changes: its fields and widgets are copies, and the
-    choices themselves, kept between requests (core/choice_cache.py), are not touched."""
+    count}}). Only this request's form changes: its widgets are its own copies
+    (core/filters.py), and the options themselves, written once per language and content
+    version (widgets.Select), are not touched."""
     for name, by_value in counts.items():
         field = form.fields.get(name)
-        if field is None:
-            continue
-        labelled = []
-        for value, label in field.choices:
-            key = str(value)
-            if key != "":
-                label = _("%(label)s (%(count)s)") % {
-                    "label": label,
-                    "count": dates.number(by_value.get(key, 0)),
-                }
-            labelled.append((value, label))
-        field.widget.choices = labelled
+        if field is not None:
+            field.widget.option_counts = by_value
 
 
 def active_filters(filterset, request):

@@ -218,3 +218,10 @@ def untranslated_notice(record, *fields):
         _("This text is not yet available in %(language)s: it is shown in English.")
         % {"language": get_language_info(get_language())["name_translated"]},
     )
+
+
+@register.simple_tag(takes_context=True)
+def list_cards(context):
+    """The cards of a filtered list's page, written once per record, language and content
+    version (publishing.views.FilteredListView.cards): `{% list_cards %}`."""
+    return context["view"].cards(context)

@@ -1,0 +1,122 @@
+"""The case-study list written from what it keeps between requests (the filter form's options,
+the cards, the figures of a result) is the page written afresh, and a change of content shows
+on the next request."""
+
+import pytest
+from django.core.cache import cache
+
+from core.choice_cache import forget_choices
+from initiatives.models import CountryRole, Modality
+
+LIST_URL = "/initiatives/"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(make_initiative, make_theme, countries, sdgs):
+    health = make_theme("Health")
+    make_initiative(
+        "Vaccine know-how",
+        countries={countries["kenya"]: CountryRole.BENEFICIARY},
+        themes=[health],
+        sdgs=[sdgs[3]],
+        modality=Modality.BILATERAL,
+    )
+    make_initiative(
+        "Seed banks",
+        countries={countries["chile"]: CountryRole.PROVIDER},
+        sdgs=[sdgs[2]],
+        modality=Modality.TRIANGULAR,
+    )
+
+
+def afresh(client, url):
+    cache.clear()
+    forget_choices()
+    return client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        LIST_URL,
+        f"{LIST_URL}?modality=triangular&sort=title",
+        f"{LIST_URL}?country=KE&sdg=3",
+        f"{LIST_URL}?region=nowhere&year_from=abc",
+        f"/fr{LIST_URL}?theme=health",
+        f"/ar{LIST_URL}",
+        "/publications/",
+        "/events/",
+    ],
+)
+def test_a_page_from_what_is_kept_is_the_page_written_afresh(client, cases, url):
+    first = afresh(client, url)
+
+    assert client.get(url).content.decode() == first
+    assert client.get(url).content.decode() == first
+
+
+def test_the_chosen_options_are_selected_for_this_request_only(client, cases):
+    chosen = client.get(f"{LIST_URL}?modality=triangular&country=KE&sort=title").content.decode()
+    plain = client.get(LIST_URL).content.decode()
+
+    assert '<option value="triangular" selected>' in chosen
+    assert '<option value="KE" selected>' in chosen
+    assert '<option value="title" selected>' in chosen
+    assert '<option value="" selected>All countries</option>' not in chosen
+    assert " selected>" not in plain.replace('<option value="" selected>', "").replace(
+        '<option value="newest" selected>', ""
+    )
+
+
+def test_counts_beside_options_follow_the_filters(client, cases):
+    everything = client.get(LIST_URL).content.decode()
+    triangular = client.get(f"{LIST_URL}?modality=triangular").content.decode()
+
+    assert "Health (1)" in everything
+    assert "Health (0)" in triangular
+
+
+def test_invalid_filters_are_still_reported_when_the_form_is_kept(client, cases):
+    for _ in range(2):
+        response = client.get(f"{LIST_URL}?country=ZZ")
+        assert response.status_code == 200
+        assert "country" in response.context["filter"].form.errors
+
+
+def test_a_new_theme_and_country_are_offered_after_a_save(
+    client, cases, make_initiative, make_theme, countries, sdgs
+):
+    for url in (LIST_URL, f"/fr{LIST_URL}"):
+        page = client.get(url).content.decode()
+        assert 'value="water"' not in page
+        assert 'value="JM"' not in page
+        assert "Goal name 16 (0)" in page
+
+    make_initiative(
+        "Rain harvesting",
+        countries={countries["jamaica"]: CountryRole.BENEFICIARY},
+        themes=[make_theme("Water")],
+        sdgs=[sdgs[16]],
+    )
+
+    for url in (LIST_URL, f"/fr{LIST_URL}"):
+        page = client.get(url).content.decode()
+        assert 'value="water"' in page
+        assert 'value="JM"' in page
+        assert "Goal name 16 (1)" in page  # the figures of the result too
+        assert "Rain harvesting" in page
+
+
+def test_a_card_changes_with_its_case_study(client, cases):
+    from initiatives.models import Initiative
+
+    assert ">Vaccine know-how</a>" in client.get(LIST_URL).content.decode()
+    initiative = Initiative.objects.get(title="Vaccine know-how")
+    initiative.title = "Vaccines shared"
+    initiative.save()
+
+    page = client.get(LIST_URL).content.decode()
+    assert ">Vaccines shared</a>" in page
+    assert ">Vaccine know-how</a>" not in page
