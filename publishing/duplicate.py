@@ -32,6 +32,16 @@ def unique_slug(model, slug):
         number += 1
 
 
+def copy_rows(model, foreign_key, record, copy):
+    """New rows of `model` like those whose `foreign_key` is `record`, pointing at `copy`."""
+    rows = list(model._base_manager.filter(**{foreign_key: record}))
+    for row in rows:
+        row.pk = None
+        row._state.adding = True
+        setattr(row, foreign_key, copy)
+    model._base_manager.bulk_create(rows)
+
+
 @transaction.atomic
 def duplicate(record):
     """A new draft copy of `record` (see the module's docstring), saved and indexed."""
@@ -52,25 +62,13 @@ def duplicate(record):
             getattr(copy, field.name).set(getattr(record, field.name).all())
             continue
         # A link with more than its two ends (a role): copy its rows, pointing at the copy.
-        own_end = field.m2m_field_name()
-        rows = list(through._base_manager.filter(**{own_end: record}))
-        for row in rows:
-            row.pk = None
-            row._state.adding = True
-            setattr(row, own_end, copy)
-        through._base_manager.bulk_create(rows)
+        copy_rows(through, field.m2m_field_name(), record, copy)
     # The parts that are not links (a publication's language editions): their rows too.
     content = content_for(model)
     links = {field.remote_field.through for field in model._meta.many_to_many}
     for part, foreign_key in content.parts.items():
-        if part in links:
-            continue
-        rows = list(part._base_manager.filter(**{foreign_key: record}))
-        for row in rows:
-            row.pk = None
-            row._state.adding = True
-            setattr(row, foreign_key, copy)
-        part._base_manager.bulk_create(rows)
+        if part not in links:
+            copy_rows(part, foreign_key, record, copy)
     # bulk_create sends no signal: index the copy as it now is.
     content.refresh_index(model._base_manager.filter(pk=copy.pk))
     return copy

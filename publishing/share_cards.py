@@ -60,27 +60,9 @@ ELLIPSIS = "…"
 # How many countries a card names before "+N".
 MAX_PLACES = 5
 
-# The 17 goals' official colours (the UN's SDG communications guidelines), for a goal whose
-# record has no valid colour; the goals' records carry the same ones (fixtures/03_sdgs.json).
-SDG_COLOURS = {
-    1: "#E5243B",
-    2: "#DDA63A",
-    3: "#4C9F38",
-    4: "#C5192D",
-    5: "#FF3A21",
-    6: "#26BDE2",
-    7: "#FCC30B",
-    8: "#A21942",
-    9: "#FD6925",
-    10: "#DD1367",
-    11: "#FD9D24",
-    12: "#BF8B2E",
-    13: "#3F7E44",
-    14: "#0A97D9",
-    15: "#56C02B",
-    16: "#00689D",
-    17: "#19486A",
-}
+# A goal's colour as its record gives it (fixtures/03_sdgs.json: the official ones); a value
+# that is not one draws in the portal's colour.
+PORTAL_COLOUR = "#0B4F8A"
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 # (path, face index) by script and weight, the first present is used; DejaVu last.
@@ -310,17 +292,13 @@ class CardContent:
     separator: str = ", "
 
 
-def valid_colour(colour, number=None):
-    if colour and HEX_COLOUR.match(colour):
-        return colour
-    return SDG_COLOURS.get(number, "#0B4F8A")
+def valid_colour(colour):
+    return colour if colour and HEX_COLOUR.match(colour) else PORTAL_COLOUR
 
 
 def goal_colours(goals):
     """The band's colours for goals (records with `number` and `colour`), in goal order."""
-    return [
-        valid_colour(goal.colour, goal.number) for goal in sorted(goals, key=lambda g: g.number)
-    ]
+    return [valid_colour(goal.colour) for goal in sorted(goals, key=lambda g: g.number)]
 
 
 class Canvas:
