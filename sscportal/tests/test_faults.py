@@ -122,7 +122,7 @@ def test_with_redis_killed_pages_and_registrations_answer_and_the_fault_is_logge
     raw = redis.Redis.from_url(redis_server.url)
     for url in PAGES:
         assert client.get(url).status_code == 200, url
-    assert raw.keys("faults:*") == [b"faults:1:portal:content-version"]  # the cache is in use
+    assert b"faults:1:portal:content-version" in raw.keys("faults:*")  # the cache is in use
 
     redis_server.kill()
     caplog.set_level(logging.INFO, logger="core.cache")
@@ -150,7 +150,7 @@ def test_with_redis_killed_pages_and_registrations_answer_and_the_fault_is_logge
     redis_server.start()
     time.sleep(0.2)  # RETRY_AFTER
     assert client.get("/initiatives/").status_code == 200
-    assert raw.keys("faults:*") == [b"faults:1:portal:content-version"]  # in use again
+    assert b"faults:1:portal:content-version" in raw.keys("faults:*")  # in use again
     assert any("is back after" in r.getMessage() for r in caplog.records)
     assert len(cache_warnings(caplog.records)) == 1
 
