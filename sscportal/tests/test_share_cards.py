@@ -190,7 +190,7 @@ def test_a_long_title_and_fifty_countries_keep_to_the_card(client, make_initiati
         ): (CountryRole.BENEFICIARY)
         for number in range(50)
     }
-    title = "A very long title about cooperation " * 5  # 179 characters, with room for a slug suffix
+    title = "A very long title about cooperation " * 5  # 179 characters
     case = make_initiative(title.strip(), countries=countries)
 
     response = client.get(
