@@ -34,11 +34,19 @@ class ValidationErrorSerializer(serializers.Serializer):
 
 
 def _choices(field):
+    """The values a choice field accepts: a group's own name (an <optgroup>) is not one."""
     values = []
-    for value, _label in field.choices:
-        value = str(getattr(value, "value", value))
-        if value not in values:
-            values.append(value)
+
+    def add(choices):
+        for value, label in choices:
+            if isinstance(label, list | tuple):
+                add(label)
+                continue
+            value = str(getattr(value, "value", value))
+            if value not in values:
+                values.append(value)
+
+    add(field.choices)
     return values
 
 

@@ -366,3 +366,27 @@ def test_a_publication_lists_its_editions_with_where_to_read_them(client, make_p
         },
         {"language": "fr", "title": "Fabriqué en Afrique", "url": "https://example.org/fr/"},
     ]
+
+
+def test_every_value_the_schema_offers_a_filter_is_accepted(client, settings, portal_content):
+    """A choice list grouped on the page (targets under their goals) offers its values, never the
+    group's own name, and the API takes each of them, in English and in Arabic."""
+    settings.API_RATE_LIMIT_PER_MINUTE = 100_000
+    schema = json.loads(client.get("/api/v1/schema/").content)
+    checked = 0
+    for path, operations in schema["paths"].items():
+        if "{" in path:
+            continue
+        for parameter in operations["get"].get("parameters", []):
+            values = parameter.get("schema", {}).get("enum")
+            if parameter["in"] != "query" or not values or parameter["name"] == "fields":
+                continue
+            for value in values:
+                for lang in ("en", "ar"):
+                    response = client.get(path, {parameter["name"]: value, "lang": lang})
+                    assert response.status_code == 200, (path, parameter["name"], value, lang)
+                    checked += 1
+    assert checked > 200
+    targets = schema["paths"]["/api/v1/case-studies/"]["get"]["parameters"]
+    target_values = next(p for p in targets if p["name"] == "target")["schema"]["enum"]
+    assert "8.2" in target_values and not any("Goal" in value for value in target_values)
