@@ -22,6 +22,7 @@ from events.models import Event, EventFormat, EventKind, Registration, Registrat
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Modality
 from publications.models import Publication, PublicationKind
 from publishing.models import Status
+from publishing.views import PublishedDetailMixin
 from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Source, Theme
 
 from .samples import in_days
@@ -368,3 +369,10 @@ def role_client(role_user):
         return client
 
     return login
+
+
+@pytest.fixture
+def pages_written_afresh(monkeypatch):
+    """Record pages written afresh on every request, their parts never kept between requests
+    (publishing.views.PublishedDetailMixin.keep_parts): for tests of what writing one reads."""
+    monkeypatch.setattr(PublishedDetailMixin, "keep_parts", False)

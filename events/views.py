@@ -124,6 +124,8 @@ def country_events_url(event):
 
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
+    # The page holds the registration form and the places left: written afresh each time.
+    keep_parts = False
     preview_messages = {
         "scheduled": gettext_lazy("This event is scheduled: it becomes public on %(date)s."),
         "unpublished": gettext_lazy("This event is not public yet (status: %(status)s)."),

@@ -10,19 +10,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_key
+from core.choice_cache import cache_period, card_key, content_version, watcher
 
 from . import citations
 from .content import content_for
 from .downloads import FORMATS
 from .models import Status
 from .search import close_search, is_close_match
+
+# A detail page's parts kept between requests (templates/detail.html, kept_detail.html).
+KEPT_PREFIX = "portal:kept"
+KEPT_PARTS = ("title", "description", "head", "meta", "content")
 
 
 class FilteredListView(ListView):
@@ -273,6 +277,65 @@ class PublishedDetailMixin:
     # Published pages are cached for visitors without a session; previews, never cached, are
     # left out by their Cache-Control (core/page_cache.py).
     page_cache = True
+    # The parts of the page that show the record alone (templates/detail.html's `{% keep %}`:
+    # title, description, metadata, the article) are kept per record, language, host and
+    # content version, like a list's cards: the next visitor's page is written around them
+    # without a query. Staff are always given the page written afresh. False for a page whose
+    # article shows more than its record (a form, places left).
+    keep_parts = True
+
+    def kept_parts_key(self):
+        """The cache key of this page's parts; None while the content version cannot be read
+        (a cache that fails): nothing is read or kept then."""
+        version = watcher.current() or content_version()
+        if version is None:
+            return None
+        meta = self.model._meta
+        return ":".join(
+            (
+                KEPT_PREFIX,
+                meta.label_lower,
+                self.kwargs.get(self.slug_url_kwarg, ""),
+                get_language(),
+                self.request.scheme,
+                self.request.get_host(),
+                str(version),
+            )
+        )
+
+    def keeps_parts(self):
+        """Whether this request may read and keep the page's parts: a published page (not a
+        preview of pending changes) seen by someone who cannot preview."""
+        return (
+            self.keep_parts
+            and getattr(self.request, "pending_revision", None) is None
+            and not self.request.user.is_staff
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not self.keeps_parts():
+            return super().get(request, *args, **kwargs)
+        try:
+            key = self.kept_parts_key()
+            kept = None if key is None else cache.get(key)
+        except Exception:  # a cache that fails is not used
+            key = kept = None
+        if kept is not None:
+            parts = {name: mark_safe(html) for name, html in kept.items()}  # noqa: S308
+            return self.response_class(
+                request=request, template=["kept_detail.html"], context={"kept": parts}
+            )
+        response = super().get(request, *args, **kwargs)
+        parts = getattr(self, "kept_parts", None)
+        if parts is not None and key is not None:
+
+            def keep(rendered):
+                if rendered.status_code == 200 and len(parts) == len(KEPT_PARTS):
+                    with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                        cache.set(key, dict(parts), timeout=cache_period())
+
+            response.add_post_render_callback(keep)
+        return response
 
     def can_preview(self):
         model = self.model
@@ -312,6 +375,8 @@ class PublishedDetailMixin:
             }
         elif context["is_preview"]:
             context["preview_message"] = self.preview_message(record)
+        if self.keeps_parts() and not context["is_preview"]:
+            self.kept_parts = context["kept_parts"] = {}
         if context["is_preview"]:
             context["edit_url"] = reverse(
                 f"admin:{meta.app_label}_{meta.model_name}_change", args=[record.pk]

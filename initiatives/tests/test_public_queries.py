@@ -110,7 +110,7 @@ def test_the_second_page_makes_as_few_queries_as_the_first(client, make_full_cas
 
 
 def test_the_case_study_page_makes_the_same_few_queries_for_one_and_for_fifty_case_studies(
-    client, make_full_cases
+    pages_written_afresh, client, make_full_cases
 ):
     (first,) = make_full_cases(1)
     with_one, response = count_queries(client, first.get_absolute_url())

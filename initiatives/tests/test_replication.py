@@ -424,7 +424,7 @@ def test_the_tree_reads_right_to_left_texts_right_to_left(client, cases):
 
 
 def test_the_page_makes_the_same_few_queries_for_one_and_for_fifty_replications(
-    client, make_initiative, make_theme, countries
+    pages_written_afresh, client, make_initiative, make_theme, countries
 ):
     theme = make_theme("Health")
     place = {countries["kenya"]: CountryRole.BENEFICIARY}

@@ -176,7 +176,9 @@ def test_a_symbol_s_other_editions_are_headed_apart(client, resolution):
     assert 'lang="pt" dir="ltr">Resolução 58/220</a>' in html
 
 
-def test_the_page_makes_the_same_queries_for_one_and_for_seven_editions(client, make_publication):
+def test_the_page_makes_the_same_queries_for_one_and_for_seven_editions(
+    pages_written_afresh, client, make_publication
+):
     publication = make_publication("Many editions")
     edition(publication, "fr", "Un", external_url="https://example.org/fr/")
     with_one, _response = count_queries(client, publication.get_absolute_url())

@@ -373,7 +373,14 @@ def test_the_list_makes_the_same_few_queries_for_one_and_for_fifty_publications(
 
 
 def test_a_publication_page_makes_the_same_queries_for_one_and_for_fifty_related_records(
-    client, make_publication, make_organisation, make_initiative, make_event, make_theme, sdgs
+    pages_written_afresh,
+    client,
+    make_publication,
+    make_organisation,
+    make_initiative,
+    make_event,
+    make_theme,
+    sdgs,
 ):
     publication = make_publication("Big compendium", document=pdf_bytes(), sdgs=[sdgs[3]])
     numbers = iter(range(1000))

@@ -225,3 +225,29 @@ def list_cards(context):
     """The cards of a filtered list's page, written once per record, language and content
     version (publishing.views.FilteredListView.cards): `{% list_cards %}`."""
     return context["view"].cards(context)
+
+
+class KeepNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        kept = context.get("kept_parts")
+        if kept is not None:
+            kept[self.name] = output
+        return output
+
+
+@register.tag
+def keep(parser, token):
+    """`{% keep "content" %}…{% endkeep %}`: writes what it holds, and gives it to the view that
+    asked for it (a `kept_parts` dict in the context) to keep for the next visitor
+    (publishing.views.PublishedDetailMixin)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('{% keep "name" %} takes one quoted name')
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(bits[1][1:-1], nodelist)
