@@ -26,6 +26,16 @@ class InitiativesConfig(AppConfig):
                 ranked_order=("-published_at", "title"),
                 parts={InitiativeCountry: "initiative", InitiativeOrganisation: "initiative"},
                 linked=("themes", "regions"),
+                # The filter keys (search.py): goals, and where countries and regions are.
+                keyed_links=("sdgs",),
+                keyed={
+                    Region: (("path",), ["regions", "country_roles__country__region"]),
+                    Country: (
+                        ("region", "is_ldc", "is_lldc", "is_sids"),
+                        ["country_roles__country"],
+                    ),
+                    SDG: (("number",), ["sdgs"]),
+                },
                 named={
                     Country: ["countries"],
                     Organisation: ["organisations"],

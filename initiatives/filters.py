@@ -6,14 +6,23 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import ChoiceFilter, FilterSet, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
+from publishing.search import uses_postgresql
 from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country, SDGTarget
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
+from .search import country_key, goal_key, group_key, region_key
 
 # A target's text in the filter's choices: enough to tell it from the others, not to widen the
 # list beyond a phone's screen.
 TARGET_LABEL_LENGTH = 70
+
+
+def by_keys(queryset):
+    """Whether the filters read the case studies' filter keys (search.py): on PostgreSQL, where
+    the keys have their GIN index. Elsewhere they join the tables the keys are made of; both
+    select the same case studies."""
+    return uses_postgresql(queryset)
 
 
 def published_initiative_countries(request=None):
@@ -47,7 +56,7 @@ class InitiativeFilter(FilterSet):
     )
     modality = ChoiceFilter(label=_("Modality"), choices=Modality.choices)
     theme = linked_to("themes")
-    sdg = linked_to("sdgs")
+    sdg = linked_to("sdgs", method="filter_sdg")
     # By code (?target=8.2), in the goals' order, grouped by goal.
     target = LinkedToFilter(
         field_name="targets",
@@ -89,14 +98,20 @@ class InitiativeFilter(FilterSet):
         fields = []
 
     def filter_region(self, queryset, name, region):
+        if by_keys(queryset):
+            return queryset.filter(filter_keys__contains=[region_key(region)])
         return queryset.in_region(region)
 
     def filter_country(self, queryset, name, country):
+        if by_keys(queryset):
+            return queryset.filter(filter_keys__contains=[country_key(country)])
         return queryset.filter(
             Exists(InitiativeCountry.objects.filter(initiative=OuterRef("pk"), country=country))
         )
 
     def filter_group(self, queryset, name, group):
+        if by_keys(queryset):
+            return queryset.filter(filter_keys__contains=[group_key(group)])
         return queryset.filter(
             Exists(
                 InitiativeCountry.objects.filter(
@@ -106,6 +121,11 @@ class InitiativeFilter(FilterSet):
                 )
             )
         )
+
+    def filter_sdg(self, queryset, name, goal):
+        if by_keys(queryset):
+            return queryset.filter(filter_keys__contains=[goal_key(goal)])
+        return LinkedToFilter.filter(self.filters["sdg"], queryset, goal)
 
     def filter_year_from(self, queryset, name, year):
         """Projects still running in or after `year`. An ongoing project with no end year is

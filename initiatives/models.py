@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.content_language import translated, trigram_index
+from core.fields import KeysField
 from publishing.models import (
     YEAR_VALIDATORS,
     Illustrated,
@@ -185,6 +186,9 @@ class Initiative(Illustrated, Publishable):
     # The search index (see search.py): kept up to date by the application, never edited.
     search_text = models.TextField(editable=False, blank=True, default="")
     search_vector = SearchVectorField(null=True, editable=False)
+    # What the list's filters select a case study by ("region:002", "beneficiary:KE", "sdg:3";
+    # search.py, build_filter_keys): kept with the search index, read on PostgreSQL only.
+    filter_keys = KeysField()
 
     objects = InitiativeManager()
 
@@ -208,6 +212,9 @@ class Initiative(Illustrated, Publishable):
             ),
             # Created on PostgreSQL only (migration 0002): SQLite searches without it.
             GinIndex(fields=["search_vector"], name="initiative_search_idx"),
+            # The filters' keys, on PostgreSQL only (migration 0009): a filter, or several, is
+            # one lookup here (initiatives/filters.py).
+            GinIndex(fields=["filter_keys"], name="initiative_filter_keys_idx"),
             # Close matches of a title in any language ("ebolla"), on PostgreSQL only:
             # publishing/search.py.
             trigram_index("title", "initiative_title_trgm_idx"),

@@ -7,6 +7,8 @@ organisations (with acronyms) and themes. apps.py declares what keeps it current
 from core.content_language import all_texts
 from publishing.search import chinese_columns
 
+from .models import CountryRole
+
 
 def build_search_text(initiative):
     """The words a case study is found by, besides its title and summary. Reads the countries,
@@ -33,3 +35,60 @@ def index_reads(queryset):
     return queryset.only(
         "challenge", "solution", "results", "replication", "search_text", *chinese_columns(queryset)
     ).prefetch_related("countries", "organisations", "regions", "themes")
+
+
+# The filter keys of a case study (`Initiative.filter_keys`): what the list's region, country,
+# beneficiary group and goal filters select it by, one token each, so that on PostgreSQL a
+# filter, or several at once, is one lookup in one GIN index (`filter_keys @> ARRAY[...]`).
+# One column of prefixed tokens rather than a column per filter: one index to keep, and a
+# combination of filters is one containment test of the tokens together.
+
+
+def region_key(region):
+    """Everything inside `region` (Region.within) carries this key: Africa, 002."""
+    return f"region:{region.m49_code}"
+
+
+def country_key(country, role=None):
+    """A case study with `country` (in any role, or in `role`: "beneficiary:KE")."""
+    return f"{role or 'country'}:{country.iso2}"
+
+
+def group_key(group):
+    """A case study with a beneficiary in a group of countries ("ldc", "lldc", "sids")."""
+    return f"group:{group}"
+
+
+def goal_key(goal):
+    return f"sdg:{goal.number}"
+
+
+GROUPS = ("ldc", "lldc", "sids")
+
+
+def path_keys(path):
+    """A region's path ("002/202/011/") as the keys of the region and of those it is inside."""
+    return {f"region:{code}" for code in path.split("/") if code}
+
+
+def build_filter_keys(initiative):
+    """The filter keys of a case study: each of its countries, in any role and in its role,
+    the regions they are in with every region above those, the regions it names with theirs,
+    the groups of its beneficiaries and its goals. Reads what filter_key_reads() loads."""
+    keys = set()
+    for role in initiative.country_roles.all():
+        country = role.country
+        keys |= {country_key(country), country_key(country, role.role)}
+        if country.region_id is not None:
+            keys |= path_keys(country.region.path)
+        if role.role == CountryRole.BENEFICIARY:
+            keys |= {group_key(group) for group in GROUPS if getattr(country, f"is_{group}")}
+    for region in initiative.regions.all():
+        keys |= path_keys(region.path)
+    keys |= {goal_key(goal) for goal in initiative.sdgs.all()}
+    return keys
+
+
+def filter_key_reads(queryset):
+    """What build_filter_keys reads, loaded for a batch of case studies."""
+    return queryset.prefetch_related("country_roles__country__region", "regions", "sdgs")

@@ -5,7 +5,10 @@ From that declaration alone this module keeps two things current:
 
 - the search index (publishing/search.py): saving a record, or one of its parts (a case study's
   country roles), changing its many-to-many links from either side, or renaming something whose
-  name is in its index, refreshes the records concerned;
+  name is in its index, refreshes the records concerned. A type may also keep filter keys (a
+  case study's `filter_keys`, what its list filters read), refreshed with the index: by the
+  same saves and link changes, and by a change to what the keys are made of elsewhere (a
+  region moved under another, a country's region);
 - the `content_changed` signal (core/signals.py): sent whenever the public could see a change: a
   record saved or deleted, its parts saved, its links changed, or the reference data its pages
   and filters show saved or deleted. Caches built from content (the filter choices) listen to it.
@@ -19,6 +22,7 @@ were registered, which is the order of INSTALLED_APPS.
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from types import ModuleType
 
 from django.db.models import Q
@@ -52,6 +56,11 @@ class Content:
     parts: dict = field(default_factory=dict)
     # Many-to-many fields whose targets' names are in the search text.
     linked: tuple = ()
+    # Further many-to-many fields that the filter keys (`index.build_filter_keys`) read.
+    keyed_links: tuple = ()
+    # {model: (fields, [lookups from the record to it])}: saving one with any of these fields
+    # changed refreshes the records that reach it, whose filter keys are made of those fields.
+    keyed: dict = field(default_factory=dict)
     # {model: [lookups from the record to it]}: renaming one refreshes the records naming it.
     named: dict = field(default_factory=dict)
     # Further models the public sees on this type's pages or filters (beyond `named`).
@@ -208,7 +217,7 @@ def _connect_index(content):
             else:  # target.records.add(...): the records are in pk_set
                 _refresh(content, pk_set, using)
 
-    for name in content.linked:
+    for name in dict.fromkeys((*content.linked, *content.keyed_links)):
         link = model._meta.get_field(name)
         through_fields[link.remote_field.through] = link
         m2m_changed.connect(
@@ -233,6 +242,43 @@ def _connect_index(content):
         post_save.connect(
             renamed, sender=other, weak=False, dispatch_uid=f"index-{label}-{other._meta.label}"
         )
+
+    for other, (fields, lookups) in content.keyed.items():
+        pre_save.connect(
+            partial(_note_key_change, fields=fields, label=label),
+            sender=other,
+            weak=False,
+            dispatch_uid=f"keys-changing-{label}-{other._meta.label}",
+        )
+
+        def key_changed(sender, instance, created, raw, using, lookups=lookups, **kwargs):
+            if raw or created or label not in getattr(instance, "_keys_changed", ()):
+                return
+            matches = Q()
+            for lookup in lookups:
+                matches |= Q(**{lookup: instance})
+            concerned = model._base_manager.using(using).filter(matches)
+            _refresh(content, set(concerned.values_list("pk", flat=True)), using)
+
+        post_save.connect(
+            key_changed, sender=other, weak=False, dispatch_uid=f"keys-{label}-{other._meta.label}"
+        )
+
+
+def _note_key_change(sender, instance, raw, using, fields, label, **kwargs):
+    """Before a record that filter keys are made of is saved: whether one of `fields` changes
+    (a region's path, a country's region); its post_save refreshes the keys only then."""
+    if raw or instance.pk is None:
+        return
+    stored = sender._base_manager.using(using).filter(pk=instance.pk).values(*fields).first()
+    changed = stored is None or any(
+        stored[name] != getattr(instance, sender._meta.get_field(name).attname) for name in fields
+    )
+    noted = instance.__dict__.setdefault("_keys_changed", set())
+    if changed:
+        noted.add(label)
+    else:
+        noted.discard(label)
 
 
 def _note_rename(sender, instance, raw, using, **kwargs):

@@ -59,7 +59,9 @@ SHARED_LINKS = {
 }
 
 
-def linked_to(field_name):
+def linked_to(field_name, **kwargs):
     """The filter by theme ("themes") or by goal ("sdgs", by its number), through that
-    many-to-many field."""
-    return LinkedToFilter(field_name=field_name, cache_as=field_name, **SHARED_LINKS[field_name])
+    many-to-many field (or by a `method` of the FilterSet's)."""
+    return LinkedToFilter(
+        field_name=field_name, cache_as=field_name, **SHARED_LINKS[field_name], **kwargs
+    )

@@ -32,8 +32,8 @@ from reversion.models import Version
 
 from .models import may_publish
 
-# Never versioned: the search index is rebuilt from the rest.
-NOT_VERSIONED = ("search_text", "search_vector")
+# Never versioned: the search index and the filter keys (a case study's) are rebuilt from the rest.
+NOT_VERSIONED = ("search_text", "search_vector", "filter_keys")
 # Versioned and restored, not shown in a diff: they change with every save or follow another.
 NOT_SHOWN = {"created_at", "updated_at", "image_width", "image_height", "document_size"}
 # Kept as they are on a restore: a restore is a new change, made now.

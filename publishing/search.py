@@ -244,26 +244,50 @@ def close_search(queryset, value):
     )
 
 
+def has_filter_keys(model):
+    """Whether records of `model` keep filter keys (`filter_keys`, made by the type's
+    `build_filter_keys`): a migration's historical model may not have them yet."""
+    present = {field.name for field in model._meta.concrete_fields}
+    return "filter_keys" in present and hasattr(content_for(model).index, "build_filter_keys")
+
+
+def loading(queryset, name):
+    """`queryset` loading the field `name` too, whatever its only() or defer() left out."""
+    names, deferred = queryset.query.deferred_loading
+    if deferred:
+        return queryset.defer(None).defer(*(names - {name})) if name in names else queryset
+    return queryset.only(*names, name) if names else queryset
+
+
 def refresh_search_index(queryset, batch_size=1000):
     """Rebuild the search text (and, on PostgreSQL, the search vector) of the records in
-    `queryset`, a batch at a time; returns how many were refreshed. Works on a migration's
-    historical model as well as on the live one."""
+    `queryset`, a batch at a time, and their filter keys where the type keeps them; returns
+    how many were refreshed. Works on a migration's historical model as well as on the live
+    one."""
     model = queryset.model
     content = content_for(model)
     pks = list(queryset.order_by().values_list("pk", flat=True))
     vector = search_vector(model)
     manager = model._base_manager.using(queryset.db)
+    keyed = has_filter_keys(model)
+    fields = ["search_text", "filter_keys"] if keyed else ["search_text"]
     for start in range(0, len(pks), batch_size):
         batch = pks[start : start + batch_size]
         changed = []
-        for record in content.index_reads(manager.filter(pk__in=batch)):
+        records = content.index_reads(manager.filter(pk__in=batch))
+        if keyed:
+            records = content.index.filter_key_reads(loading(records, "filter_keys"))
+        for record in records:
             text = "\n".join(
                 part for part in (content.search_text(record), chinese_words(record)) if part
             )
-            if text != record.search_text:
+            keys = sorted(content.index.build_filter_keys(record)) if keyed else None
+            if text != record.search_text or (keyed and keys != record.filter_keys):
                 record.search_text = text
+                if keyed:
+                    record.filter_keys = keys
                 changed.append(record)
-        manager.bulk_update(changed, ["search_text"], batch_size=500)
+        manager.bulk_update(changed, fields, batch_size=500)
         if uses_postgresql(queryset):
             manager.filter(pk__in=batch).update(search_vector=vector)
     return len(pks)
