@@ -284,7 +284,14 @@ def registration_from_token(token, purpose):
     pk = tokens.read_token(token, purpose)
     if pk is None:
         return None
-    return Registration.objects.select_related("event", "event__country").filter(pk=pk).first()
+    # The registrant's pages show the event's title, dates and links, never its long texts.
+    unshown = [f"event__{name}" for name in with_translations(Event, *UNSHOWN_FIELDS)]
+    return (
+        Registration.objects.select_related("event", "event__country")
+        .defer(*unshown)
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def private(response):
