@@ -16,6 +16,7 @@ registration.
 
 import enum
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -213,10 +214,15 @@ def confirm(registration_id):
             if taken is not None:
                 registration, before = taken
                 registration.event = event
-                send_after_commit(registration, Outcome.CONFIRMED.value)
-                places_changed(event, before, before + 1)
-                return Result(registration, Outcome.CONFIRMED)
-        # Not pending, or no place left: the registration read, after the lock, says why.
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    outcome = Outcome.CONFIRMED
+                    places_changed(event, before, before + 1)
+                else:
+                    outcome = Outcome.WAITLISTED
+                send_after_commit(registration, outcome.value)
+                return Result(registration, outcome)
+        # Not pending, or full without a waiting list: the registration, read after the lock,
+        # says why.
         registration = read_registration(
             registration_id, event, confirmed_places=confirmed_places()
         )
@@ -250,40 +256,54 @@ def confirm(registration_id):
         return Result(registration, outcome)
 
 
-# `take_place`'s statement, written for PostgreSQL and SQLite (3.35 and later) alike. The
-# places taken by the others are counted without the registration itself: the same whether
-# RETURNING sees the rows before the update (PostgreSQL) or after it (SQLite).
+# `take_place`'s statement, written for PostgreSQL and SQLite (3.35 and later) alike. "taken" is
+# the event's confirmed places as the statement starts. The places taken by the others, returned,
+# are counted without the registration itself: the same whether RETURNING sees the rows before
+# the update (PostgreSQL) or after it (SQLite).
 TAKE_PLACE_SQL = """
-UPDATE "events_registration" SET "status" = %s, "confirmed_at" = %s
-WHERE "id" = %s AND "status" = %s AND "erased_at" IS NULL AND (
-    %s IS NULL
-    OR (SELECT COUNT(*) FROM "events_registration" WHERE "event_id" = %s AND "status" = %s) < %s
+WITH "taken" AS (
+    SELECT COUNT(*) AS "places" FROM "events_registration"
+    WHERE "event_id" = %(event)s AND "status" = 'confirmed'
 )
+UPDATE "events_registration" SET
+    "status" = CASE WHEN %(free)s THEN 'confirmed' ELSE 'waitlisted' END,
+    "confirmed_at" = CASE WHEN %(free)s THEN %(now)s ELSE "confirmed_at" END,
+    "waitlisted_at" = CASE WHEN %(free)s THEN "waitlisted_at" ELSE %(now)s END
+WHERE "id" = %(registration)s AND "status" = 'pending' AND "erased_at" IS NULL
+    AND (%(waiting_list)s OR %(free)s)
 RETURNING *, (
     SELECT COUNT(*) FROM "events_registration" AS "others"
-    WHERE "others"."event_id" = %s AND "others"."status" = %s AND "others"."id" <> %s
+    WHERE "others"."event_id" = %(event)s AND "others"."status" = 'confirmed'
+        AND "others"."id" <> %(registration)s
 ) AS "places_before"
 """
+FREE_SQL = """(%(capacity)s IS NULL OR (SELECT "places" FROM "taken") < %(capacity)s)"""
+# Written with positional parameters, in the order they appear: both databases' drivers take these.
+TAKE_PLACE_PARAMETERS = re.findall(r"%\((\w+)\)s", TAKE_PLACE_SQL.replace("%(free)s", FREE_SQL))
+TAKE_PLACE_QUERY = re.sub(r"%\(\w+\)s", "%s", TAKE_PLACE_SQL.replace("%(free)s", FREE_SQL))
 
 
 def take_place(registration_id, event):
-    """Confirm a pending registration if its event has a place left, in one statement: the
-    common case of `confirm`, with the fewest round trips while the event's lock is held.
-    Returns the registration and the confirmed places before it, or None when it was not
-    pending, was erased, or no place was left (nothing changed then).
+    """Give a pending registration a place if its event has one left, else a place on the
+    waiting list if the event has one, in one statement: the common cases of `confirm`, with the
+    fewest round trips while the event's lock is held. Returns the registration and the
+    confirmed places before it, or None when it was not pending, was erased, or the event is
+    full and has no waiting list (nothing changed then).
 
-    The caller holds the event's lock (`lock_event`). The statement starts after the lock was
-    granted, so its count includes the places taken by the requests it queued behind (each
-    statement of a READ COMMITTED transaction sees what was committed before it started).
-    Raw SQL: the ORM's update() returns a row count, not the row nor the count before it."""
-    confirmed = RegistrationStatus.CONFIRMED.value
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [
-        *(confirmed, now, registration_id, RegistrationStatus.PENDING.value),
-        *(event.capacity, event.pk, confirmed, event.capacity),
-        *(event.pk, confirmed, registration_id),
-    ]
-    rows = list(Registration.objects.raw(TAKE_PLACE_SQL, params))
+    The caller holds the event's lock (`lock_event`) and has checked that the event is neither
+    cancelled nor over. The statement starts after the lock was granted, so its count includes
+    the places taken by the requests it queued behind (each statement of a READ COMMITTED
+    transaction sees what was committed before it started). Raw SQL: the ORM's update()
+    returns a row count, not the row nor the count before it."""
+    values = {
+        "event": event.pk,
+        "registration": registration_id,
+        "capacity": event.capacity,
+        "waiting_list": bool(event.waiting_list),
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    parameters = [values[name] for name in TAKE_PLACE_PARAMETERS]
+    rows = list(Registration.objects.raw(TAKE_PLACE_QUERY, parameters))
     if not rows:
         return None
     (registration,) = rows

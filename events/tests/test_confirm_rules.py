@@ -200,12 +200,15 @@ def test_an_event_without_a_limit_always_has_a_place(
     assert signals == {"parts": [], "content_changed": 0}
 
 
+@pytest.mark.parametrize("taken", [0, 3], ids=["a place", "the waiting list"])
 def test_confirming_takes_two_statements_both_under_the_lock(
-    client, make_event, make_registration, django_capture_on_commit_callbacks
+    client, make_event, make_registration, django_capture_on_commit_callbacks, taken
 ):
-    """The event's row is locked, then one statement decides and takes the place; no other
-    query reads the registration, before or after."""
-    event = limited_event(make_event)
+    """The event's row is locked, then one statement decides and takes the place or the place
+    on the waiting list; no other query reads the registration, before or after."""
+    event = limited_event(make_event, capacity=3)
+    for _ in range(taken):
+        make_registration(event, RegistrationStatus.CONFIRMED)
     registration = make_registration(event)
     path = f"/events/registration/confirm/{tokens.make_token(registration, tokens.CONFIRM)}/"
 
@@ -223,7 +226,10 @@ def test_confirming_takes_two_statements_both_under_the_lock(
     ]
     assert len(statements) == 2, statements
     assert statements[0].startswith('SELECT "events_event"')
-    assert statements[1].startswith('UPDATE "events_registration"')
+    assert statements[1].startswith('WITH "taken"')
+    registration.refresh_from_db()
+    expected = RegistrationStatus.WAITLISTED if taken else RegistrationStatus.CONFIRMED
+    assert registration.status == expected
 
 
 def test_an_erased_registration_is_left_as_it_is(client, make_event, make_registration):
