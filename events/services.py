@@ -16,12 +16,13 @@ registration.
 
 import enum
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -50,6 +51,7 @@ class Outcome(enum.StrEnum):
     ALREADY_CANCELLED = "already-cancelled"
     EVENT_CANCELLED = "event-cancelled"
     EVENT_PAST = "event-past"
+    ERASED = "erased"
 
 
 @dataclass
@@ -79,11 +81,18 @@ def locked_registration(registration_id, **annotations):
     request may have changed it while this one waited. Call inside a transaction.
     `annotations` are read in the same query, after the lock as well."""
     try:
-        event = lock_event(
-            Subquery(Registration.objects.filter(pk=registration_id).values("event_id"))
-        )
+        event = lock_event(registration_event(registration_id))
     except Event.DoesNotExist:
         raise Registration.DoesNotExist(f"No registration {registration_id}") from None
+    return read_registration(registration_id, event, **annotations)
+
+
+def registration_event(registration_id):
+    """The id of a registration's event, as a subquery (no ordering: no join to the event)."""
+    return Subquery(Registration.objects.filter(pk=registration_id).order_by().values("event_id"))
+
+
+def read_registration(registration_id, event, **annotations):
     registration = Registration.objects.annotate(**annotations).get(pk=registration_id)
     registration.event = event
     return registration
@@ -193,10 +202,32 @@ def already_registered(event, email, language):
 
 def confirm(registration_id):
     """Take a place for a pending registration if one is free, else the waiting list (when the
-    event has one), else leave it pending and say the event is full."""
+    event has one), else leave it pending and say the event is full. An erased registration
+    (privacy.py) is left as it is. Raises Registration.DoesNotExist for an unknown id."""
     with transaction.atomic():
-        registration = locked_registration(registration_id, confirmed_places=confirmed_places())
-        event = registration.event
+        try:
+            event = lock_event(registration_event(registration_id))
+        except Event.DoesNotExist:
+            raise Registration.DoesNotExist(f"No registration {registration_id}") from None
+        if not (event.is_cancelled or event.has_ended()):
+            taken = take_place(registration_id, event)
+            if taken is not None:
+                registration, before = taken
+                registration.event = event
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    outcome = Outcome.CONFIRMED
+                    places_changed(event, before, before + 1)
+                else:
+                    outcome = Outcome.WAITLISTED
+                send_after_commit(registration, outcome.value)
+                return Result(registration, outcome)
+        # Not pending, or full without a waiting list: the registration, read after the lock,
+        # says why.
+        registration = read_registration(
+            registration_id, event, confirmed_places=confirmed_places()
+        )
+        if registration.is_erased:
+            return Result(registration, Outcome.ERASED)
         if registration.status == RegistrationStatus.CONFIRMED:
             return Result(registration, Outcome.CONFIRMED)
         if registration.status == RegistrationStatus.WAITLISTED:
@@ -223,6 +254,60 @@ def confirm(registration_id):
         if outcome == Outcome.CONFIRMED:
             places_changed(event, registration.confirmed_places, registration.confirmed_places + 1)
         return Result(registration, outcome)
+
+
+# `take_place`'s statement, written for PostgreSQL and SQLite (3.35 and later) alike. "taken" is
+# the event's confirmed places as the statement starts. The places taken by the others, returned,
+# are counted without the registration itself: the same whether RETURNING sees the rows before
+# the update (PostgreSQL) or after it (SQLite).
+TAKE_PLACE_SQL = """
+WITH "taken" AS (
+    SELECT COUNT(*) AS "places" FROM "events_registration"
+    WHERE "event_id" = %(event)s AND "status" = 'confirmed'
+)
+UPDATE "events_registration" SET
+    "status" = CASE WHEN %(free)s THEN 'confirmed' ELSE 'waitlisted' END,
+    "confirmed_at" = CASE WHEN %(free)s THEN %(now)s ELSE "confirmed_at" END,
+    "waitlisted_at" = CASE WHEN %(free)s THEN "waitlisted_at" ELSE %(now)s END
+WHERE "id" = %(registration)s AND "status" = 'pending' AND "erased_at" IS NULL
+    AND (%(waiting_list)s OR %(free)s)
+RETURNING *, (
+    SELECT COUNT(*) FROM "events_registration" AS "others"
+    WHERE "others"."event_id" = %(event)s AND "others"."status" = 'confirmed'
+        AND "others"."id" <> %(registration)s
+) AS "places_before"
+"""
+FREE_SQL = """(%(capacity)s IS NULL OR (SELECT "places" FROM "taken") < %(capacity)s)"""
+# Written with positional parameters, in the order they appear: both databases' drivers take these.
+TAKE_PLACE_PARAMETERS = re.findall(r"%\((\w+)\)s", TAKE_PLACE_SQL.replace("%(free)s", FREE_SQL))
+TAKE_PLACE_QUERY = re.sub(r"%\(\w+\)s", "%s", TAKE_PLACE_SQL.replace("%(free)s", FREE_SQL))
+
+
+def take_place(registration_id, event):
+    """Give a pending registration a place if its event has one left, else a place on the
+    waiting list if the event has one, in one statement: the common cases of `confirm`, with the
+    fewest round trips while the event's lock is held. Returns the registration and the
+    confirmed places before it, or None when it was not pending, was erased, or the event is
+    full and has no waiting list (nothing changed then).
+
+    The caller holds the event's lock (`lock_event`) and has checked that the event is neither
+    cancelled nor over. The statement starts after the lock was granted, so its count includes
+    the places taken by the requests it queued behind (each statement of a READ COMMITTED
+    transaction sees what was committed before it started). Raw SQL: the ORM's update()
+    returns a row count, not the row nor the count before it."""
+    values = {
+        "event": event.pk,
+        "registration": registration_id,
+        "capacity": event.capacity,
+        "waiting_list": bool(event.waiting_list),
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    parameters = [values[name] for name in TAKE_PLACE_PARAMETERS]
+    rows = list(Registration.objects.raw(TAKE_PLACE_QUERY, parameters))
+    if not rows:
+        return None
+    (registration,) = rows
+    return registration, registration.places_before
 
 
 def cancel(registration_id, *, notify=True):

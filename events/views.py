@@ -286,7 +286,14 @@ def registration_from_token(token, purpose):
     pk = tokens.read_token(token, purpose)
     if pk is None:
         return None
-    return Registration.objects.select_related("event", "event__country").filter(pk=pk).first()
+    # The registrant's pages show the event's title, dates and links, never its long texts.
+    unshown = [f"event__{name}" for name in with_translations(Event, *UNSHOWN_FIELDS)]
+    return (
+        Registration.objects.select_related("event", "event__country")
+        .defer(*unshown)
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def private(response):
@@ -300,27 +307,13 @@ def private(response):
 def confirm(request, token):
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        return confirm_post(request, token)
     registration = registration_from_token(token, tokens.CONFIRM)
     if registration is None:
-        expired = tokens.is_expired(token, tokens.CONFIRM)
-        response = render(
-            request,
-            "events/link_invalid.html",
-            {"expired": expired},
-            status=410 if expired else 404,
-        )
-        return private(response)
+        return confirm_link_invalid(request, token)
     if registration.is_erased:
         return erased_page(request, registration)
-    if request.method == "POST":
-        result = services.confirm(registration.pk)
-        messages.add_message(
-            request,
-            messages.ERROR if result.outcome in FAILED_CONFIRMATIONS else messages.SUCCESS,
-            CONFIRM_MESSAGES[result.outcome],
-        )
-        manage_token = tokens.make_token(registration, tokens.MANAGE)
-        return private(redirect_status(reverse("events:manage", args=[manage_token]), 303))
     return private(
         render(
             request,
@@ -328,6 +321,37 @@ def confirm(request, token):
             {"registration": registration, "event": registration.event},
         )
     )
+
+
+def confirm_link_invalid(request, token):
+    expired = tokens.is_expired(token, tokens.CONFIRM)
+    response = render(
+        request, "events/link_invalid.html", {"expired": expired}, status=410 if expired else 404
+    )
+    return private(response)
+
+
+def confirm_post(request, token):
+    """The button on the confirm page. The registration is read once, by the confirmation
+    itself (services.confirm), which also leaves an erased one as it is."""
+    pk = tokens.read_token(token, tokens.CONFIRM)
+    if pk is None:
+        return confirm_link_invalid(request, token)
+    try:
+        result = services.confirm(pk)
+    except Registration.DoesNotExist:
+        return confirm_link_invalid(request, token)
+    registration = result.registration
+    if result.outcome == services.Outcome.ERASED:
+        registration.event = Event.objects.get(pk=registration.event_id)
+        return erased_page(request, registration)
+    messages.add_message(
+        request,
+        messages.ERROR if result.outcome in FAILED_CONFIRMATIONS else messages.SUCCESS,
+        CONFIRM_MESSAGES[result.outcome],
+    )
+    manage_token = tokens.make_token(registration, tokens.MANAGE)
+    return private(redirect_status(reverse("events:manage", args=[manage_token]), 303))
 
 
 def manage(request, token):
