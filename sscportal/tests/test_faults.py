@@ -446,6 +446,8 @@ def test_served_with_the_database_unreachable_pages_answer_503_and_recover_by_th
             server.stop()
 
     assert ready[0] == 200
+    kept_status, _headers, kept_body = during.pop(KEPT)
+    assert kept_status == 200 and b"Clinics across the border" in kept_body
     for status, headers, body in during.values():
         assert_the_unavailable_page(status, headers, body)
     assert_the_unavailable_page(*registering)
