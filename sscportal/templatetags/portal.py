@@ -1,4 +1,6 @@
 import datetime
+import re
+import secrets
 
 from django import template
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import content_language, dates
 from core.static_integrity import static_integrity
+from publishing.views import live_hole
 
 register = template.Library()
 
@@ -227,6 +230,16 @@ def list_cards(context):
     return context["view"].cards(context)
 
 
+# A live section inside a kept part ({% live %}) is marked while the page is written, so that
+# the kept copy holds a hole in its place (publishing.views.live_hole) and the page sent holds
+# the section itself. The marks carry a token of this process: no text can forge them.
+_LIVE_TOKEN = secrets.token_hex(8)
+_LIVE_MARKED = re.compile(
+    rf"<!--live:(?P<name>[\w-]+):{_LIVE_TOKEN}-->(?P<html>.*?)<!--/live:(?P=name):{_LIVE_TOKEN}-->",
+    re.DOTALL,
+)
+
+
 class KeepNode(template.Node):
     def __init__(self, name, nodelist):
         self.name = name
@@ -235,9 +248,33 @@ class KeepNode(template.Node):
     def render(self, context):
         output = self.nodelist.render(context)
         kept = context.get("kept_parts")
-        if kept is not None:
-            kept[self.name] = output
-        return output
+        if kept is None:
+            return output
+        kept[self.name] = _LIVE_MARKED.sub(lambda match: live_hole(match["name"]), output)
+        return mark_safe(_LIVE_MARKED.sub(lambda match: match["html"], output))  # noqa: S308
+
+
+class LiveNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        if context.get("kept_parts") is None:
+            return output
+        return (
+            f"<!--live:{self.name}:{_LIVE_TOKEN}-->{output}<!--/live:{self.name}:{_LIVE_TOKEN}-->"
+        )
+
+
+def _named_block(parser, token, end):
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(f'{{% {bits[0]} "name" %}} takes one quoted name')
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    return bits[1][1:-1], nodelist
 
 
 @register.tag
@@ -245,9 +282,12 @@ def keep(parser, token):
     """`{% keep "content" %}…{% endkeep %}`: writes what it holds, and gives it to the view that
     asked for it (a `kept_parts` dict in the context) to keep for the next visitor
     (publishing.views.PublishedDetailMixin)."""
-    bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('{% keep "name" %} takes one quoted name')
-    nodelist = parser.parse(("endkeep",))
-    parser.delete_first_token()
-    return KeepNode(bits[1][1:-1], nodelist)
+    return KeepNode(*_named_block(parser, token, "endkeep"))
+
+
+@register.tag
+def live(parser, token):
+    """`{% live "registration" %}…{% endlive %}` inside a `{% keep %}`: a section written afresh
+    for every visitor (a form, places left), the kept part holding a hole in its place that the
+    view fills (PublishedDetailMixin.live_parts)."""
+    return LiveNode(*_named_block(parser, token, "endlive"))
