@@ -150,6 +150,19 @@ def card_key(record):
     return f"{CARD_PREFIX}:{meta.label_lower}:{record.pk}:{get_language()}:{version}"
 
 
+FRAGMENT_PREFIX = "portal:fragment"
+
+
+def fragment_key(name, parts):
+    """The cache key of a template fragment ({% fragment %}) named `name` for `parts` (what it
+    shows depends on), in the page's language, for the content version."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    version = watcher.current() or content_version()
+    if version is None:
+        raise LookupError("no content version: the cache cannot be read")
+    return f"{FRAGMENT_PREFIX}:{name}:{get_language()}:{version}:{digest}"
+
+
 def cached_result(name, parts, load):
     """What `load()` returns for the request described by `parts` (its filters, say), kept in
     the shared cache for the content version (so every `content_changed` replaces it) and at

@@ -215,9 +215,19 @@ class FilteredListView(ListView):
             clear_url=self.clear_url(),
             download_links=self.download_links(),
             charts=[chart for chart in self.charts() if chart],
+            fragment_key=self.fragment_key(),
             close_matches_for=self.close_matches_for(context.get("object_list")),
         )
         return context
+
+    def fragment_key(self):
+        """What the list's filter form and charts show depends on (templates/filtered_list.html's
+        `{% fragment %}`): its address and its parameters but the page number, in order."""
+        query = self.request.GET
+        return (
+            self.request.path,
+            sorted((name, query.getlist(name)) for name in query if name != "page"),
+        )
 
     def close_matches_for(self, records):
         """The words searched for when the page shows close matches of them (nothing matched

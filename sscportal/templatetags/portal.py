@@ -1,9 +1,11 @@
+import contextlib
 import datetime
 import re
 import secrets
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
 from django.urls import translate_url
@@ -15,6 +17,7 @@ from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext as _
 
 from core import content_language, dates
+from core.choice_cache import cache_period, fragment_key
 from core.static_integrity import static_integrity
 from publishing.views import live_hole
 
@@ -291,3 +294,37 @@ def live(parser, token):
     for every visitor (a form, places left), the kept part holding a hole in its place that the
     view fills (PublishedDetailMixin.live_parts)."""
     return LiveNode(*_named_block(parser, token, "endlive"))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name, key, nodelist):
+        self.name = name
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context):
+        try:
+            key = fragment_key(self.name, self.key.resolve(context))
+            kept = cache.get(key)
+        except Exception:  # a cache that fails is not used
+            key = kept = None
+        if kept is not None:
+            return mark_safe(kept)  # noqa: S308 (a template's output)
+        output = self.nodelist.render(context)
+        if key is not None:
+            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                cache.set(key, str(output), timeout=cache_period())
+        return output
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "list-filters" key %}…{% endfragment %}`: what it holds, written once per
+    `key` (what the fragment shows depends on: a list's filters in the address), language and
+    content version and kept in the shared cache (core/choice_cache.py's fragment_key)."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('{% fragment "name" key %} takes a name and a key')
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], parser.compile_filter(bits[2]), nodelist)
