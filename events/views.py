@@ -46,6 +46,11 @@ class EventListView(FilteredListView):
     model = Event
     filterset_class = EventFilter
     download_url_name = "events:list_download"
+    # A card says whether registration is open, and "waiting list" once the event is full: a
+    # change that sends content_changed (services.places_changed); the moments registration
+    # opens and closes show within PORTAL_CHOICE_CACHE_SECONDS.
+    card_template = "includes/event_card.html"
+    card_name = "event"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -70,6 +75,9 @@ class EventListView(FilteredListView):
                 )
             )
         )
+
+    def card_variant(self):
+        return self.when  # a card of a past event says nothing of registration
 
     def clear_url(self):
         list_url = reverse("events:list")

@@ -138,7 +138,8 @@ class FilteredListView(ListView):
         """The page's cards as HTML, each rendered in `context` (the page's) or taken from the
         cache (core/choice_cache.py's card_key: record, language, content version)."""
         records = context["object_list"]
-        keys = [card_key(record) for record in records]
+        variant = self.card_variant()
+        keys = [card_key(record, variant) for record in records]
         try:
             kept = cache.get_many(keys)
         except Exception:  # a cache that fails is not used
@@ -150,11 +151,16 @@ class FilteredListView(ListView):
             written = {}
             for record in missing:
                 with context.push({self.card_name: record}):
-                    written[card_key(record)] = template.render(context)
+                    written[card_key(record, variant)] = template.render(context)
             with contextlib.suppress(Exception):  # a cache that fails keeps nothing
                 cache.set_many(written, timeout=cache_period())
             kept.update(written)
         return mark_safe("".join(kept[key] for key in keys))  # noqa: S308 (templates' output)
+
+    def card_variant(self):
+        """What the cards show depends on besides their record and the language: a part of
+        their cache key (core/choice_cache.py's card_key)."""
+        return ""
 
     def download_links(self):
         """The list as files, one link per format, each with the filters in the address and
