@@ -13,7 +13,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -91,18 +92,27 @@ class EventQuerySet(PublishedQuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "title")
 
     def with_registration_counts(self):
-        """Adds confirmed, waitlisted and pending counts (one grouped query)."""
+        """Adds confirmed, waitlisted and pending counts, in the same query: each a count
+        of the event's registrations in that status (registration_queue_idx), made for the
+        events the query returns alone, not for every event it sorts, as a GROUP BY of all
+        registrations would."""
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waitlisted_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-            ),
-            pending_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.PENDING)
-            ),
+            confirmed_count=registrations_in(RegistrationStatus.CONFIRMED),
+            waitlisted_count=registrations_in(RegistrationStatus.WAITLISTED),
+            pending_count=registrations_in(RegistrationStatus.PENDING),
         )
+
+
+def registrations_in(status):
+    """The number of the event's registrations in `status`, as a subquery."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class EventManager(PublishableManager.from_queryset(EventQuerySet)):
