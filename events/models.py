@@ -91,6 +91,10 @@ class EventQuerySet(PublishedQuerySet):
         """Events that have ended, latest first."""
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "title")
 
+    def with_confirmed_count(self):
+        """Adds the confirmed count alone: what a page or a card of the event reads."""
+        return self.annotate(confirmed_count=registrations_in(RegistrationStatus.CONFIRMED))
+
     def with_registration_counts(self):
         """Adds confirmed, waitlisted and pending counts, in the same query: each a count
         of the event's registrations in that status (registration_queue_idx), made for the
@@ -334,7 +338,7 @@ class Event(Illustrated, Publishable):
     # --- Registration -------------------------------------------------------------------------
     def registration_state(self, confirmed_count=None, now=None):
         """Whether the form is offered and, if not, why. `confirmed_count` saves a query when
-        the caller has it (see EventQuerySet.with_registration_counts)."""
+        the caller has it (see EventQuerySet.with_confirmed_count)."""
         now = now or timezone.now()
         if self.is_cancelled:
             return RegistrationState.CANCELLED
@@ -347,7 +351,9 @@ class Event(Illustrated, Publishable):
         if now >= (self.registration_closes_at or self.starts_at):
             return RegistrationState.CLOSED
         if self.capacity is not None and not self.waiting_list:
-            if confirmed_count is None:  # annotated by with_registration_counts()?
+            if (
+                confirmed_count is None
+            ):  # annotated by with_confirmed_count() or with_registration_counts()?
                 confirmed_count = getattr(self, "confirmed_count", None)
             if confirmed_count is None:
                 confirmed_count = self.registrations.filter(

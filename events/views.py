@@ -67,7 +67,7 @@ class EventListView(FilteredListView):
 
     def for_cards(self, queryset):
         return (
-            queryset.with_registration_counts()
+            queryset.with_confirmed_count()
             .select_related("country", "parent")
             .defer(
                 *with_translations(
@@ -97,7 +97,7 @@ class EventListView(FilteredListView):
 
 def event_detail_queryset(events):
     return (
-        events.with_registration_counts()
+        events.with_confirmed_count()
         .select_related("country", "parent")
         .prefetch_related(
             "organisers",
@@ -156,7 +156,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
     def registration_context(self, event):
         """What the registration section (includes/event_registration.html) reads: whether
         registration is open, the places left and the form. The event has its confirmed count
-        (EventQuerySet.with_registration_counts)."""
+        (EventQuerySet.with_confirmed_count)."""
         state = event.registration_state(confirmed_count=event.confirmed_count)
         context = {
             "event": event,
@@ -175,7 +175,7 @@ class EventDetailView(PublishedDetailMixin, DetailView):
         the event's registration fields and its confirmed places."""
         event = (
             Event.objects.published()
-            .with_registration_counts()
+            .with_confirmed_count()
             .only(*REGISTRATION_FIELDS, "time_zone")
             .filter(slug=self.kwargs["slug"])
             .first()

@@ -127,7 +127,7 @@ class HomeView(TemplateView):
         return list(
             Event.objects.published()
             .upcoming()
-            .with_registration_counts()
+            .with_confirmed_count()
             .select_related("country", "parent")
             .defer("description", "source_note", "search_text", "search_vector")[:UPCOMING_COUNT]
         )

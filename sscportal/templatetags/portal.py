@@ -26,12 +26,16 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """The current page in each of the portal's languages, for the language menu."""
+    """The current page in each of the portal's languages, for the language menus (the
+    header's and the footer's: made once per request)."""
     request = context["request"]
+    current = get_language()
+    made = getattr(request, "_language_links", None)
+    if made is not None and made[0] == current:
+        return made[1]
     # A path such as //evil.example/ (a not-found page answers it) must not become a link that
     # a browser reads as another host.
     path = escape_leading_slashes(request.get_full_path())
-    current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
@@ -43,6 +47,7 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    request._language_links = (current, links)
     return links
 
 
