@@ -142,12 +142,26 @@ def cache_period():
     return getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60) or None
 
 
-def card_key(record):
-    """The cache key of a record's card in a list: its model, key, the page's language and the
-    content version, which every `content_changed` replaces."""
+def card_key(record, variant=""):
+    """The cache key of a record's card in a list: its model, key, the page's language, the
+    content version, which every `content_changed` replaces, and `variant`, what else the card
+    shows depends on (an event's card on the list of past or of upcoming events)."""
     meta = record._meta
     version = watcher.current() or content_version()
-    return f"{CARD_PREFIX}:{meta.label_lower}:{record.pk}:{get_language()}:{version}"
+    return f"{CARD_PREFIX}:{meta.label_lower}:{record.pk}:{get_language()}:{version}:{variant}"
+
+
+FRAGMENT_PREFIX = "portal:fragment"
+
+
+def fragment_key(name, parts):
+    """The cache key of a template fragment ({% fragment %}) named `name` for `parts` (what it
+    shows depends on), in the page's language, for the content version."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    version = watcher.current() or content_version()
+    if version is None:
+        raise LookupError("no content version: the cache cannot be read")
+    return f"{FRAGMENT_PREFIX}:{name}:{get_language()}:{version}:{digest}"
 
 
 def cached_result(name, parts, load):

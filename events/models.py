@@ -13,7 +13,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,19 +91,32 @@ class EventQuerySet(PublishedQuerySet):
         """Events that have ended, latest first."""
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "title")
 
+    def with_confirmed_count(self):
+        """Adds the confirmed count alone: what a page or a card of the event reads."""
+        return self.annotate(confirmed_count=registrations_in(RegistrationStatus.CONFIRMED))
+
     def with_registration_counts(self):
-        """Adds confirmed, waitlisted and pending counts (one grouped query)."""
+        """Adds confirmed, waitlisted and pending counts, in the same query: each a count
+        of the event's registrations in that status (registration_queue_idx), made for the
+        events the query returns alone, not for every event it sorts, as a GROUP BY of all
+        registrations would."""
         return self.annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            ),
-            waitlisted_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
-            ),
-            pending_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.PENDING)
-            ),
+            confirmed_count=registrations_in(RegistrationStatus.CONFIRMED),
+            waitlisted_count=registrations_in(RegistrationStatus.WAITLISTED),
+            pending_count=registrations_in(RegistrationStatus.PENDING),
         )
+
+
+def registrations_in(status):
+    """The number of the event's registrations in `status`, as a subquery."""
+    counted = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 class EventManager(PublishableManager.from_queryset(EventQuerySet)):
@@ -324,7 +338,7 @@ class Event(Illustrated, Publishable):
     # --- Registration -------------------------------------------------------------------------
     def registration_state(self, confirmed_count=None, now=None):
         """Whether the form is offered and, if not, why. `confirmed_count` saves a query when
-        the caller has it (see EventQuerySet.with_registration_counts)."""
+        the caller has it (see EventQuerySet.with_confirmed_count)."""
         now = now or timezone.now()
         if self.is_cancelled:
             return RegistrationState.CANCELLED
@@ -337,7 +351,9 @@ class Event(Illustrated, Publishable):
         if now >= (self.registration_closes_at or self.starts_at):
             return RegistrationState.CLOSED
         if self.capacity is not None and not self.waiting_list:
-            if confirmed_count is None:  # annotated by with_registration_counts()?
+            if (
+                confirmed_count is None
+            ):  # annotated by with_confirmed_count() or with_registration_counts()?
                 confirmed_count = getattr(self, "confirmed_count", None)
             if confirmed_count is None:
                 confirmed_count = self.registrations.filter(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
@@ -45,6 +46,11 @@ class EventListView(FilteredListView):
     model = Event
     filterset_class = EventFilter
     download_url_name = "events:list_download"
+    # A card says whether registration is open, and "waiting list" once the event is full: a
+    # change that sends content_changed (services.places_changed); the moments registration
+    # opens and closes show within PORTAL_CHOICE_CACHE_SECONDS.
+    card_template = "includes/event_card.html"
+    card_name = "event"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -61,7 +67,7 @@ class EventListView(FilteredListView):
 
     def for_cards(self, queryset):
         return (
-            queryset.with_registration_counts()
+            queryset.with_confirmed_count()
             .select_related("country", "parent")
             .defer(
                 *with_translations(
@@ -69,6 +75,9 @@ class EventListView(FilteredListView):
                 )
             )
         )
+
+    def card_variant(self):
+        return self.when  # a card of a past event says nothing of registration
 
     def clear_url(self):
         list_url = reverse("events:list")
@@ -88,7 +97,7 @@ class EventListView(FilteredListView):
 
 def event_detail_queryset(events):
     return (
-        events.with_registration_counts()
+        events.with_confirmed_count()
         .select_related("country", "parent")
         .prefetch_related(
             "organisers",
@@ -124,8 +133,6 @@ def country_events_url(event):
 
 class EventDetailView(PublishedDetailMixin, DetailView):
     model = Event
-    # The page holds the registration form and the places left: written afresh each time.
-    keep_parts = False
     preview_messages = {
         "scheduled": gettext_lazy("This event is scheduled: it becomes public on %(date)s."),
         "unpublished": gettext_lazy("This event is not public yet (status: %(status)s)."),
@@ -146,17 +153,45 @@ class EventDetailView(PublishedDetailMixin, DetailView):
             independent_of(request, part)  # no limit: the page shows no count
         return response
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        event = self.object
+    def registration_context(self, event):
+        """What the registration section (includes/event_registration.html) reads: whether
+        registration is open, the places left and the form. The event has its confirmed count
+        (EventQuerySet.with_confirmed_count)."""
         state = event.registration_state(confirmed_count=event.confirmed_count)
-        context["registration_state"] = state
-        context["registration_open"] = state == RegistrationState.OPEN
+        context = {
+            "event": event,
+            "registration_state": state,
+            "registration_open": state == RegistrationState.OPEN,
+        }
         if state == RegistrationState.OPEN:
             context["form"] = self.form or RegistrationForm()
             context["places_left"] = (
                 None if event.capacity is None else max(event.capacity - event.confirmed_count, 0)
             )
+        return context
+
+    def live_parts(self, names):
+        """The registration section, for a page written around its kept parts: one query, for
+        the event's registration fields and its confirmed places."""
+        event = (
+            Event.objects.published()
+            .with_confirmed_count()
+            .only(*REGISTRATION_FIELDS, "time_zone")
+            .filter(slug=self.kwargs["slug"])
+            .first()
+        )
+        if event is None:
+            return None
+        self.object = event
+        html = render_to_string(
+            "includes/event_registration.html", self.registration_context(event), self.request
+        )
+        return {"registration": html}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = self.object
+        context.update(self.registration_context(event))
         context["parent"] = event.parent if event.parent and event.parent.is_published() else None
         context["country_events_url"] = country_events_url(event)
         # Once the event has ended, the lists its page links to show past events.
@@ -192,6 +227,7 @@ class RegisterView(EventDetailView):
 
     http_method_names = ["post"]
     page_cache = False
+    keep_parts = False  # a form sent back with its errors is this visitor's alone
 
     def can_preview(self):
         return False  # nobody registers for a draft, staff included

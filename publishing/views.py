@@ -2,6 +2,7 @@
 page with staff preview."""
 
 import contextlib
+import re
 
 from django.core.cache import cache
 from django.db.models import prefetch_related_objects
@@ -27,6 +28,14 @@ from .search import close_search, is_close_match
 # A detail page's parts kept between requests (templates/detail.html, kept_detail.html).
 KEPT_PREFIX = "portal:kept"
 KEPT_PARTS = ("title", "description", "head", "meta", "content")
+# Where a kept part holds a live section ({% live %}), written afresh for each visitor.
+LIVE_HOLE = re.compile(r"<!--live-hole:([\w-]+)-->")
+
+
+def live_hole(name):
+    """The mark a kept part holds in place of its live section `name`. Safe to keep: a text of
+    the page cannot hold it, its "<" being escaped."""
+    return f"<!--live-hole:{name}-->"
 
 
 class FilteredListView(ListView):
@@ -129,7 +138,8 @@ class FilteredListView(ListView):
         """The page's cards as HTML, each rendered in `context` (the page's) or taken from the
         cache (core/choice_cache.py's card_key: record, language, content version)."""
         records = context["object_list"]
-        keys = [card_key(record) for record in records]
+        variant = self.card_variant()
+        keys = [card_key(record, variant) for record in records]
         try:
             kept = cache.get_many(keys)
         except Exception:  # a cache that fails is not used
@@ -141,11 +151,16 @@ class FilteredListView(ListView):
             written = {}
             for record in missing:
                 with context.push({self.card_name: record}):
-                    written[card_key(record)] = template.render(context)
+                    written[card_key(record, variant)] = template.render(context)
             with contextlib.suppress(Exception):  # a cache that fails keeps nothing
                 cache.set_many(written, timeout=cache_period())
             kept.update(written)
         return mark_safe("".join(kept[key] for key in keys))  # noqa: S308 (templates' output)
+
+    def card_variant(self):
+        """What the cards show depends on besides their record and the language: a part of
+        their cache key (core/choice_cache.py's card_key)."""
+        return ""
 
     def download_links(self):
         """The list as files, one link per format, each with the filters in the address and
@@ -206,9 +221,19 @@ class FilteredListView(ListView):
             clear_url=self.clear_url(),
             download_links=self.download_links(),
             charts=[chart for chart in self.charts() if chart],
+            fragment_key=self.fragment_key(),
             close_matches_for=self.close_matches_for(context.get("object_list")),
         )
         return context
+
+    def fragment_key(self):
+        """What the list's filter form and charts show depends on (templates/filtered_list.html's
+        `{% fragment %}`): its address and its parameters but the page number, in order."""
+        query = self.request.GET
+        return (
+            self.request.path,
+            sorted((name, query.getlist(name)) for name in query if name != "page"),
+        )
 
     def close_matches_for(self, records):
         """The words searched for when the page shows close matches of them (nothing matched
@@ -321,10 +346,9 @@ class PublishedDetailMixin:
         except Exception:  # a cache that fails is not used
             key = kept = None
         if kept is not None:
-            parts = {name: mark_safe(html) for name, html in kept.items()}  # noqa: S308
-            return self.response_class(
-                request=request, template=["kept_detail.html"], context={"kept": parts}
-            )
+            response = self.written_around(kept)
+            if response is not None:
+                return response
         response = super().get(request, *args, **kwargs)
         parts = getattr(self, "kept_parts", None)
         if parts is not None and key is not None:
@@ -348,6 +372,27 @@ class PublishedDetailMixin:
         records = manager.all() if self.can_preview() else manager.published()
         # The search index is as long as all the texts together and the page shows none of it.
         return records.defer("search_text", "search_vector")
+
+    def written_around(self, kept):
+        """The page written around its kept parts, their live sections written afresh
+        (live_parts); None when the live sections cannot be (the record is gone)."""
+        names = {name for html in kept.values() for name in LIVE_HOLE.findall(html)}
+        live = self.live_parts(names) if names else {}
+        if live is None:
+            return None
+        parts = {
+            name: mark_safe(LIVE_HOLE.sub(lambda match: live[match[1]], html))  # noqa: S308
+            for name, html in kept.items()
+        }
+        return self.response_class(
+            request=self.request, template=["kept_detail.html"], context={"kept": parts}
+        )
+
+    def live_parts(self, names):
+        """{name: HTML} of the page's live sections `names` ({% live %} in its template), for
+        a page written around its kept parts; None when the record is no longer there (the
+        page is then written afresh, or is a 404)."""
+        raise NotImplementedError(f"{type(self).__name__} has live sections: write live_parts")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

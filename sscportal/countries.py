@@ -212,7 +212,7 @@ class CountryView(TemplateView):
         if totals["upcoming_total"]:
             upcoming = list(
                 held_here.upcoming(now)
-                .with_registration_counts()
+                .with_confirmed_count()
                 .select_related("country", "parent")
                 .defer(*skipped)[:EVENTS_PER_LIST]
             )

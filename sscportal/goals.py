@@ -153,7 +153,7 @@ class GoalView(TemplateView):
         events = list(
             Event.objects.published()
             .filter(Exists(links))
-            .with_registration_counts()
+            .with_confirmed_count()
             .select_related("country", "parent")
             .defer(*skipped)
             .annotate(

@@ -9,6 +9,7 @@ from django.db.models import CharField, Count, F, Value
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
@@ -92,25 +93,50 @@ class HomeView(TemplateView):
     page_cache = True
 
     def get_context_data(self, **kwargs):
+        # The page's content is written once per language and content version and kept
+        # (templates/home.html's `{% fragment %}`): what it shows is loaded only when it is
+        # written, each list the first time the template reads it.
         context = super().get_context_data(**kwargs)
-        context["featured"] = list(
+        overview = SimpleLazyObject(self.overview)
+        context.update(
+            featured=SimpleLazyObject(self.featured),
+            upcoming_events=SimpleLazyObject(self.upcoming_events),
+            latest_publications=SimpleLazyObject(self.latest_publications),
+            key_figures=SimpleLazyObject(
+                lambda: list(
+                    KeyFigure.objects.shown().prefetch_related("sources")[:KEY_FIGURES_COUNT]
+                )
+            ),
+            counts=SimpleLazyObject(lambda: overview["counts"]),
+            map=SimpleLazyObject(lambda: overview["map"]),
+            map_title=_("The countries and areas taking part in the published case studies"),
+            sdg_tiles=SimpleLazyObject(sdg_tiles),
+        )
+        return context
+
+    def featured(self):
+        return list(
             Initiative.objects.published()
             .filter(featured=True)
             .with_places()
             .only("title", "slug", "summary", "modality", "start_year", "end_year")[:FEATURED_COUNT]
         )
+
+    def upcoming_events(self):
         # includes/event_card.html reads the parent, the country and the registration counts.
-        context["upcoming_events"] = list(
+        return list(
             Event.objects.published()
             .upcoming()
-            .with_registration_counts()
+            .with_confirmed_count()
             .select_related("country", "parent")
             .defer("description", "source_note", "search_text", "search_vector")[:UPCOMING_COUNT]
         )
+
+    def latest_publications(self):
         # Newest first by year, then by exact date; undated ones after the dated ones of their
         # year on every database (PostgreSQL would put NULLs first in a descending order).
         # includes/publication_card.html names the publishers.
-        context["latest_publications"] = list(
+        return list(
             Publication.objects.published()
             .order_by("-year", F("issued_on").desc(nulls_last=True), "-published_at", "title")
             .prefetch_related("publishers")
@@ -118,17 +144,14 @@ class HomeView(TemplateView):
                 :LATEST_PUBLICATIONS_COUNT
             ]
         )
-        context["key_figures"] = list(
-            KeyFigure.objects.shown().prefetch_related("sources")[:KEY_FIGURES_COUNT]
-        )
+
+    def overview(self):
+        """The totals and the world map's shapes, numbers and legend."""
         overview = home_overview()
-        context.update(
-            counts=overview["counts"],
-            map=map_context(cooperation.countries_by_id(), overview["by_country"], "total"),
-            map_title=_("The countries and areas taking part in the published case studies"),
-            sdg_tiles=sdg_tiles(),
-        )
-        return context
+        return {
+            "counts": overview["counts"],
+            "map": map_context(cooperation.countries_by_id(), overview["by_country"], "total"),
+        }
 
 
 class AboutView(TemplateView):

@@ -120,3 +120,22 @@ def test_a_card_changes_with_its_case_study(client, cases):
     page = client.get(LIST_URL).content.decode()
     assert ">Vaccines shared</a>" in page
     assert ">Vaccine know-how</a>" not in page
+
+
+def test_the_filter_form_and_the_charts_are_written_once_per_filters(
+    client, cases, make_initiative
+):
+    for number in range(25):
+        make_initiative(f"Case {number}", modality=Modality.TRIANGULAR)
+
+    def templates(url):
+        return {template.name for template in client.get(url).templates}
+
+    first = templates(f"{LIST_URL}?modality=triangular")
+    again = templates(f"{LIST_URL}?modality=triangular")
+    second_page = templates(f"{LIST_URL}?modality=triangular&page=2")
+    other = templates(f"{LIST_URL}?modality=bilateral")
+
+    assert {"includes/field.html", "includes/bar_chart.html"} <= first
+    assert not {"includes/field.html", "includes/bar_chart.html"} & (again | second_page)
+    assert {"includes/field.html", "includes/bar_chart.html"} <= other

@@ -1,7 +1,11 @@
+import contextlib
 import datetime
+import re
+import secrets
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
 from django.urls import translate_url
@@ -13,19 +17,25 @@ from django.utils.translation import get_language, get_language_info, pgettext
 from django.utils.translation import gettext as _
 
 from core import content_language, dates
+from core.choice_cache import cache_period, fragment_key
 from core.static_integrity import static_integrity
+from publishing.views import live_hole
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """The current page in each of the portal's languages, for the language menu."""
+    """The current page in each of the portal's languages, for the language menus (the
+    header's and the footer's: made once per request)."""
     request = context["request"]
+    current = get_language()
+    made = getattr(request, "_language_links", None)
+    if made is not None and made[0] == current:
+        return made[1]
     # A path such as //evil.example/ (a not-found page answers it) must not become a link that
     # a browser reads as another host.
     path = escape_leading_slashes(request.get_full_path())
-    current = get_language()
     links = []
     for code, _name in settings.LANGUAGES:
         info = get_language_info(code)
@@ -37,6 +47,7 @@ def language_links(context):
                 "current": code == current,
             }
         )
+    request._language_links = (current, links)
     return links
 
 
@@ -227,6 +238,16 @@ def list_cards(context):
     return context["view"].cards(context)
 
 
+# A live section inside a kept part ({% live %}) is marked while the page is written, so that
+# the kept copy holds a hole in its place (publishing.views.live_hole) and the page sent holds
+# the section itself. The marks carry a token of this process: no text can forge them.
+_LIVE_TOKEN = secrets.token_hex(8)
+_LIVE_MARKED = re.compile(
+    rf"<!--live:(?P<name>[\w-]+):{_LIVE_TOKEN}-->(?P<html>.*?)<!--/live:(?P=name):{_LIVE_TOKEN}-->",
+    re.DOTALL,
+)
+
+
 class KeepNode(template.Node):
     def __init__(self, name, nodelist):
         self.name = name
@@ -235,9 +256,33 @@ class KeepNode(template.Node):
     def render(self, context):
         output = self.nodelist.render(context)
         kept = context.get("kept_parts")
-        if kept is not None:
-            kept[self.name] = output
-        return output
+        if kept is None:
+            return output
+        kept[self.name] = _LIVE_MARKED.sub(lambda match: live_hole(match["name"]), output)
+        return mark_safe(_LIVE_MARKED.sub(lambda match: match["html"], output))  # noqa: S308
+
+
+class LiveNode(template.Node):
+    def __init__(self, name, nodelist):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context):
+        output = self.nodelist.render(context)
+        if context.get("kept_parts") is None:
+            return output
+        return (
+            f"<!--live:{self.name}:{_LIVE_TOKEN}-->{output}<!--/live:{self.name}:{_LIVE_TOKEN}-->"
+        )
+
+
+def _named_block(parser, token, end):
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(f'{{% {bits[0]} "name" %}} takes one quoted name')
+    nodelist = parser.parse((end,))
+    parser.delete_first_token()
+    return bits[1][1:-1], nodelist
 
 
 @register.tag
@@ -245,9 +290,46 @@ def keep(parser, token):
     """`{% keep "content" %}…{% endkeep %}`: writes what it holds, and gives it to the view that
     asked for it (a `kept_parts` dict in the context) to keep for the next visitor
     (publishing.views.PublishedDetailMixin)."""
+    return KeepNode(*_named_block(parser, token, "endkeep"))
+
+
+@register.tag
+def live(parser, token):
+    """`{% live "registration" %}…{% endlive %}` inside a `{% keep %}`: a section written afresh
+    for every visitor (a form, places left), the kept part holding a hole in its place that the
+    view fills (PublishedDetailMixin.live_parts)."""
+    return LiveNode(*_named_block(parser, token, "endlive"))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name, key, nodelist):
+        self.name = name
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context):
+        try:
+            key = fragment_key(self.name, self.key.resolve(context))
+            kept = cache.get(key)
+        except Exception:  # a cache that fails is not used
+            key = kept = None
+        if kept is not None:
+            return mark_safe(kept)  # noqa: S308 (a template's output)
+        output = self.nodelist.render(context)
+        if key is not None:
+            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                cache.set(key, str(output), timeout=cache_period())
+        return output
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "list-filters" key %}…{% endfragment %}`: what it holds, written once per
+    `key` (what the fragment shows depends on: a list's filters in the address), language and
+    content version and kept in the shared cache (core/choice_cache.py's fragment_key)."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('{% keep "name" %} takes one quoted name')
-    nodelist = parser.parse(("endkeep",))
+    if len(bits) != 3 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('{% fragment "name" key %} takes a name and a key')
+    nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return KeepNode(bits[1][1:-1], nodelist)
+    return FragmentNode(bits[1][1:-1], parser.compile_filter(bits[2]), nodelist)

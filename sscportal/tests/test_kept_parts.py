@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from events.models import RegistrationStatus
 from initiatives.models import CountryRole
 from publishing.models import Status
 
@@ -106,9 +108,54 @@ def test_staff_get_the_page_written_afresh_and_their_previews_are_never_kept(sta
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
-def test_an_event_page_with_its_form_is_always_written_afresh(client, make_event):
-    event = make_event("Open workshop", registration_enabled=True, capacity=10)
-    client.get(event.get_absolute_url())
-    again = client.get(event.get_absolute_url())
-    assert again.templates[0].name == "events/event_detail.html"
-    assert 'name="csrfmiddlewaretoken"' in again.content.decode()
+def test_an_event_page_keeps_all_but_its_registration_which_is_written_for_each_visitor(
+    client, make_event, make_registration
+):
+    event = make_event(
+        "Open workshop", registration_enabled=True, capacity=3, description="A long programme."
+    )
+    url = event.get_absolute_url()
+    fresh, _queries = fetch(client, url)
+    kept, kept_queries = fetch(Client(), url)
+
+    names = [template.name for template in kept.templates]
+    assert "kept_detail.html" in names and "events/event_detail.html" not in names
+    assert kept_queries == 1  # the event's registration fields and its places taken
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", kept.content.decode()) == token.sub("", fresh.content.decode())
+    assert token.search(kept.content.decode())
+    assert "3 places left." in kept.content.decode()
+    assert 'type="text/calendar"' in kept.content.decode()
+    assert "A long programme." in kept.content.decode()
+
+    # A confirmed place changes the count, and no other part of the page.
+    make_registration(event, RegistrationStatus.CONFIRMED)
+    assert "2 places left." in client.get(url).content.decode()
+    make_registration(event, RegistrationStatus.CONFIRMED)
+    make_registration(event, RegistrationStatus.CONFIRMED)
+    full = client.get(url).content.decode()
+    assert "All places are taken" in full and "Join the waiting list" in full
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_registration_sent_back_with_errors_is_never_kept(client, make_event):
+    event = make_event("Open workshop", registration_enabled=True, capacity=3)
+    url = event.get_absolute_url()
+    client.get(url)
+    refused = client.post(reverse("events:register", args=[event.slug]), {"name": "Ana"})
+    assert refused.status_code == 400 and "field-invalid" in refused.content.decode()
+
+    again = Client().get(url).content.decode()
+    assert "field-invalid" not in again and 'value="Ana"' not in again
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_live_section_cannot_be_forged_by_a_text(client, make_initiative):
+    initiative = make_initiative(
+        "Forged", summary="<!--live-hole:registration--> and <!--live:x:y-->text<!--/live:x:y-->"
+    )
+    url = initiative.get_absolute_url()
+    client.get(url)
+    kept = client.get(url)
+    assert kept.templates[0].name == "kept_detail.html"
+    assert "&lt;!--live-hole:registration--&gt;" in kept.content.decode()
