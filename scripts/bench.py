@@ -33,9 +33,9 @@ What it does:
    stylesheets and scripts as served.
 
 --profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
-detail, events, event, publications, publication, country, site-search, ceiling, or one of them
-with -cached, e.g. home-cached: the request answered from the page cache). Needs wrk (Debian
-package; `make bench` installs it).
+country-modality, typo, page-50, detail, events, event, publications, publication, country,
+site-search, ceiling, or one of them with -cached, e.g. home-cached: the request answered from
+the page cache). Needs wrk (Debian package; `make bench` installs it).
 """
 
 import argparse
@@ -451,6 +451,11 @@ def choose_pages():
         "list": "/initiatives/",
         "filtered": f"/initiatives/?region={top_region.slug}&sdg={sdg.number}",
         "search": f"/initiatives/?q={word}",
+        # One country with one modality; the same word with a letter typed twice, which the
+        # full-text search does not find and the close matches (pg_trgm) do; a page far in.
+        "country-modality": f"/initiatives/?country={country.iso2}&modality={detail.modality}",
+        "typo": f"/initiatives/?q={word[:3]}{word[2:]}",
+        "page-50": "/initiatives/?page=50",
         "detail": detail.get_absolute_url(),
         # The upcoming events and the page of the next UN Day, with its registration form.
         "events": "/events/",
