@@ -33,7 +33,7 @@ What it does:
    stylesheets and scripts as served.
 
 --profile PAGE prints a cProfile of that page's request instead (home, list, filtered, search,
-country-modality, typo, page-50, detail, events, event, publications, publication, country,
+country-modality, typo, page-far, detail, events, event, publications, publication, country,
 site-search, ceiling, or one of them with -cached, e.g. home-cached: the request answered from
 the page cache). Needs wrk (Debian package; `make bench` installs it).
 """
@@ -445,6 +445,8 @@ def choose_pages():
         .order_by("-roles", "country__iso2")
         .first()
     )
+    # Page 50 of the list, or its last page when it has fewer.
+    far_page = max(1, min(50, Initiative.objects.published().count() // 20))
     return {
         "ceiling": "/bench/ceiling/",
         "home": "/",
@@ -455,7 +457,7 @@ def choose_pages():
         # full-text search does not find and the close matches (pg_trgm) do; a page far in.
         "country-modality": f"/initiatives/?country={country.iso2}&modality={detail.modality}",
         "typo": f"/initiatives/?q={word[:3]}{word[2:]}",
-        "page-50": "/initiatives/?page=50",
+        "page-far": f"/initiatives/?page={far_page}",
         "detail": detail.get_absolute_url(),
         # The upcoming events and the page of the next UN Day, with its registration form.
         "events": "/events/",
