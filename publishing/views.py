@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_key, content_version, watcher
+from core.choice_cache import cache_period, card_key, fragment_key
 
 from . import citations
 from .content import content_for
@@ -26,7 +26,7 @@ from .models import Status
 from .search import close_search, is_close_match
 
 # A detail page's parts kept between requests (templates/detail.html, kept_detail.html).
-KEPT_PREFIX = "portal:kept"
+KEPT_PREFIX = "kept-page"
 KEPT_PARTS = ("title", "description", "head", "meta", "content")
 # Where a kept part holds a live section ({% live %}), written afresh for each visitor.
 LIVE_HOLE = re.compile(r"<!--live-hole:([\w-]+)-->")
@@ -310,23 +310,13 @@ class PublishedDetailMixin:
     keep_parts = True
 
     def kept_parts_key(self):
-        """The cache key of this page's parts; None while the content version cannot be read
-        (a cache that fails): nothing is read or kept then."""
-        version = watcher.current() or content_version()
-        if version is None:
-            return None
-        meta = self.model._meta
-        return ":".join(
-            (
-                KEPT_PREFIX,
-                meta.label_lower,
-                self.kwargs.get(self.slug_url_kwarg, ""),
-                get_language(),
-                self.request.scheme,
-                self.request.get_host(),
-                str(version),
-            )
-        )
+        """The cache key of this page's parts (core/choice_cache.py's fragment_key: with the
+        language and the content version). Raises LookupError while the content version cannot
+        be read (a cache that fails): nothing is read or kept then."""
+        request = self.request
+        slug = self.kwargs.get(self.slug_url_kwarg, "")
+        name = f"{KEPT_PREFIX}:{self.model._meta.label_lower}"
+        return fragment_key(name, (slug, request.scheme, request.get_host()))
 
     def keeps_parts(self):
         """Whether this request may read and keep the page's parts: a published page (not a
@@ -342,7 +332,7 @@ class PublishedDetailMixin:
             return super().get(request, *args, **kwargs)
         try:
             key = self.kept_parts_key()
-            kept = None if key is None else cache.get(key)
+            kept = cache.get(key)
         except Exception:  # a cache that fails is not used
             key = kept = None
         if kept is not None:
