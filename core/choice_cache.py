@@ -14,7 +14,9 @@ reference version of its own, which only a change of reference data replaces: a 
 saved or a registration made leaves the countries and the goals loaded.
 """
 
+import bisect
 import contextlib
+import datetime
 import hashlib
 import threading
 import time
@@ -74,10 +76,22 @@ def new_content_version(sender=None, **kwargs):
     of reference data replaces the reference version before."""
     if is_reference(sender):
         cache.set(REFERENCE_KEY, new_version(), timeout=None)
-    cache.set(VERSION_KEY, new_version(), timeout=None)
+    version = new_version()
+    cache.set(VERSION_KEY, version, timeout=None)
+    _share_due_moments(version)
     announce = getattr(cache, "announce", None)
     if announce is not None:
         announce(CHANNEL)
+
+
+def _share_due_moments(version):
+    """Puts the publication moments of the new `version` in the shared cache (one query, made
+    by the change rather than by the next visitor's page); if the database cannot say, the
+    first page that needs them loads them."""
+    from django.db import DatabaseError
+
+    with contextlib.suppress(DatabaseError):
+        cache.set(f"{DUE_PREFIX}:{version}", _load_due_moments(version), timeout=cache_period())
 
 
 # The version as this process knows it (None: ask the cache), for what is read on every request.
@@ -132,6 +146,62 @@ def cached_reference(name, load):
     return _kept((f"reference:{name}", version), load)
 
 
+# Functions that return the moments (datetimes) after `since` (a datetime) at which content
+# scheduled for later becomes public: publishing registers one (publishing/apps.py).
+_due_loaders = []
+DUE_PREFIX = "portal:due-moments"
+
+
+def register_due_moments(load):
+    _due_loaders.append(load)
+
+
+def _load_due_moments(version):
+    """The publication moments after `version` was made, as timestamps, in order: the same
+    list whenever it is loaded again within that version, so that the due epoch only grows."""
+    since = datetime.datetime.fromtimestamp(version_time(version) or 0, tz=datetime.UTC)
+    return sorted(moment.timestamp() for load in _due_loaders for moment in load(since))
+
+
+def _shared_due_moments(version):
+    """The moments of `version` from the shared cache, where the change that made the version
+    put them (new_content_version); loaded (one query) and put there when missing, and again
+    after PORTAL_CHOICE_CACHE_SECONDS, for a publication date changed without a signal."""
+    key = f"{DUE_PREFIX}:{version}"
+    moments = cache.get(key)
+    if moments is None:
+        moments = _load_due_moments(version)
+        cache.set(key, moments, timeout=cache_period())
+    return moments
+
+
+def due_epoch():
+    """How many of the publication moments after the content version was made have come:
+    0 until the first scheduled record becomes public, then 1... A part of the key of what is
+    kept for the content version, so that a record scheduled for 9:00 is on the kept lists and
+    counts from 9:00, although no signal said so. Read from the shared cache once per content
+    version and period by each process; a database out of reach counts as none due."""
+    from django.db import DatabaseError
+
+    version = watcher.current() or content_version()
+    period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
+    slot = ("due-moments", version, int(time.time() // period) if period else 0)
+    try:
+        moments = _kept(slot, lambda: _shared_due_moments(version))
+    except DatabaseError:
+        return 0
+    return bisect.bisect_right(moments, time.time())
+
+
+def content_state():
+    """The content version and the due epoch: what is kept for the content as the public sees
+    it at this moment."""
+    version = watcher.current() or content_version()
+    if version is None:
+        raise LookupError("no content version: the cache cannot be read")
+    return f"{version}.{due_epoch()}"
+
+
 RESULT_PREFIX = "portal:result"
 CARD_PREFIX = "portal:card"
 
@@ -156,12 +226,9 @@ FRAGMENT_PREFIX = "portal:fragment"
 
 def fragment_key(name, parts):
     """The cache key of a template fragment ({% fragment %}) named `name` for `parts` (what it
-    shows depends on), in the page's language, for the content version."""
+    shows depends on), in the page's language, for the content version and due epoch."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    version = watcher.current() or content_version()
-    if version is None:
-        raise LookupError("no content version: the cache cannot be read")
-    return f"{FRAGMENT_PREFIX}:{name}:{get_language()}:{version}:{digest}"
+    return f"{FRAGMENT_PREFIX}:{name}:{get_language()}:{content_state()}:{digest}"
 
 
 def cached_result(name, parts, load):
@@ -171,7 +238,7 @@ def cached_result(name, parts, load):
     asks for the same filters. A cache that fails is not used."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     try:
-        key = f"{RESULT_PREFIX}:{name}:{watcher.current() or content_version()}:{digest}"
+        key = f"{RESULT_PREFIX}:{name}:{content_state()}:{digest}"
         value = cache.get(key)
     except Exception:
         return load()

@@ -46,6 +46,8 @@ class EventListView(FilteredListView):
     model = Event
     filterset_class = EventFilter
     download_url_name = "events:list_download"
+    # Which events are to come changes with the clock, not with content: counted afresh.
+    keep_count = False
     # A card says whether registration is open, and "waiting list" once the event is full: a
     # change that sends content_changed (services.places_changed); the moments registration
     # opens and closes show within PORTAL_CHOICE_CACHE_SECONDS.

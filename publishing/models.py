@@ -1,5 +1,6 @@
 """What every public content type shares: the publishing workflow and its single visibility rule."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -47,6 +48,21 @@ class PublishedQuerySet(models.QuerySet):
         one query: a window count of the whole set rides on every row."""
         records = list(self.annotate(total=Window(Count("pk")))[:count])
         return records, (records[0].total if records else 0)
+
+
+def publication_moments(since):
+    """The moments after `since` at which a published record of any kind becomes public (its
+    publication date still to come when `since` was): one query for every kind."""
+    querysets = [
+        model._default_manager.filter(status=Status.PUBLISHED, published_at__gt=since)
+        .order_by()
+        .values_list("published_at", flat=True)
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and not model._meta.abstract
+    ]
+    if not querysets:
+        return []
+    return list(querysets[0].union(*querysets[1:], all=True))
 
 
 class PublishableManager(models.Manager.from_queryset(PublishedQuerySet)):

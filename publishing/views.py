@@ -10,6 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_key, fragment_key
+from core.choice_cache import cache_period, cached_result, card_key, fragment_key
 
 from . import citations
 from .content import content_for
@@ -63,6 +64,11 @@ class FilteredListView(ListView):
     # cards not kept only. Only for cards that show their record alone, never the request.
     card_template = None
     card_name = None
+    # Whether the number of records the filters select is kept (core/choice_cache.py's
+    # cached_result: per filters, content version and due epoch) rather than counted on every
+    # request: a count of 90,000 rows is a fifth of the list's time. Not for a list whose
+    # result changes with the clock alone (events to come become past).
+    keep_count = True
 
     def filter_data(self):
         """The query parameters that are filters."""
@@ -124,6 +130,15 @@ class FilteredListView(ListView):
             return False
         value = filterset.form.cleaned_data.get("q")
         return bool(value) and close_search(filterset.queryset, value) is not None
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if self.keep_count:
+            close = getattr(self.filterset, "close_matches", False)
+            paginator.count = cached_result(
+                "list-count", (self.fragment_key(), close), queryset.count
+            )
+        return paginator
 
     def page_of(self, queryset, page_size):
         """One page of `queryset`; the cards' prefetches wait for the cards that are not kept
@@ -204,23 +219,38 @@ class FilteredListView(ListView):
             "count": dates.number(count)
         }
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def labelled_form(self):
+        """The filter form, each option with its count beside it."""
         form = self.filterset.form
         label_options(form, self.option_counts())
+        return form
+
+    def get_context_data(self, **kwargs):
+        """The page's context. What only the filter form and the charts read (the option counts,
+        the fields, the figures) is worked out when the template reads it: not at all when
+        both come from their kept fragments (`{% fragment %}` in templates/filtered_list.html)."""
+        context = super().get_context_data(**kwargs)
+        fields = self.filterset.form.fields
         outside = {*self.leading_filters, *self.trailing_filters}
-        more = [name for name in form.fields if name not in outside]
+        more = [name for name in fields if name not in outside]
         data = self.filter_data()
+
+        def bound(names):
+            return SimpleLazyObject(lambda: [self.labelled_form[name] for name in names])
+
         context.update(
             filter=self.filterset,
-            leading_fields=[form[name] for name in self.leading_filters if name in form.fields],
-            more_fields=[form[name] for name in more],
-            trailing_fields=[form[name] for name in self.trailing_filters if name in form.fields],
-            more_filters_open=any(data.get(name) or name in form.errors for name in more),
+            leading_fields=bound([name for name in self.leading_filters if name in fields]),
+            more_fields=bound(more),
+            trailing_fields=bound([name for name in self.trailing_filters if name in fields]),
+            more_filters_open=SimpleLazyObject(
+                lambda: any(data.get(name) or name in self.filterset.form.errors for name in more)
+            ),
             active_filters=active_filters(self.filterset, self.request),
             clear_url=self.clear_url(),
             download_links=self.download_links(),
-            charts=[chart for chart in self.charts() if chart],
+            charts=SimpleLazyObject(lambda: [chart for chart in self.charts() if chart]),
             fragment_key=self.fragment_key(),
             close_matches_for=self.close_matches_for(context.get("object_list")),
         )

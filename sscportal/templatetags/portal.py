@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
-from django.urls import translate_url
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core import content_language, dates
 from core.choice_cache import cache_period, fragment_key
+from core.language_urls import in_language
 from core.static_integrity import static_integrity
 from publishing.views import live_hole
 
@@ -43,7 +43,7 @@ def language_links(context):
             {
                 "code": code,
                 "name": info["name_local"],
-                "url": translate_url(path, code),
+                "url": in_language(path, code),
                 "current": code == current,
             }
         )

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from core.language_urls import in_language
 from events.models import DatePrecision, Event, EventFormat
 from events.times import last_day
 from initiatives.models import Initiative
@@ -144,10 +145,10 @@ def alternate_links(context, canonical=None):
         return []
     url = canonical or request.build_absolute_uri(escape_leading_slashes(request.get_full_path()))
     links = [
-        {"hreflang": hreflang(code), "url": translate_url(url, code)}
+        {"hreflang": hreflang(code), "url": in_language(url, code)}
         for code, _name in settings.LANGUAGES
     ]
-    links.append({"hreflang": "x-default", "url": translate_url(url, settings.LANGUAGE_CODE)})
+    links.append({"hreflang": "x-default", "url": in_language(url, settings.LANGUAGE_CODE)})
     return links
 
 
