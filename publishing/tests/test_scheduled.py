@@ -1,6 +1,7 @@
 """A record published with a date still to come is scheduled: the one `published()` rule keeps
 it off every public page until that moment, to the second."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -49,3 +50,10 @@ def test_a_scheduled_record_appears_at_its_moment_and_not_a_second_before(
     assert page.status_code == 200
     assert record.title in listing
     assert record.title in search
+    # The list's count, kept for the content version, counts the record from its moment too.
+    assert results_count(listing) == results_count(early_list) + 1
+
+
+def results_count(html):
+    heading = re.search(r'class="results-count">(.*?)</h2>', html, re.S).group(1)
+    return int(re.search(r"\d+", heading).group())
