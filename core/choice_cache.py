@@ -76,22 +76,10 @@ def new_content_version(sender=None, **kwargs):
     of reference data replaces the reference version before."""
     if is_reference(sender):
         cache.set(REFERENCE_KEY, new_version(), timeout=None)
-    version = new_version()
-    cache.set(VERSION_KEY, version, timeout=None)
-    _share_due_moments(version)
+    cache.set(VERSION_KEY, new_version(), timeout=None)
     announce = getattr(cache, "announce", None)
     if announce is not None:
         announce(CHANNEL)
-
-
-def _share_due_moments(version):
-    """Puts the publication moments of the new `version` in the shared cache (one query, made
-    by the change rather than by the next visitor's page); if the database cannot say, the
-    first page that needs them loads them."""
-    from django.db import DatabaseError
-
-    with contextlib.suppress(DatabaseError):
-        cache.set(f"{DUE_PREFIX}:{version}", _load_due_moments(version), timeout=cache_period())
 
 
 # The version as this process knows it (None: ask the cache), for what is read on every request.
@@ -149,38 +137,48 @@ def cached_reference(name, load):
 # Functions that return the moments (datetimes) after `since` (a datetime) at which content
 # scheduled for later becomes public: publishing registers one (publishing/apps.py).
 _due_loaders = []
-DUE_PREFIX = "portal:due-moments"
+# The publication moments of scheduled content, as timestamps in order, in the shared cache.
+DUE_KEY = "portal:due-moments"
 
 
 def register_due_moments(load):
     _due_loaders.append(load)
 
 
-def _load_due_moments(version):
-    """The publication moments after `version` was made, as timestamps, in order: the same
-    list whenever it is loaded again within that version, so that the due epoch only grows."""
-    since = datetime.datetime.fromtimestamp(version_time(version) or 0, tz=datetime.UTC)
+def _load_due_moments(since):
+    since = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
     return sorted(moment.timestamp() for load in _due_loaders for moment in load(since))
 
 
 def _shared_due_moments(version):
-    """The moments of `version` from the shared cache, where the change that made the version
-    put them (new_content_version); loaded (one query) and put there when missing, and again
-    after PORTAL_CHOICE_CACHE_SECONDS, for a publication date changed without a signal."""
-    key = f"{DUE_PREFIX}:{version}"
-    moments = cache.get(key)
+    """The publication moments from the shared cache; loaded (one query: those after `version`
+    was made) and put there when missing, and again after PORTAL_CHOICE_CACHE_SECONDS, for a
+    publication date changed without a save (a bulk update)."""
+    moments = cache.get(DUE_KEY)
     if moments is None:
-        moments = _load_due_moments(version)
-        cache.set(key, moments, timeout=cache_period())
+        moments = _load_due_moments(version_time(version) or 0)
+        cache.set(DUE_KEY, moments, timeout=cache_period())
     return moments
 
 
+def note_due_moment(moment):
+    """Adds `moment` (a datetime: a record saved as scheduled for then) to the shared list,
+    without a query, before the save's `content_changed` makes the processes read it again.
+    Two saves at the same instant in two processes may keep one moment only: the other shows
+    within PORTAL_CHOICE_CACHE_SECONDS, when the list is loaded again."""
+    with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+        moments = cache.get(DUE_KEY)
+        if moments is not None and moment.timestamp() not in moments:
+            moments = sorted([*moments, moment.timestamp()])
+            cache.set(DUE_KEY, moments, timeout=cache_period())
+
+
 def due_epoch():
-    """How many of the publication moments after the content version was made have come:
-    0 until the first scheduled record becomes public, then 1... A part of the key of what is
-    kept for the content version, so that a record scheduled for 9:00 is on the kept lists and
-    counts from 9:00, although no signal said so. Read from the shared cache once per content
-    version and period by each process; a database out of reach counts as none due."""
+    """How many publication moments have come since the content version was made: 0 until the
+    first scheduled record becomes public, then 1... A part of the key of what is kept for the
+    content version, so that a record scheduled for 9:00 is on the kept lists and counts from
+    9:00, although no signal said so. Each process reads the moments once per content version
+    and period; a database out of reach counts as none due."""
     from django.db import DatabaseError
 
     version = watcher.current() or content_version()
@@ -190,7 +188,8 @@ def due_epoch():
         moments = _kept(slot, lambda: _shared_due_moments(version))
     except DatabaseError:
         return 0
-    return bisect.bisect_right(moments, time.time())
+    made = version_time(version) or 0
+    return bisect.bisect_right(moments, time.time()) - bisect.bisect_right(moments, made)
 
 
 def content_state():
@@ -231,21 +230,44 @@ def fragment_key(name, parts):
     return f"{FRAGMENT_PREFIX}:{name}:{get_language()}:{content_state()}:{digest}"
 
 
-def cached_result(name, parts, load):
+# How long one process may take to load a result others wait for (stale_ok): after that,
+# another may load it too.
+LOADING_SECONDS = 30
+# How long the last value of a result stays available to be shown while it is loaded again.
+LAST_VALUE_SECONDS = 24 * 60 * 60
+
+
+def cached_result(name, parts, load, stale_ok=False):
     """What `load()` returns for the request described by `parts` (its filters, say), kept in
-    the shared cache for the content version (so every `content_changed` replaces it) and at
-    most PORTAL_CHOICE_CACHE_SECONDS: figures of a filtered list, the same for every visitor who
-    asks for the same filters. A cache that fails is not used."""
+    the shared cache for the content version and due epoch (so every `content_changed`
+    replaces it) and at most PORTAL_CHOICE_CACHE_SECONDS: figures of a filtered list, the same
+    for every visitor who asks for the same filters. A cache that fails is not used.
+
+    With `stale_ok` (figures where exactness does not matter, and that take long to load),
+    while one process loads the value anew (after a change, or when its time is up), the
+    other requests for it are answered with its last value instead of all loading it at once;
+    a request finds nothing older only the first time ever, and then loads it too."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     try:
         key = f"{RESULT_PREFIX}:{name}:{content_state()}:{digest}"
-        value = cache.get(key)
+        last_key = f"{RESULT_PREFIX}:{name}:last:{digest}"
+        found = cache.get_many([key, last_key] if stale_ok else [key])
     except Exception:
         return load()
-    if value is None:
-        value = load()
-        with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-            cache.set(key, value, timeout=cache_period())
+    if key in found:
+        return found[key]
+    if last_key in found:
+        try:
+            loading_elsewhere = not cache.add(f"{key}:loading", 1, timeout=LOADING_SECONDS)
+        except Exception:
+            loading_elsewhere = False
+        if loading_elsewhere:
+            return found[last_key]
+    value = load()
+    with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+        cache.set(key, value, timeout=cache_period())
+        if stale_ok:
+            cache.set(last_key, value, timeout=LAST_VALUE_SECONDS)
     return value
 
 

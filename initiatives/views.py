@@ -60,7 +60,10 @@ class InitiativeListView(FilteredListView):
             if name not in ("page", "sort")
         )
         return cached_result(
-            "initiative-counts", filters, lambda: figures.result_counts(self.filterset.qs)
+            "initiative-counts",
+            filters,
+            lambda: figures.result_counts(self.filterset.qs),
+            stale_ok=True,
         )
 
     @cached_property

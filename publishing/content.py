@@ -27,8 +27,10 @@ from types import ModuleType
 
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 from django.utils.text import capfirst
 
+from core.choice_cache import note_due_moment
 from core.signals import send_content_changed
 
 _registry = {}
@@ -291,6 +293,15 @@ def _note_rename(sender, instance, raw, using, **kwargs):
     instance._renamed = stored is None or str(stored) != str(instance)
 
 
+def _note_schedule(sender, instance, raw=False, **kwargs):
+    """A record saved as published from a moment to come: what is kept for the content version
+    changes at that moment (core/choice_cache.py's due epoch)."""
+    moment = getattr(instance, "published_at", None)
+    published = getattr(instance, "status", None) == "published"  # publishing.models.Status
+    if not raw and published and moment and moment > timezone.now():
+        note_due_moment(moment)
+
+
 def _links_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         send_content_changed(sender)
@@ -302,6 +313,8 @@ def _connect_changes(content):
     every record it deletes; the admin, which deletes parts, sends it after saving them, and
     the choice cache's period covers the rest."""
     model = content.model
+    # Before the change is sent: the processes that read the moments again have this one.
+    post_save.connect(_note_schedule, sender=model, dispatch_uid=f"schedule-{model._meta.label}")
     for sender in (model, *content.named, *content.shows):
         uid = f"changed-{sender._meta.label}"
         post_save.connect(send_content_changed, sender=sender, dispatch_uid=uid)

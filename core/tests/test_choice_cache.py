@@ -1,10 +1,14 @@
 """The process-wide filter-choice cache: one load per content version and period."""
 
+import threading
+
+import pytest
+
 from core import choice_cache
 from core.signals import send_content_changed
 
 
-def test_choices_load_once_per_content_version(settings):
+def test_choices_load_once_per_content_version(settings, db):
     loads = []
 
     def load():
@@ -46,3 +50,49 @@ def test_forgetting_drops_every_loaded_list():
     choice_cache.forget_choices()
     choice_cache.cached_choices("x", lambda: loads.append(1) or [])
     assert len(loads) == 2
+
+
+def test_a_result_is_loaded_anew_after_a_change(db):
+    assert choice_cache.cached_result("figures", ("a",), lambda: 1, stale_ok=True) == 1
+    assert choice_cache.cached_result("figures", ("a",), lambda: 2, stale_ok=True) == 1
+    assert choice_cache.cached_result("figures", ("b",), lambda: 3, stale_ok=True) == 3
+    send_content_changed()
+    assert choice_cache.cached_result("figures", ("a",), lambda: 4, stale_ok=True) == 4
+
+
+def test_while_one_request_loads_a_slow_result_the_others_get_its_last_value(db):
+    """After a change, the first request loads the figures again; one that comes meanwhile is
+    answered with the figures from before instead of loading them a second time."""
+    assert choice_cache.cached_result("figures", ("a",), lambda: "before", stale_ok=True)
+    send_content_changed()
+    choice_cache.content_state()  # the new version's publication moments, loaded here
+    loading, release = threading.Event(), threading.Event()
+
+    def slow():
+        loading.set()
+        release.wait(10)
+        return "after"
+
+    answers = {}
+
+    def first_request():
+        answers["first"] = choice_cache.cached_result("figures", ("a",), slow, stale_ok=True)
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert loading.wait(10)
+    try:
+        meanwhile = choice_cache.cached_result(
+            "figures", ("a",), lambda: pytest.fail("loaded twice at once"), stale_ok=True
+        )
+    finally:
+        release.set()
+        thread.join(10)
+    assert (meanwhile, answers["first"]) == ("before", "after")
+    assert choice_cache.cached_result("figures", ("a",), lambda: "again", stale_ok=True) == "after"
+
+
+def test_an_exact_result_is_never_answered_from_before_a_change(db):
+    assert choice_cache.cached_result("count", ("a",), lambda: 1) == 1
+    send_content_changed()
+    assert choice_cache.cached_result("count", ("a",), lambda: 2) == 2

@@ -57,3 +57,24 @@ def test_a_scheduled_record_appears_at_its_moment_and_not_a_second_before(
 def results_count(html):
     heading = re.search(r'class="results-count">(.*?)</h2>', html, re.S).group(1)
     return int(re.search(r"\d+", heading).group())
+
+
+def test_a_record_scheduled_after_the_list_was_kept_counts_from_its_moment(
+    client, make_initiative
+):
+    """The publication moments are already kept when a record is scheduled: its save adds its
+    moment to them."""
+    with time_machine.travel(MOMENT - timedelta(days=2), tick=False):
+        before = results_count(client.get("/initiatives/").content.decode())
+    with time_machine.travel(MOMENT - timedelta(days=1), tick=False):
+        record = make_initiative("Scheduled later", published_at=MOMENT)
+        assert results_count(client.get("/initiatives/").content.decode()) == before
+    with time_machine.travel(MOMENT - ONE_SECOND, tick=False):
+        early = client.get("/initiatives/").content.decode()
+    with time_machine.travel(MOMENT, tick=False):
+        listing = client.get("/initiatives/").content.decode()
+
+    assert record.title not in early
+    assert results_count(early) == before
+    assert record.title in listing
+    assert results_count(listing) == before + 1
