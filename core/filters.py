@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import widgets
-from .choice_cache import cached_choices
+from .choice_cache import cached_choices, cached_reference, is_reference
 from .collation import in_order
 from .widgets import grouped_choices
 
@@ -92,14 +92,27 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
     def objects(self):
         if self._objects is None:
             if self.cache_as:
-                language = get_language()
-                self._objects = cached_choices(
-                    f"{self.cache_as}:{language}",
+                # Choices of reference data alone (every region, goal, theme) stay loaded when
+                # content changes; the others (the countries with a case study) do not.
+                keep = cached_reference if self.of_reference_alone() else cached_choices
+                self._objects = keep(
+                    f"{self.cache_as}:{get_language()}",
                     lambda: self.in_order(self.current_queryset().all()),
                 )
             else:
                 self._objects = self.in_order(self.current_queryset())
         return self._objects
+
+    def of_reference_alone(self):
+        """Whether the choices are every record of a reference model (core/choice_cache.py's
+        is_reference): a queryset made once, without a condition that could reach content."""
+        queryset = self.queryset
+        return (
+            self.load_queryset is None
+            and queryset is not None
+            and is_reference(queryset.model)
+            and not queryset.query.where
+        )
 
     def in_order(self, objects):
         """The choices in the page language's alphabetical order when the model orders them by

@@ -5,7 +5,6 @@ import contextlib
 import re
 
 from django.core.cache import cache
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +92,10 @@ class FilteredListView(ListView):
         return self.filterset.qs
 
     def get_queryset(self):
+        """The filtered records; with a card template, the cards load what they show
+        themselves (cards()), for the cards that are not kept only."""
+        if self.card_template:
+            return self.filtered_queryset()
         return self.for_cards(self.filtered_queryset())
 
     def paginate_queryset(self, queryset, page_size):
@@ -104,7 +107,7 @@ class FilteredListView(ListView):
             return paginated
         self.filterset.close_matches = True
         del self.filterset._qs  # the filters run again, the search looking for close matches
-        close = self.page_of(self.for_cards(self.filterset.qs), page_size)
+        close = self.page_of(self.get_paged(self.filterset.qs), page_size)
         if close[0].count:
             return close
         self.filterset.close_matches = False
@@ -140,13 +143,17 @@ class FilteredListView(ListView):
             )
         return paginator
 
+    def get_paged(self, queryset):
+        return queryset if self.card_template else self.for_cards(queryset)
+
     def page_of(self, queryset, page_size):
-        """One page of `queryset`; the cards' prefetches wait for the cards that are not kept
-        (cards())."""
+        """One page of `queryset`. With a card template, the page's records are read as their
+        keys (and what the order reads, a search's rank) only: most cards are kept, and the
+        rows and links a card shows are loaded for the others alone (cards())."""
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.card_template:
-            self.card_prefetches = object_list._prefetch_related_lookups
-            page.object_list = object_list = list(object_list.prefetch_related(None))
+            keys = object_list.select_related(None).prefetch_related(None).only("pk")
+            page.object_list = object_list = list(keys)
         return paginator, page, object_list, is_paginated
 
     def cards(self, context):
@@ -159,18 +166,20 @@ class FilteredListView(ListView):
             kept = cache.get_many(keys)
         except Exception:  # a cache that fails is not used
             kept = {}
-        missing = [record for record, key in zip(records, keys, strict=True) if key not in kept]
+        missing = [record.pk for record, key in zip(records, keys, strict=True) if key not in kept]
         if missing:
-            prefetch_related_objects(missing, *self.card_prefetches)
+            loaded = self.for_cards(self.base_queryset().filter(pk__in=missing))
+            by_key = {record.pk: record for record in loaded}
             template = context.template.engine.get_template(self.card_template)
             written = {}
-            for record in missing:
+            for record in (by_key[pk] for pk in missing if pk in by_key):
                 with context.push({self.card_name: record}):
                     written[card_key(record, variant)] = template.render(context)
             with contextlib.suppress(Exception):  # a cache that fails keeps nothing
                 cache.set_many(written, timeout=cache_period())
             kept.update(written)
-        return mark_safe("".join(kept[key] for key in keys))  # noqa: S308 (templates' output)
+        # A record unpublished since the page was read has no card.
+        return mark_safe("".join(kept.get(key, "") for key in keys))  # noqa: S308 (templates' output)
 
     def card_variant(self):
         """What the cards show depends on besides their record and the language: a part of
