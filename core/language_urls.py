@@ -10,6 +10,7 @@ a bounded number of them; the query and the fragment are put back as they came.
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
+from django.conf import settings
 from django.urls import get_urlconf, translate_url
 from django.utils.translation import get_language
 
@@ -24,5 +25,6 @@ def in_language(url, code):
     """`url` (a path, or an absolute address of this site) in the language `code`: the same
     address when it has no version in other languages."""
     parts = urlsplit(url)
-    path = _translated_path(get_urlconf(), get_language(), parts.path, code)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    path = _translated_path(urlconf, get_language(), parts.path, code)
     return urlunsplit(parts._replace(path=path))

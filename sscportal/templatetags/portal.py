@@ -2,12 +2,15 @@ import contextlib
 import datetime
 import re
 import secrets
+import threading
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.template.defaultfilters import linebreaks_filter
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
@@ -49,6 +52,51 @@ def language_links(context):
         )
     request._language_links = (current, links)
     return links
+
+
+@register.simple_tag(takes_context=True)
+def language_menu(context):
+    """The language links (language_links) as <li> items, written in Python: a part of every
+    page that depends on its address, outside the `{% once %}` parts around it."""
+    return format_html_join(
+        "",
+        '<li><a href="{}" lang="{}" hreflang="{}"{}>{}</a></li>',
+        (
+            (
+                link["url"],
+                link["code"],
+                link["code"],
+                mark_safe(' aria-current="true"') if link["current"] else "",
+                link["name"],
+            )
+            for link in language_links(context)
+        ),
+    )
+
+
+# The main menu's sections, whose address starts the address of every page in them.
+NAV_SECTIONS = ("initiatives:list", "events:list", "publications:list", "countries", "about")
+
+
+@lru_cache(maxsize=64)
+def _section_urls(urlconf, language):
+    del language  # a part of the key: reverse() gives the active language's addresses
+    urls = []
+    for name in NAV_SECTIONS:
+        with contextlib.suppress(NoReverseMatch):  # a section not in this configuration
+            urls.append(reverse(name, urlconf=urlconf))
+    return tuple(urls)
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context):
+    """The address of the main menu's section the page is in ('' if none): what the menu
+    marks as current (aria-current) depends on, and the rest of the header does not."""
+    path = context["request"].path
+    for url in _section_urls(get_urlconf() or settings.ROOT_URLCONF, get_language()):
+        if path.startswith(url):
+            return url
+    return ""
 
 
 @register.filter
@@ -320,6 +368,56 @@ class FragmentNode(template.Node):
             with contextlib.suppress(Exception):  # a cache that fails keeps nothing
                 cache.set(key, str(output), timeout=cache_period())
         return output
+
+
+# What {% once %} parts hold, by (name, page template, language, URL configuration, key): at
+# most ONCE_LIMIT.
+_once = {}
+_once_lock = threading.Lock()
+ONCE_LIMIT = 2000
+
+
+class OnceNode(template.Node):
+    def __init__(self, name, key, nodelist):
+        self.name = name
+        self.key = key
+        self.nodelist = nodelist
+
+    def render(self, context):
+        parts = self.key.resolve(context) if self.key is not None else None
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        slot = (self.name, getattr(context.template, "name", None), get_language(), urlconf, parts)
+        kept = _once.get(slot)
+        if kept is None:
+            kept = self.nodelist.render(context)
+            with _once_lock:
+                if len(_once) >= ONCE_LIMIT:
+                    _once.clear()
+                _once[slot] = kept
+        return kept
+
+
+@register.tag
+def once(parser, token):
+    """`{% once "header" key %}…{% endonce %}` (key optional): what it holds, written once per
+    process for the page's template, language and `key`, and kept in memory: for a part that
+    shows neither content nor the visitor, only the language and what `key` says (the page
+    header, which marks the current section; the footer). Templates do not change while a
+    process runs; the first rendering by each template is the one kept."""
+    bits = token.split_contents()
+    if len(bits) not in (2, 3) or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('{% once "name" [key] %} takes a name and a key')
+    nodelist = parser.parse(("endonce",))
+    parser.delete_first_token()
+    key = parser.compile_filter(bits[2]) if len(bits) == 3 else None
+    return OnceNode(bits[1][1:-1], key, nodelist)
+
+
+def forget_once():
+    """Drop every kept {% once %} part (tests that change templates or URLs)."""
+    with _once_lock:
+        _once.clear()
+    _section_urls.cache_clear()
 
 
 @register.tag

@@ -7,17 +7,18 @@ related item.
 """
 
 import json
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from core.language_urls import in_language
@@ -157,16 +158,24 @@ def feed_links(context):
     """The feeds of the current section, or of every section outside them (home, about, ...)."""
     request = context.get("request")
     section = getattr(getattr(request, "resolver_match", None), "namespace", "")
+    return _feed_links(get_urlconf() or settings.ROOT_URLCONF, get_language(), section)
+
+
+@lru_cache(maxsize=256)
+def _feed_links(urlconf, language, section):
+    """feed_links, worked out once per process for each URL configuration, language and
+    section (a tuple: nobody changes what is kept)."""
+    del language  # a part of the key: reverse() and the labels read the active language
     sections = [item for item in FEED_SECTIONS if item[0] == section] or FEED_SECTIONS
-    return [
+    return tuple(
         {
-            "url": reverse(f"{prefix}_feed_{kind}"),
+            "url": reverse(f"{prefix}_feed_{kind}", urlconf=urlconf),
             "type": mime_type,
             "title": f"{label} ({format_name})",
         }
         for prefix, label in sections
         for kind, mime_type, format_name in FEED_FORMATS
-    ]
+    )
 
 
 # --- JSON-LD -------------------------------------------------------------------------------------
