@@ -237,6 +237,25 @@ LOADING_SECONDS = 30
 LAST_VALUE_SECONDS = 24 * 60 * 60
 
 
+def result_key(name, parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"{RESULT_PREFIX}:{name}:{content_state()}:{digest}"
+
+
+def kept_result(name, parts):
+    """What cached_result keeps for `name` and `parts`, or None: not there, or a cache that
+    fails. For a caller that loads it together with something else (keep_result)."""
+    try:
+        return cache.get(result_key(name, parts))
+    except Exception:
+        return None
+
+
+def keep_result(name, parts, value):
+    with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+        cache.set(result_key(name, parts), value, timeout=cache_period())
+
+
 def cached_result(name, parts, load, stale_ok=False):
     """What `load()` returns for the request described by `parts` (its filters, say), kept in
     the shared cache for the content version and due epoch (so every `content_changed`
@@ -249,7 +268,7 @@ def cached_result(name, parts, load, stale_ok=False):
     a request finds nothing older only the first time ever, and then loads it too."""
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     try:
-        key = f"{RESULT_PREFIX}:{name}:{content_state()}:{digest}"
+        key = result_key(name, parts)
         last_key = f"{RESULT_PREFIX}:{name}:last:{digest}"
         found = cache.get_many([key, last_key] if stale_ok else [key])
     except Exception:

@@ -5,6 +5,7 @@ import contextlib
 import re
 
 from django.core.cache import cache
+from django.db.models import Count, Window
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, cached_result, card_key, fragment_key
+from core.choice_cache import cache_period, card_key, fragment_key, keep_result, kept_result
 
 from . import citations
 from .content import content_for
@@ -134,14 +135,37 @@ class FilteredListView(ListView):
         value = filterset.form.cleaned_data.get("q")
         return bool(value) and close_search(filterset.queryset, value) is not None
 
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
+    def get_paginator(self, queryset, per_page, *args, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
         if self.keep_count:
-            close = getattr(self.filterset, "close_matches", False)
-            paginator.count = cached_result(
-                "list-count", (self.fragment_key(), close), queryset.count
-            )
+            parts = (self.fragment_key(), getattr(self.filterset, "close_matches", False))
+            count = kept_result("list-count", parts)
+            if count is None:
+                count = self.count_with_page(queryset, per_page)
+                keep_result("list-count", parts, count)
+            paginator.count = count
         return paginator
+
+    def count_with_page(self, queryset, per_page):
+        """How many records `queryset` holds. With a card template and a page number asked
+        for, counted in the query that reads that page's keys (a window count over the whole
+        result rides on each row), which page_of then uses: one query for both."""
+        asked = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg)
+        try:
+            number = int(asked or 1)
+        except ValueError:
+            number = 0  # "last", or no number: counted alone
+        # A page past what any database's OFFSET takes is past the end: counted alone (404).
+        if self.card_template and 1 <= number <= 2**31 // per_page:
+            start = (number - 1) * per_page
+            counted = keys_of(queryset).annotate(listed_in_all=Window(Count("pk")))
+            rows = list(counted[start : start + per_page])
+            if rows:
+                self.keyed_rows = (number, rows)
+                return rows[0].listed_in_all
+            if number == 1:
+                return 0
+        return queryset.count()
 
     def get_paged(self, queryset):
         return queryset if self.card_template else self.for_cards(queryset)
@@ -150,10 +174,14 @@ class FilteredListView(ListView):
         """One page of `queryset`. With a card template, the page's records are read as their
         keys (and what the order reads, a search's rank) only: most cards are kept, and the
         rows and links a card shows are loaded for the others alone (cards())."""
+        self.keyed_rows = None
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.card_template:
-            keys = object_list.select_related(None).prefetch_related(None).only("pk")
-            page.object_list = object_list = list(keys)
+            if self.keyed_rows and self.keyed_rows[0] == page.number:
+                rows = self.keyed_rows[1]  # read with the count (count_with_page)
+            else:
+                rows = list(keys_of(object_list))
+            page.object_list = object_list = rows
         return paginator, page, object_list, is_paginated
 
     def cards(self, context):
@@ -281,6 +309,11 @@ class FilteredListView(ListView):
         if not records or not is_close_match(records[0]):
             return None
         return self.filterset.form.cleaned_data.get("q")
+
+
+def keys_of(queryset):
+    """`queryset`'s records with their keys alone (and its annotations: a search's rank)."""
+    return queryset.select_related(None).prefetch_related(None).only("pk")
 
 
 def label_options(form, counts):

@@ -59,9 +59,7 @@ def results_count(html):
     return int(re.search(r"\d+", heading).group())
 
 
-def test_a_record_scheduled_after_the_list_was_kept_counts_from_its_moment(
-    client, make_initiative
-):
+def test_a_record_scheduled_after_the_list_was_kept_counts_from_its_moment(client, make_initiative):
     """The publication moments are already kept when a record is scheduled: its save adds its
     moment to them."""
     with time_machine.travel(MOMENT - timedelta(days=2), tick=False):
