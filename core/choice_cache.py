@@ -215,9 +215,17 @@ def card_key(record, variant=""):
     """The cache key of a record's card in a list: its model, key, the page's language, the
     content version, which every `content_changed` replaces, and `variant`, what else the card
     shows depends on (an event's card on the list of past or of upcoming events)."""
-    meta = record._meta
+    return card_keys([record], variant)[0]
+
+
+def card_keys(records, variant=""):
+    """card_key of each of `records` (of one model), the version read once."""
     version = watcher.current() or content_version()
-    return f"{CARD_PREFIX}:{meta.label_lower}:{record.pk}:{get_language()}:{version}:{variant}"
+    language = get_language()
+    return [
+        f"{CARD_PREFIX}:{record._meta.label_lower}:{record.pk}:{language}:{version}:{variant}"
+        for record in records
+    ]
 
 
 FRAGMENT_PREFIX = "portal:fragment"

@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_key, fragment_key, keep_result, kept_result
+from core.choice_cache import cache_period, card_keys, fragment_key, keep_result, kept_result
 
 from . import citations
 from .content import content_for
@@ -186,15 +186,16 @@ class FilteredListView(ListView):
 
     def cards(self, context):
         """The page's cards as HTML, each rendered in `context` (the page's) or taken from the
-        cache (core/choice_cache.py's card_key: record, language, content version)."""
+        cache (core/choice_cache.py's card_keys: record, language, content version)."""
         records = context["object_list"]
         variant = self.card_variant()
-        keys = [card_key(record, variant) for record in records]
+        keys = card_keys(records, variant)
         try:
             kept = cache.get_many(keys)
         except Exception:  # a cache that fails is not used
             kept = {}
-        missing = [record.pk for record, key in zip(records, keys, strict=True) if key not in kept]
+        key_of = {record.pk: key for record, key in zip(records, keys, strict=True)}
+        missing = [pk for pk, key in key_of.items() if key not in kept]
         if missing:
             loaded = self.for_cards(self.base_queryset().filter(pk__in=missing))
             by_key = {record.pk: record for record in loaded}
@@ -202,7 +203,7 @@ class FilteredListView(ListView):
             written = {}
             for record in (by_key[pk] for pk in missing if pk in by_key):
                 with context.push({self.card_name: record}):
-                    written[card_key(record, variant)] = template.render(context)
+                    written[key_of[record.pk]] = template.render(context)
             with contextlib.suppress(Exception):  # a cache that fails keeps nothing
                 cache.set_many(written, timeout=cache_period())
             kept.update(written)

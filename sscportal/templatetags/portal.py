@@ -57,8 +57,13 @@ def language_links(context):
 @register.simple_tag(takes_context=True)
 def language_menu(context):
     """The language links (language_links) as <li> items, written in Python: a part of every
-    page that depends on its address, outside the `{% once %}` parts around it."""
-    return format_html_join(
+    page that depends on its address, outside the `{% once %}` parts around it; written once
+    per request (the header's and the footer's)."""
+    request = context["request"]
+    made = getattr(request, "_language_menu", None)
+    if made is not None and made[0] == get_language():
+        return made[1]
+    html = format_html_join(
         "",
         '<li><a href="{}" lang="{}" hreflang="{}"{}>{}</a></li>',
         (
@@ -72,6 +77,8 @@ def language_menu(context):
             for link in language_links(context)
         ),
     )
+    request._language_menu = (get_language(), html)
+    return html
 
 
 # The main menu's sections, whose address starts the address of every page in them.
