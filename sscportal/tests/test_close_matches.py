@@ -163,13 +163,21 @@ def test_close_matches_keep_the_other_filters(client, cases, countries):
 @needs_postgresql
 @pytest.mark.parametrize("url", [LIST_URL, SEARCH_URL])
 def test_close_matches_cost_one_query_more_only_when_nothing_matches(client, cases, url):
+    client.get(url)  # what a process loads once is loaded
+    # The first request for each search: the close matches are looked for after the search
+    # found nothing, one query more.
+    exact_first, _ = count_queries(client, f"{url}?q=Ebola", warm=False)
+    close_first, response = count_queries(client, f"{url}?q=ebolla", warm=False)
+    nothing_first, _ = count_queries(client, f"{url}?q=xqzzv", warm=False)
+    # Asked again: the lists' counts are kept for the content version (core/choice_cache.py),
+    # so that a list knows at once that the search as typed found nothing.
     exact, _ = count_queries(client, f"{url}?q=Ebola")
-    close, response = count_queries(client, f"{url}?q=ebolla")
-    nothing, _ = count_queries(client, f"{url}?q=xqzzv")
+    close, _ = count_queries(client, f"{url}?q=ebolla")
 
     assert notice_shown(response)
-    assert close == exact + 1
-    assert nothing <= exact + 1
+    assert close_first == exact_first + 1
+    assert nothing_first <= exact_first + 1
+    assert close <= exact + 1
 
 
 @pytest.mark.parametrize(
