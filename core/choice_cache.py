@@ -211,15 +211,11 @@ def cache_period():
     return getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60) or None
 
 
-def card_key(record, variant=""):
-    """The cache key of a record's card in a list: its model, key, the page's language, the
-    content version, which every `content_changed` replaces, and `variant`, what else the card
-    shows depends on (an event's card on the list of past or of upcoming events)."""
-    return card_keys([record], variant)[0]
-
-
 def card_keys(records, variant=""):
-    """card_key of each of `records` (of one model), the version read once."""
+    """The cache keys of the cards of `records` (of one model) in a list: their model and key,
+    the page's language, the content version, which every `content_changed` replaces, and
+    `variant`, what else the card shows depends on (an event's card on the list of past or of
+    upcoming events). The version is read once for all."""
     version = watcher.current() or content_version()
     language = get_language()
     return [

@@ -95,9 +95,7 @@ class FilteredListView(ListView):
     def get_queryset(self):
         """The filtered records; with a card template, the cards load what they show
         themselves (cards()), for the cards that are not kept only."""
-        if self.card_template:
-            return self.filtered_queryset()
-        return self.for_cards(self.filtered_queryset())
+        return self.get_paged(self.filtered_queryset())
 
     def paginate_queryset(self, queryset, page_size):
         """A page of the list; when a search (?q=) finds nothing, a page of the records close
@@ -212,7 +210,7 @@ class FilteredListView(ListView):
 
     def card_variant(self):
         """What the cards show depends on besides their record and the language: a part of
-        their cache key (core/choice_cache.py's card_key)."""
+        their cache key (core/choice_cache.py's card_keys)."""
         return ""
 
     def download_links(self):
