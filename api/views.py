@@ -6,10 +6,13 @@ it. Each answer is in the language asked for (`lang`, else `Accept-Language`), c
 and answers a matching `If-None-Match` with 304, and may be read from any origin.
 """
 
+import contextlib
 import hashlib
+import json
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -18,13 +21,17 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
+from core.choice_cache import cache_period, fragment_key
 from events.filters import EventFilter
 from events.models import Event
 from initiatives.filters import InitiativeFilter
 from initiatives.models import Initiative, InitiativeCountry, InitiativeOrganisation, Replication
 from publications.filters import PublicationFilter
 from publications.models import Publication, PublicationEdition
+from publishing.views import keys_of
 from taxonomy.models import SDG, Country, Organisation, Region, SDGTarget, Theme
 
 from . import serializers
@@ -116,6 +123,88 @@ def published(model):
     return model._default_manager.published()
 
 
+def plain(data):
+    """`data` as JSON gives it: dicts, lists, strings and numbers alone (a serialiser's links
+    hold their record, which is not to be kept with them)."""
+    return json.loads(JSONRenderer().render(data))
+
+
+# Parameters that choose how a list is given, not which records it holds.
+NOT_FILTERS = {"page", "page_size", "fields", "lang", "format"}
+
+
+class KeptRecordsMixin:
+    """Content lists and records kept as the public pages keep their cards: what the API says
+    of a record is kept per record, language, address of the portal and content state (every
+    `content_changed` and every scheduled publication moment replaces it), and a list's count
+    per its filters. A list then reads its page's keys (one query, with its count on the
+    first request after a change) and serialises only the records not kept. `fields` trims
+    what is kept, so every choice of fields shares it."""
+
+    def count_parts(self):
+        params = self.request.query_params
+        filters_given = sorted(
+            (name, params.getlist(name)) for name in params if name not in NOT_FILTERS
+        )
+        return (self.basename, translation.get_language(), filters_given)
+
+    def record_key(self, *parts):
+        """The key a representation is kept under: what it depends on besides the language
+        and content state (in every fragment key) is the portal's address it links with."""
+        return fragment_key(
+            "api-record", (self.basename, self.request.build_absolute_uri("/"), *parts)
+        )
+
+    def full_serializer(self, *args, **kwargs):
+        context = {**viewsets.ReadOnlyModelViewSet.get_serializer_context(self), "fields": None}
+        return self.get_serializer_class()(*args, context=context, **kwargs)
+
+    @staticmethod
+    def trimmed(record, wanted):
+        if not wanted:
+            return record
+        return {name: value for name, value in record.items() if name in wanted}
+
+    def list(self, request, *args, **kwargs):
+        wanted = self.requested_fields()
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(keys_of(queryset))
+        prefix = self.record_key("list")
+        keys = [f"{prefix}:{record.pk}" for record in page]
+        try:
+            kept = cache.get_many(keys)
+        except Exception:  # a cache that fails is not used
+            kept = {}
+        missing = [record.pk for record, key in zip(page, keys, strict=True) if key not in kept]
+        if missing:
+            loaded = list(self.get_queryset().filter(pk__in=missing))
+            data = plain(self.full_serializer(loaded, many=True).data)
+            written = {
+                f"{prefix}:{record.pk}": representation
+                for record, representation in zip(loaded, data, strict=True)
+            }
+            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                cache.set_many(written, timeout=cache_period())
+            kept.update(written)
+        # A record unpublished since the page's keys were read is left out.
+        return self.get_paginated_response(
+            [self.trimmed(kept[key], wanted) for key in keys if key in kept]
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        wanted = self.requested_fields()
+        key = self.record_key("record", kwargs[self.lookup_url_kwarg])
+        try:
+            record = cache.get(key)
+        except Exception:  # a cache that fails is not used
+            record = None
+        if record is None:
+            record = plain(self.full_serializer(self.get_object()).data)
+            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                cache.set(key, record, timeout=cache_period())
+        return Response(self.trimmed(record, wanted))
+
+
 def public_lineage_links():
     """The prefetches of a case study's links to where it was replicated
     (`public_replicated_in`) and to what it replicates (`public_replicates`), public ones only."""
@@ -144,7 +233,7 @@ def public_lineage_links():
     ),
     retrieve=extend_schema(summary="A case study"),
 )
-class CaseStudyViewSet(ReadOnlyViewSet):
+class CaseStudyViewSet(KeptRecordsMixin, ReadOnlyViewSet):
     serializer_class = serializers.CaseStudySerializer
     list_serializer_class = serializers.CaseStudyListSerializer
     filterset_class = InitiativeFilter
@@ -190,7 +279,7 @@ class CaseStudyViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(summary="An event"),
 )
-class EventViewSet(ReadOnlyViewSet):
+class EventViewSet(KeptRecordsMixin, ReadOnlyViewSet):
     serializer_class = serializers.EventSerializer
     list_serializer_class = serializers.EventListSerializer
     filterset_class = EventFilter
@@ -223,7 +312,7 @@ class EventViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(summary="A publication"),
 )
-class PublicationViewSet(ReadOnlyViewSet):
+class PublicationViewSet(KeptRecordsMixin, ReadOnlyViewSet):
     serializer_class = serializers.PublicationSerializer
     list_serializer_class = serializers.PublicationListSerializer
     filterset_class = PublicationFilter
