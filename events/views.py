@@ -301,7 +301,7 @@ def refuse_over_limit(request, event, email):
                 "domain": domain,
                 "minutes": math.ceil(retry_after / 60),
             }
-            response = render(request, "429.html", context, status=429)
+            response = render(request, "events/too_many_registrations.html", context, status=429)
             response["Retry-After"] = str(retry_after)
             return private(response)
     return None

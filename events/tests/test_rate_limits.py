@@ -47,7 +47,7 @@ def assert_refused(response, minutes):
     assert response.status_code == 429
     assert response["Retry-After"] == str(minutes * 60)
     assert "no-store" in response["Cache-Control"]
-    assertTemplateUsed(response, "429.html")
+    assertTemplateUsed(response, "events/too_many_registrations.html")
     assertTemplateUsed(response, "base.html")
     html = response.content.decode()
     assert f"Please try again in {minutes} minutes." in html
