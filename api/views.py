@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -24,7 +25,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.choice_cache import cache_period, fragment_key
+from core.choice_cache import cache_period, content_changed_at, fragment_key
 from events.filters import EventFilter
 from events.models import Event
 from initiatives.filters import InitiativeFilter
@@ -106,7 +107,8 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             )
 
     def finalize_response(self, request, response, *args, **kwargs):
-        """Rendered here, in the request's language; with its ETag, and 304 to a client that
+        """Rendered here, in the request's language; with its ETag and Last-Modified (when
+        content last changed: every answer depends on content alone), and 304 to a client that
         holds the same answer."""
         response = super().finalize_response(request, response, *args, **kwargs)
         response.render()
@@ -114,7 +116,12 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         patch_vary_headers(response, ["Accept-Language"])
         if response.status_code == 200:
             response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            return get_conditional_response(request, etag=response["ETag"], response=response)
+            last_modified = content_changed_at()
+            if last_modified is not None:
+                response["Last-Modified"] = http_date(last_modified)
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=last_modified, response=response
+            )
         return response
 
 

@@ -18,6 +18,7 @@ import bisect
 import contextlib
 import datetime
 import hashlib
+import math
 import threading
 import time
 import uuid
@@ -173,23 +174,43 @@ def note_due_moment(moment):
             cache.set(DUE_KEY, moments, timeout=cache_period())
 
 
+def _due_moments(version):
+    """The publication moments of scheduled content, read once per content version and period
+    by each process; none when the database is out of reach."""
+    from django.db import DatabaseError
+
+    period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
+    slot = ("due-moments", version, int(time.time() // period) if period else 0)
+    try:
+        return _kept(slot, lambda: _shared_due_moments(version))
+    except DatabaseError:
+        return []
+
+
 def due_epoch():
     """How many publication moments have come since the content version was made: 0 until the
     first scheduled record becomes public, then 1... A part of the key of what is kept for the
     content version, so that a record scheduled for 9:00 is on the kept lists and counts from
     9:00, although no signal said so. Each process reads the moments once per content version
     and period; a database out of reach counts as none due."""
-    from django.db import DatabaseError
-
     version = watcher.current() or content_version()
-    period = getattr(settings, "PORTAL_CHOICE_CACHE_SECONDS", 60)
-    slot = ("due-moments", version, int(time.time() // period) if period else 0)
-    try:
-        moments = _kept(slot, lambda: _shared_due_moments(version))
-    except DatabaseError:
-        return 0
+    moments = _due_moments(version)
     made = version_time(version) or 0
     return bisect.bisect_right(moments, time.time()) - bisect.bisect_right(moments, made)
+
+
+def content_changed_at():
+    """When content last changed as the public sees it (a Unix timestamp): when the content
+    version was made or, if later, the last scheduled publication moment that has come since.
+    The Last-Modified of an answer that depends on content alone. None if the version does
+    not say."""
+    version = watcher.current() or content_version()
+    made = version_time(version)
+    if made is None:
+        return None
+    moments = _due_moments(version)
+    passed = moments[: bisect.bisect_right(moments, time.time())]
+    return max([made, *(math.ceil(moment) for moment in passed)])
 
 
 def content_state():

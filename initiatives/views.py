@@ -3,6 +3,7 @@ from functools import partial
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response
 from django.utils.functional import cached_property
 from django.utils.translation import get_language_bidi, gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from core.choice_cache import cached_reference, cached_result
 from core.content_language import other_language, with_translations
 from core.page_cache import public_page
 from publishing.charts import Bar
+from publishing.downloads import list_validators, with_validators
 from publishing.views import CitationView, FilteredListView, PublishedDetailMixin
 from taxonomy.models import SDG, SDGTarget
 
@@ -347,11 +349,21 @@ def related_initiatives(initiative, limit=3, pool=200):
 @require_safe
 def iati_activities(request):
     """The published case studies as an IATI activity file (iati.py). A file must hold at least
-    one activity: until a case study holds what IATI requires, there is no file (404)."""
-    if not iati.reportable(Initiative.objects.published()).exists():
+    one activity: until a case study holds what IATI requires, there is no file (404). It
+    carries a weak ETag and Last-Modified, as the lists' downloads do, and answers 304 to a
+    client that has it as it is (its bytes differ by the moment it was written alone)."""
+    reportable = iati.reportable(Initiative.objects.published())
+    etag, last_modified, count = list_validators(
+        reportable, [request.build_absolute_uri()], weak=True
+    )
+    if not count:
         raise Http404("No case study holds what an IATI activity requires yet.")
+    unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if unchanged is not None:
+        return with_validators(unchanged, etag, last_modified)
     base_url = request.build_absolute_uri("/")[:-1]
-    return iati.file_response(iati.write_activities(iati.published_activities(), base_url))
+    response = iati.file_response(iati.write_activities(iati.published_activities(), base_url))
+    return with_validators(response, etag, last_modified)
 
 
 @require_safe

@@ -111,6 +111,33 @@ def download_url(view):
     return re_path(rf"^download\.(?P<format>{formats})\Z", view, name="list_download")
 
 
+def list_validators(records, described, weak=False):
+    """(ETag, Last-Modified as a timestamp or None, how many records) of a file of `records`
+    described by `described` (what else it depends on: its name, address, language). One
+    query. The ETag stands for the records as they are: how many, the latest publication
+    among them and the content version, which every save and deletion replaces; `weak` for a
+    file whose bytes differ while it says the same (the moment it was written). Last-Modified
+    is the later of the content version's time and the latest publication, so that a record
+    coming out at its scheduled time, which no save announces, moves it as well."""
+    state = records.order_by().aggregate(count=Count("pk"), latest=Max("published_at"))
+    version = str(content_version())
+    moments = [version_time(version)]
+    if state["latest"] is not None:
+        moments.append(int(state["latest"].timestamp()) + 1)
+    moments = [moment for moment in moments if moment is not None]
+    described = [*described, version, str(state["count"]), str(moments)]
+    digest = hashlib.sha256("\n".join(described).encode()).hexdigest()[:32]
+    etag = f'W/"{digest}"' if weak else f'"{digest}"'
+    return etag, max(moments, default=None), state["count"]
+
+
+def with_validators(response, etag, last_modified):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    return response
+
+
 def moment(value):
     """An aware datetime in ISO 8601 to the second, with its UTC offset:
     2026-12-03T09:00:00-05:00."""
@@ -290,15 +317,8 @@ class ListDownloadView(View):
 
     def validators(self, request, records, name):
         """(ETag, Last-Modified as a timestamp or None) of the file `name` of `records`."""
-        state = records.order_by().aggregate(count=Count("pk"), latest=Max("published_at"))
-        version = str(content_version())
-        moments = [version_time(version)]
-        if state["latest"] is not None:
-            moments.append(int(state["latest"].timestamp()) + 1)
-        moments = [moment for moment in moments if moment is not None]
-        described = [name, request.get_full_path(), version, str(state["count"]), str(moments)]
-        digest = hashlib.sha256("\n".join(described).encode()).hexdigest()[:32]
-        return f'"{digest}"', max(moments, default=None)
+        etag, last_modified, _count = list_validators(records, [name, request.get_full_path()])
+        return etag, last_modified
 
     def get(self, request, format):
         list_view = self.list_view()
@@ -336,10 +356,7 @@ class ListDownloadView(View):
         return self.with_validators(response, etag, last_modified)
 
     def with_validators(self, response, etag, last_modified):
-        response["ETag"] = etag
-        if last_modified is not None:
-            response["Last-Modified"] = http_date(last_modified)
-        return response
+        return with_validators(response, etag, last_modified)
 
     def file_name(self, list_view, format):
         """ssc-portal-case-studies-2026-12-03.csv: what and when (today, UTC), and the language

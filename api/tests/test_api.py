@@ -3,9 +3,11 @@ filter, trimmed, paged, cached by clients, and never anything the public may not
 
 import datetime
 import json
+from email.utils import parsedate_to_datetime
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
@@ -209,6 +211,33 @@ def test_an_unchanged_answer_is_a_304(client, make_initiative):
     assert again.status_code == 304
     make_initiative("Another")
     assert client.get("/api/v1/case-studies/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_an_answer_says_when_content_last_changed_and_is_a_304_since(client, make_initiative):
+    make_initiative("First")
+    first = client.get("/api/v1/case-studies/")
+    since = first["Last-Modified"]
+
+    assert client.get("/api/v1/case-studies/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    assert client.get("/api/v1/themes/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2), tick=False):
+        make_initiative("Another")
+        again = client.get("/api/v1/case-studies/", HTTP_IF_MODIFIED_SINCE=since)
+    assert again.status_code == 200
+    assert parsedate_to_datetime(again["Last-Modified"]) > parsedate_to_datetime(since)
+
+
+def test_a_record_out_at_its_scheduled_time_moves_last_modified(client, make_initiative):
+    moment = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    make_initiative("Out already")
+    make_initiative("Scheduled", published_at=moment)
+    before = client.get("/api/v1/case-studies/")
+
+    with time_machine.travel(moment + datetime.timedelta(seconds=1), tick=False):
+        after = client.get("/api/v1/case-studies/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert after.status_code == 200
+    assert parsedate_to_datetime(after["Last-Modified"]) == moment
 
 
 def test_any_origin_may_read_it(client, make_initiative):

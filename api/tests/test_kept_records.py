@@ -86,9 +86,7 @@ def test_kept_records_keep_their_language_and_their_host_apart(client, make_init
 
     assert titles(client, "/api/v1/case-studies/?lang=fr") == ["Pompes solaires"]
     assert titles(client, "/api/v1/case-studies/") == ["Solar pumps"]
-    assert titles(client, "/api/v1/case-studies/", HTTP_ACCEPT_LANGUAGE="fr") == [
-        "Pompes solaires"
-    ]
+    assert titles(client, "/api/v1/case-studies/", HTTP_ACCEPT_LANGUAGE="fr") == ["Pompes solaires"]
 
     one = body(client, "/api/v1/case-studies/")["results"][0]
     other = body(client, "/api/v1/case-studies/", HTTP_HOST="localhost")["results"][0]

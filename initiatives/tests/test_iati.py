@@ -337,3 +337,21 @@ def test_the_file_has_one_address_for_every_language(client, make_activity):
     make_activity()
     assert client.get(URL).status_code == 200
     assert client.get(f"/fr{URL}").status_code == 404
+
+
+def test_a_client_that_has_the_file_as_it_is_gets_a_304(client, make_activity):
+    make_activity("Seeds for the Sahel")
+    first, _document = fetch(client)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    by_etag = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    by_date = client.get(URL, HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert etag.startswith('W/"')  # the bytes differ by the moment they were written
+    for unchanged in (by_etag, by_date):
+        assert unchanged.status_code == 304
+        assert unchanged["ETag"] == etag
+
+    make_activity("Clinics for Kenya")
+    changed = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag

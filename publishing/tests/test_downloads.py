@@ -877,3 +877,21 @@ def test_under_gunicorn_a_download_longer_than_the_timeout_is_sent_whole(tmp_pat
     assert len(body.decode("utf-8-sig").splitlines()) == 20001  # the header and every record
     assert took > 2, f"{took:.1f} s: not longer than the timeout, so this shows nothing"
     assert "WORKER TIMEOUT" not in "\n".join(server.lines[ready_at:])
+
+
+def test_any_origin_may_read_a_download_and_the_iati_file_but_not_a_page(client, make_initiative):
+    make_initiative("Seeds for the Sahel")
+    origin = {"HTTP_ORIGIN": "https://dashboard.example.org"}
+
+    for url in (
+        "/initiatives/download.csv",
+        "/fr/initiatives/download.json",
+        "/zh-hans/events/download.xlsx",
+        "/publications/download.csv",
+        "/open-data/iati-activities.xml",
+    ):
+        response = client.get(url, **origin)
+        assert response["Access-Control-Allow-Origin"] == "*", url
+    for url in ("/initiatives/", "/open-data/", "/admin/login/"):
+        response = client.get(url, **origin)
+        assert "Access-Control-Allow-Origin" not in response, url

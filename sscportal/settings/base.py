@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The read API may be read from any origin (CORS_URLS_REGEX).
+    # The open data (the API, downloads, the IATI file) may be read from any origin (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
     # answers before this). Django pads the gzip output against BREACH.
@@ -477,8 +477,13 @@ REST_FRAMEWORK = {
     "URL_FORMAT_OVERRIDE": None,
     "COERCE_DECIMAL_TO_STRING": False,
 }
-# Any site may read the API from a browser: GET only, no cookies, nothing else of the portal.
-CORS_URLS_REGEX = r"^/api/v1/.*$"
+# Any site may read the open data from a browser: the API, the lists' downloads (in any
+# language) and the IATI file; GET only, no cookies, nothing else of the portal.
+CORS_URLS_REGEX = (
+    r"^/(api/v1/.*"
+    r"|([a-z]{2}(-[a-z]+)?/)?[a-z-]+/download\.(csv|xlsx|json)"
+    r"|open-data/iati-activities\.xml)$"
+)
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
