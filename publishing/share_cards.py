@@ -19,6 +19,7 @@ names the current version, a long Cache-Control (a changed record gets a new add
 
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont, features
 
 from core.choice_cache import reference_version
@@ -111,6 +113,21 @@ def has_noto():
 LAYOUT = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
 
 
+@lru_cache
+def characters_of(script, weight):
+    """The characters the face for `script` and `weight` has glyphs for, or None when that is
+    not known (no face, or one fontTools cannot read): then it is taken to have them all."""
+    path, index = font_file(script, weight)
+    if path is None:
+        return None
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as face:
+            return frozenset(chr(code) for code in face.getBestCmap())
+    except Exception:  # a face that cannot be read is drawn as it is
+        logger.warning("Could not read the characters of %s", path)
+        return None
+
+
 @lru_cache(maxsize=64)
 def font(script, weight, size):
     path, index = font_file(script, weight)
@@ -154,8 +171,11 @@ def is_rtl_text(text):
 # direction of the text around them (an arrow points the way an Arabic text reads).
 LETTERS = "A-Za-z\u00c0-\u024f\u0400-\u04ff"
 MARKS = "\u2026\u2039\u203a\u2022"
+# Figures joined by a separator (58/220, 1.5, 10:00) read left to right as one number, as the
+# bidirectional algorithm reads them, in the Latin face (Arabic faces may lack the separator).
 LATIN_IN_ARABIC = re.compile(
     f"[{LETTERS}](?:[{LETTERS}0-9\\-'’.&/]|\\s(?=[{LETTERS}0-9]))*|[{MARKS}]+"
+    "|[0-9]+(?:[/:.,][0-9]+)+"
 )
 
 
@@ -204,14 +224,29 @@ class Setter:
         runs, position = [], 0
         for match in LATIN_IN_ARABIC.finditer(text):
             if match.start() > position:
-                runs.append(self.run(text[position : match.start()], "arabic"))
+                runs += self.arabic_runs(text[position : match.start()])
             latin = self.run(match.group(), "latin")
             if match.group()[0] in MARKS:
                 latin.direction = "rtl"
             runs.append(latin)
             position = match.end()
         if position < len(text):
-            runs.append(self.run(text[position:], "arabic"))
+            runs += self.arabic_runs(text[position:])
+        return runs
+
+    def arabic_runs(self, text):
+        """A stretch of Arabic text in the Arabic face, but for the marks that face has no
+        glyph for (a slash, brackets, a dash, a plus or per cent sign in Noto Sans Arabic):
+        those are set in the Latin face, in the direction of the text around them."""
+        has = characters_of("arabic", self.weight)
+        if has is None:
+            return [self.run(text, "arabic")]
+        runs = []
+        for covered, chars in itertools.groupby(text, key=lambda c: c in has or c.isspace()):
+            piece = "".join(chars)
+            run = self.run(piece, "arabic" if covered else "latin")
+            run.direction = "rtl"
+            runs.append(run)
         return runs
 
     def width(self, text):

@@ -238,6 +238,24 @@ def test_latin_words_and_marks_in_arabic_text_are_set_in_a_face_that_has_them():
     assert "".join(run.text for run in runs) == "أفريقيا › شرق أفريقيا SSC 2024…"
 
 
+@needs_noto
+@pytest.mark.parametrize("weight", ["regular", "bold"])
+def test_every_character_of_an_arabic_text_is_set_in_a_face_that_has_it(weight):
+    """The Arabic face has no slash, brackets, dash, plus or per cent sign: each is set in the
+    Latin face, and figures joined by a separator read left to right as one number."""
+    text = "قرار الجمعية العامة 58/220 (2003) · بوينس آيرس+40، 20–22 مارس، 5% من SSC"
+    runs = Setter(weight, 46, "ar").runs(text)
+
+    assert "".join(run.text for run in runs) == text
+    for run in runs:
+        path = run.font.path
+        missing = set(run.text) - share_cards.characters_of(
+            "arabic" if "Arabic" in path else "latin", weight
+        )
+        assert not {char for char in missing if not char.isspace()}, (run.text, path)
+    assert ("58/220", "ltr") in [(run.text, run.direction) for run in runs]
+
+
 def test_a_staff_preview_of_a_draft_names_no_card(staff_client, make_initiative):
     draft = make_initiative("Not yet", status=Status.DRAFT)
     staff = staff_client("change_initiative")
