@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devtools.samples import count_queries, pdf_bytes, titles
@@ -274,6 +274,15 @@ def test_without_a_file_the_page_says_why(client, make_publication):
 
     assertContains(response, "The portal holds no copy of this document.")
     assertNotContains(response, "/download/")
+    # Staff write the note in English: on a page in another language it is marked so.
+    with translation.override("ar"):
+        in_arabic = client.get(publication.get_absolute_url())
+    assertContains(response, "<p>The portal holds no copy of this document.</p>", html=True)
+    assertContains(
+        in_arabic,
+        '<p lang="en" dir="ltr">The portal holds no copy of this document.</p>',
+        html=True,
+    )
 
 
 def test_a_publication_known_by_its_year_only_shows_the_year(client, make_publication):
