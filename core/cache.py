@@ -197,6 +197,20 @@ class FailsafeRedisCache(RedisCache):
         self.faults.success()
         return result
 
+    def count_hit(self, key, timeout):
+        """Counts one more at `key`, created at 0 to last `timeout` seconds if missing: the new
+        count, or None while Redis fails. One round trip (SET NX and INCR in one transaction),
+        where add() and incr() take three (incr asks first whether the key exists)."""
+
+        def hit():
+            cache_key = self.make_and_validate_key(key)
+            pipeline = self._cache.get_client(cache_key, write=True).pipeline()
+            pipeline.set(cache_key, 0, ex=timeout, nx=True)
+            pipeline.incr(cache_key)
+            return pipeline.execute()[1]
+
+        return self._guarded(hit, None)
+
     def ping(self):
         """Whether Redis answers now, asked even while misses are being answered (the health
         check); an answer ends the fault."""

@@ -2,8 +2,9 @@
 shared by every worker).
 
 A window is `seconds` long and starts at a multiple of `seconds` since the epoch; its counter is
-created with `cache.add` and raised with `cache.incr`, both atomic in Redis, so parallel requests
-never both take the last place. A burst may straddle two windows and pass up to twice the limit
+created and raised atomically (in Redis in one transaction, `FailsafeRedisCache.count_hit`;
+elsewhere with `cache.add` and `cache.incr`), so parallel requests never both take the last
+place. A burst may straddle two windows and pass up to twice the limit
 in a short time: the limits are set with that in mind.
 
 If the cache cannot be reached, every request is let through and the failure logged: the limits
@@ -39,18 +40,26 @@ class Limit:
         now = time.time()
         window = int(now // self.seconds)
         cache_key = self._cache_key(key, window)
+        # The counter outlives its window a little, so that a clock between workers that is
+        # slightly behind still finds it.
+        lasts = self.seconds + 60
+        count_hit = getattr(cache, "count_hit", None)
         try:
-            # The counter outlives its window a little, so that a clock between workers that
-            # is slightly behind still finds it.
-            cache.add(cache_key, 0, self.seconds + 60)
-            try:
-                count = cache.incr(cache_key)
-            except ValueError:
-                # Expired between add and incr: this request starts the count.
-                cache.add(cache_key, 1, self.seconds + 60)
-                count = 1
+            if count_hit is not None:  # Redis: one round trip
+                count = count_hit(cache_key, lasts)
+            else:
+                cache.add(cache_key, 0, lasts)
+                try:
+                    count = cache.incr(cache_key)
+                except ValueError:
+                    # Expired between add and incr: this request starts the count.
+                    cache.add(cache_key, 1, lasts)
+                    count = 1
         except Exception:
             logger.exception("Rate limit %s not applied: the cache cannot be reached", self.name)
+            return None
+        if count is None:  # Redis fails (FailsafeRedisCache logs it)
+            logger.warning("Rate limit %s not applied: the cache cannot be reached", self.name)
             return None
         if count <= self.count:
             return None

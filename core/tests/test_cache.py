@@ -187,3 +187,42 @@ def test_the_log_names_the_cache_without_its_password():
     assert redacted("redis://:s3cret@cache.internal:6379/0") == "redis://:***@cache.internal:6379/0"
     assert redacted("redis://user:s3cret@cache.internal/1") == "redis://user:***@cache.internal/1"
     assert redacted("redis://cache.internal:6379/0") == "redis://cache.internal:6379/0"
+
+
+def test_a_counter_is_made_and_raised_in_one_round_trip_and_expires(redis_server, monkeypatch):
+    cache = failsafe_cache(redis_server.url)
+    raw = redis.Redis.from_url(redis_server.url)
+    commands = []
+    original = redis.client.Pipeline.execute
+
+    def counted(pipeline, *args, **kwargs):
+        commands.append(len(pipeline.command_stack))
+        return original(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted)
+
+    assert [cache.count_hit("hits", 30) for _ in range(3)] == [1, 2, 3]
+    assert commands == [2, 2, 2]  # one transaction each: SET NX, INCR
+    assert cache.get("hits") == 3  # a counter Django's get reads
+    assert 0 < raw.ttl(cache.make_and_validate_key("hits")) <= 30
+    cache.set("hits", 0, 1)
+    time.sleep(1.2)
+    assert cache.count_hit("hits", 30) == 1
+
+
+def test_a_rate_limit_counts_in_redis_and_lets_through_while_redis_is_away(
+    redis_server, monkeypatch, caplog
+):
+    from core import rate_limit
+
+    monkeypatch.setattr(rate_limit, "cache", failsafe_cache(redis_server.url))
+    limit = rate_limit.Limit("test-limit", 3, 60)
+
+    assert [limit.hit("client") for _ in range(3)] == [None, None, None]
+    refused = limit.hit("client")
+    assert refused is not None and 1 <= refused <= 60
+    assert limit.hit("another client") is None
+
+    redis_server.kill()
+    assert limit.hit("client") is None
+    assert "Rate limit test-limit not applied" in caplog.text
