@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # The open data (the API, downloads, the IATI file) may be read from any origin (CORS_URLS_REGEX).
+    # Open data (the API, downloads, the IATI file) may be read from any origin (CORS_URLS_REGEX).
     "corsheaders.middleware.CorsMiddleware",
     # Pages compressed for slow connections (static files come compressed from WhiteNoise, which
     # answers before this). Django pads the gzip output against BREACH.
