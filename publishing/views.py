@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_keys, fragment_key, keep_result, kept_result
+from core.choice_cache import cache_period, card_keys, fragment_key, keep_result, result_key
 
 from . import citations
 from .content import content_for
@@ -69,6 +69,8 @@ class FilteredListView(ListView):
     # request: a count of 90,000 rows is a fifth of the list's time. Not for a list whose
     # result changes with the clock alone (events to come become past).
     keep_count = True
+    # The {% fragment %} parts of templates/filtered_list.html, read with the list's count.
+    fragments = ("list-filters", "list-charts")
 
     def filter_data(self):
         """The query parameters that are filters."""
@@ -135,14 +137,28 @@ class FilteredListView(ListView):
 
     def get_paginator(self, queryset, per_page, *args, **kwargs):
         paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
+        parts = (self.fragment_key(), getattr(self.filterset, "close_matches", False))
+        count_key = result_key("list-count", parts) if self.keep_count else None
+        kept = self.read_kept(count_key)
         if self.keep_count:
-            parts = (self.fragment_key(), getattr(self.filterset, "close_matches", False))
-            count = kept_result("list-count", parts)
+            count = kept.get(count_key)
             if count is None:
                 count = self.count_with_page(queryset, per_page)
                 keep_result("list-count", parts, count)
             paginator.count = count
         return paginator
+
+    def read_kept(self, *keys):
+        """Reads `keys` (those given) and the keys of the page's fragments from the shared
+        cache in one round trip. The fragments' are left on the request for {% fragment %},
+        a fragment not kept as None (written then, not asked for again)."""
+        fragments = [fragment_key(name, self.fragment_key()) for name in self.fragments]
+        try:
+            found = cache.get_many([key for key in (*keys, *fragments) if key])
+        except Exception:  # a cache that fails is not used
+            found = {}
+        self.request.kept_fragments = {key: found.get(key) for key in fragments}
+        return found
 
     def count_with_page(self, queryset, per_page):
         """How many records `queryset` holds. With a card template and a page number asked

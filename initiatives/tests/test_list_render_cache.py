@@ -139,3 +139,36 @@ def test_the_filter_form_and_the_charts_are_written_once_per_filters(
     assert {"includes/field.html", "includes/bar_chart.html"} <= first
     assert not {"includes/field.html", "includes/bar_chart.html"} & (again | second_page)
     assert {"includes/field.html", "includes/bar_chart.html"} <= other
+
+
+def test_a_kept_list_reads_its_count_and_both_fragments_in_one_round_trip(
+    client, cases, monkeypatch
+):
+    url = "/initiatives/?modality=bilateral"
+    first = client.get(url).content
+    asked, within_many = [], []
+    get, get_many = cache.get, cache.get_many
+
+    def one(key, *args, **kwargs):
+        if not within_many:  # the local-memory cache's get_many asks get for each key
+            asked.append([key])
+        return get(key, *args, **kwargs)
+
+    def many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        within_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            within_many.pop()
+
+    monkeypatch.setattr(cache, "get", one)
+    monkeypatch.setattr(cache, "get_many", many)
+    again = client.get(url).content
+
+    assert again == first
+    kept = [
+        [key for key in keys if key.startswith(("portal:fragment:", "portal:result:list-count"))]
+        for keys in asked
+    ]
+    assert [len(keys) for keys in kept if keys] == [3]  # the count, the form, the charts

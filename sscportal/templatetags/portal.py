@@ -365,7 +365,9 @@ class FragmentNode(template.Node):
     def render(self, context):
         try:
             key = fragment_key(self.name, self.key.resolve(context))
-            kept = cache.get(key)
+            # Read already with the rest of the page's kept parts (FilteredListView.read_kept).
+            read = getattr(context.get("request"), "kept_fragments", {})
+            kept = read[key] if key in read else cache.get(key)
         except Exception:  # a cache that fails is not used
             key = kept = None
         if kept is not None:
