@@ -138,27 +138,28 @@ class FilteredListView(ListView):
     def get_paginator(self, queryset, per_page, *args, **kwargs):
         paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
         parts = (self.fragment_key(), getattr(self.filterset, "close_matches", False))
-        count_key = result_key("list-count", parts) if self.keep_count else None
-        kept = self.read_kept(count_key)
+        count = self.read_kept(parts if self.keep_count else None)
         if self.keep_count:
-            count = kept.get(count_key)
             if count is None:
                 count = self.count_with_page(queryset, per_page)
                 keep_result("list-count", parts, count)
             paginator.count = count
         return paginator
 
-    def read_kept(self, *keys):
-        """Reads `keys` (those given) and the keys of the page's fragments from the shared
-        cache in one round trip. The fragments' are left on the request for {% fragment %},
-        a fragment not kept as None (written then, not asked for again)."""
-        fragments = [fragment_key(name, self.fragment_key()) for name in self.fragments]
+    def read_kept(self, count_parts):
+        """The list's count kept for `count_parts` (None: not kept, or not asked for), read
+        from the shared cache in one round trip with the page's fragments. The fragments are
+        left on the request for {% fragment %}, one not kept as None (written then, not asked
+        for again). A cache that fails is not used."""
+        self.request.kept_fragments = {}
         try:
-            found = cache.get_many([key for key in (*keys, *fragments) if key])
-        except Exception:  # a cache that fails is not used
-            found = {}
+            count_key = result_key("list-count", count_parts) if count_parts else None
+            fragments = [fragment_key(name, self.fragment_key()) for name in self.fragments]
+            found = cache.get_many([key for key in (count_key, *fragments) if key])
+        except Exception:
+            return None
         self.request.kept_fragments = {key: found.get(key) for key in fragments}
-        return found
+        return found.get(count_key)
 
     def count_with_page(self, queryset, per_page):
         """How many records `queryset` holds. With a card template and a page number asked

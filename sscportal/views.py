@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from core.choice_cache import cached_choices, cached_reference
+from core.choice_cache import cached_reference, cached_result
 from core.page_cache import public_page
 from events.models import Event
 from initiatives import iati
@@ -65,17 +65,21 @@ def published_totals():
 
 def home_overview():
     """The totals behind the home page's ways in and its map: {"counts": published_totals(),
-    "by_country": {country id: {role: n, "total": n}}}; two queries once per content version and
-    period (core/choice_cache.py), none on the next requests. The country index counts the same
-    rows (cooperation.py)."""
+    "by_country": {country id: {role: n, "total": n}}}; two queries once per content state and
+    period, kept in the shared cache (core/choice_cache.py's cached_result) and read only when
+    the home page's content is written. They count every published record (seconds at 100,000),
+    so while one request counts them again, the others are written with the last figures
+    (stale_ok) rather than all count at once. The country index counts the same rows
+    (cooperation.py)."""
 
     def load():
         studies = cooperation.case_studies(Initiative.objects.published())
-        return [
-            {"counts": published_totals(), "by_country": cooperation.counts_by_country(studies)}
-        ]
+        return {
+            "counts": published_totals(),
+            "by_country": cooperation.counts_by_country(studies),
+        }
 
-    return cached_choices("home:overview", load)[0]
+    return cached_result("home-overview", (), load, stale_ok=True)
 
 
 def sdg_tiles():

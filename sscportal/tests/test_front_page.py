@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from core import choice_cache
+from core.signals import send_content_changed
+from initiatives.models import Initiative
 from sscportal import views
 from sscportal.colours import DARK_INK, LIGHT_INK, contrast_ratio, ink_for
 
@@ -166,3 +172,27 @@ def test_the_header_menu_is_a_disclosure_with_a_named_button(home):
     )
     assert '<nav class="site-nav" aria-label="Main">' in home
     assert '<ul class="header-languages" aria-label="Languages">' in home
+
+
+def way_counts(client):
+    html = client.get("/").content.decode()
+    return [int(count) for count in re.findall(r'<span class="way-count">(\d+)</span>', html)]
+
+
+def test_while_one_request_counts_the_figures_again_the_others_show_the_last(
+    client, portal, make_initiative
+):
+    assert way_counts(client)[0] == 6
+    make_initiative("One more case study")
+    # Another worker is counting the figures of this content state.
+    cache.add(f"{choice_cache.result_key('home-overview', ())}:loading", 1)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert way_counts(client)[0] == 6
+    # Neither the totals nor the countries' numbers are counted again.
+    sql = " ".join(query["sql"] for query in queries)
+    assert 'AS "counted"' not in sql
+    assert '"initiatives_initiativecountry"."role" AS "role"' not in sql
+
+    send_content_changed(Initiative)  # no one is counting this state's figures: counted
+    assert way_counts(client)[0] == 7
