@@ -180,6 +180,15 @@ API_CHANGES = [
             "themes and organisations."
         ),
     ),
+    (
+        "1.1.0",
+        datetime.date(2026, 12, 4),
+        _(
+            "Every answer says when the content last changed (Last-Modified) and answers "
+            "If-Modified-Since with 304; the lists' downloads and the IATI file may be read "
+            "from any origin too."
+        ),
+    ),
 ]
 
 

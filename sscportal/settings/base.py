@@ -498,7 +498,7 @@ SPECTACULAR_SETTINGS = {
         "or `Accept-Language` (ar, zh-hans, en, fr, ru, es), in English where a record has no "
         "translation. The portal's records are under CC BY 4.0; see /open-data/."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
