@@ -176,22 +176,23 @@ class KeptRecordsMixin:
         wanted = self.requested_fields()
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(keys_of(queryset))
-        prefix = self.record_key("list")
-        keys = [f"{prefix}:{record.pk}" for record in page]
         try:
+            prefix = self.record_key("list")
+            keys = [f"{prefix}:{record.pk}" for record in page]
             kept = cache.get_many(keys)
-        except Exception:  # a cache that fails is not used
-            kept = {}
+        except Exception:  # a cache that fails is not used: every record is written afresh
+            prefix, keys, kept = None, [f"record:{record.pk}" for record in page], {}
         missing = [record.pk for record, key in zip(page, keys, strict=True) if key not in kept]
         if missing:
             loaded = list(self.get_queryset().filter(pk__in=missing))
             data = plain(self.full_serializer(loaded, many=True).data)
             written = {
-                f"{prefix}:{record.pk}": representation
+                f"{prefix or 'record'}:{record.pk}": representation
                 for record, representation in zip(loaded, data, strict=True)
             }
-            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-                cache.set_many(written, timeout=cache_period())
+            if prefix is not None:
+                with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                    cache.set_many(written, timeout=cache_period())
             kept.update(written)
         # A record unpublished since the page's keys were read is left out.
         return self.get_paginated_response(
@@ -200,15 +201,16 @@ class KeptRecordsMixin:
 
     def retrieve(self, request, *args, **kwargs):
         wanted = self.requested_fields()
-        key = self.record_key("record", kwargs[self.lookup_url_kwarg])
         try:
+            key = self.record_key("record", kwargs[self.lookup_url_kwarg])
             record = cache.get(key)
         except Exception:  # a cache that fails is not used
-            record = None
+            key = record = None
         if record is None:
             record = plain(self.full_serializer(self.get_object()).data)
-            with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-                cache.set(key, record, timeout=cache_period())
+            if key is not None:
+                with contextlib.suppress(Exception):  # a cache that fails keeps nothing
+                    cache.set(key, record, timeout=cache_period())
         return Response(self.trimmed(record, wanted))
 
 

@@ -49,6 +49,8 @@ PAGES = [
     "/events/open-forum/",
     "/publications/",
     "/fr/initiatives/",
+    "/api/v1/case-studies/",
+    "/api/v1/case-studies/clinics-across-the-border/",
 ]
 REGISTER = "/events/open-forum/register/"
 UNAVAILABLE = "The portal is briefly unavailable"
@@ -160,10 +162,12 @@ def test_with_redis_killed_pages_and_registrations_answer_and_the_fault_is_logge
 
 # Pages seen before that are written without the database from what they keep: a case study's
 # page around its parts (publishing.views.PublishedDetailMixin), the home page from its content
-# (templates/home.html's fragment), each with a text it shows.
+# (templates/home.html's fragment), a record of the API, each with a text it shows.
 KEPT = {
     "/": b"South-South",
     "/initiatives/clinics-across-the-border/": b"Clinics across the border",
+    # What the API says of a record is kept as well (api/views.py KeptRecordsMixin).
+    "/api/v1/case-studies/clinics-across-the-border/": b"Clinics across the border",
 }
 
 
