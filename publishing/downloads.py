@@ -328,7 +328,7 @@ class ListDownloadView(View):
         etag, last_modified = self.validators(request, filtered, name)
         unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if unchanged is not None:
-            return self.with_validators(unchanged, etag, last_modified)
+            return with_validators(unchanged, etag, last_modified)
         refused = refuse_over_limit(request, self.list_view.model)
         if refused is not None:
             return refused
@@ -353,9 +353,6 @@ class ListDownloadView(View):
             response["Content-Disposition"] = content_disposition_header(True, name)
         # The lists are for people; their files, like the filters' combinations, are not pages.
         response["X-Robots-Tag"] = "noindex"
-        return self.with_validators(response, etag, last_modified)
-
-    def with_validators(self, response, etag, last_modified):
         return with_validators(response, etag, last_modified)
 
     def file_name(self, list_view, format):
