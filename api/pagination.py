@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from core.choice_cache import keep_result, kept_result
+from publishing.search import ranked_page
 
 
 class KeptCountPaginator(Paginator):
@@ -33,6 +34,17 @@ class KeptCountPaginator(Paginator):
             count = Paginator.count.func(self)
             keep_result("api-count", self.count_parts, count)
         return count
+
+    def page(self, number):
+        """A page; of a search in the order of relevance, read by parts as the public lists
+        read theirs (publishing/search.py's ranked_page)."""
+        page = super().page(number)
+        query = getattr(page.object_list, "query", None)
+        if query is not None:
+            rows = ranked_page(self.object_list, query.low_mark, query.high_mark, self.count)
+            if rows is not None:
+                page.object_list = rows
+        return page
 
 
 class Pages(PageNumberPagination):

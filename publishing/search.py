@@ -4,7 +4,11 @@ Each content type keeps `search_text`: the words it is found by besides its titl
 (its other texts and the names of what it links to), so that a search reads one row and joins
 nothing. On PostgreSQL, `search_vector` holds title, summary and search text as a weighted
 tsvector (A, B, C) behind a GIN index: each word of a query matches as a prefix of a stemmed
-word, and results come most relevant first. Elsewhere (SQLite in development) each word must
+word, and results come most relevant first: those whose title holds the words (rank 1), then
+the others (rank 0), each newest first (the type's `ranked_order`). Such an order lets a page
+be read without ranking every match: each part is read in the order of an index, as far as
+the page goes (`ranked_page`); a word that 60,000 case studies hold costs what a rare one does.
+Elsewhere (SQLite in development) each word must
 appear, in any case, in the title, the summary or the search text.
 
 What a type's search text holds, and what keeps it current, is its declaration
@@ -25,12 +29,12 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchRank,
     SearchVector,
     TrigramWordSimilarity,
 )
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db.models.expressions import OrderBy
 
 from core.content_language import in_every_language, translation_field, translation_languages
 
@@ -133,11 +137,11 @@ def query_terms(words):
     return [term for term in terms if term]
 
 
-def search_query(words):
+def search_query(words, weights=""):
     """Every word, as a quoted lexeme with a prefix marker (WORD leaves no quote or operator),
     read by each language's configuration: a record matches when all the words match in one of
-    its languages."""
-    raw = " & ".join(f"'{term}':*" for term in query_terms(words))
+    its languages; with `weights` ("A": the title), in the texts of those weights only."""
+    raw = " & ".join(f"'{term}':*{weights}" for term in query_terms(words))
     query = None
     for config in dict.fromkeys(CONFIGS.values()):
         part = SearchQuery(raw, search_type="raw", config=config)
@@ -217,21 +221,80 @@ def is_close_match(record):
     return rank is not None and rank < 0
 
 
+# Up to this many matches, a search's page ranks them all (ranked_page). Measured at 100,000
+# case studies (scripts/bench.py): 3,000 matches ranked all at once took 29 ms, read by parts
+# 45 ms; 9,000 took 107 ms at once, 17 ms by parts.
+RANKED_ALL = 5000
+
+
+class TitleFirst(Case):
+    """A full-text match's rank: 1 where its title holds every word (`title_query`, the
+    query in the texts of weight A), else 0."""
+
+    def __init__(self, title_query):
+        super().__init__(
+            When(Q(search_vector=title_query), then=Value(1.0)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        self.title_query = title_query
+
+
 def search(queryset, value):
-    """Records matching every word of `value`. On PostgreSQL ranked by relevance, then by the
-    type's `ranked_order` (a sort chosen afterwards replaces that order)."""
+    """Records matching every word of `value`. On PostgreSQL ranked by relevance (TitleFirst),
+    then by the type's `ranked_order` (a sort chosen afterwards replaces that order)."""
     words = search_words(value)
     if not words:
         # Only punctuation: nothing can match it, and it is no reason to show everything.
         return queryset.none() if value and value.strip() else queryset
     if not uses_postgresql(queryset):
         return matching(queryset, words)
-    query = search_query(words)
     return (
-        matching(queryset, words, query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by(F("rank").desc(nulls_last=True), *content_for(queryset.model).ranked_order)
+        matching(queryset, words, search_query(words))
+        .annotate(rank=TitleFirst(search_query(words, "A")))
+        .order_by(F("rank").desc(), *content_for(queryset.model).ranked_order)
     )
+
+
+def ranked_search(queryset):
+    """The TitleFirst rank of `queryset` when it is a search in the order of relevance, else
+    None."""
+    rank = queryset.query.annotations.get("rank")
+    order = queryset.query.order_by
+    if not isinstance(rank, TitleFirst) or not order:
+        return None
+    first = order[0]
+    if not (isinstance(first, OrderBy) and first.descending and first.expression == F("rank")):
+        return None
+    return rank
+
+
+def ranked_page(queryset, start, stop, count):
+    """The records `start` to `stop` of a search in the order of relevance (`ranked_search`)
+    that `count` records match, with their keys, rank and what their order reads alone; None
+    for any other queryset, and for one whose matches are few enough (RANKED_ALL) to be ranked
+    all at once. One query, which reads the first `stop` records of each rank, each part in its
+    order (the type's `ranked_order`), which an index gives: ranking every match first would
+    read them all (60,000 search vectors for a common word). Where matches are few, an index
+    read in that order would pass over most records before it finds them: the planner,
+    which cannot tell how few, is not asked to choose."""
+    rank = ranked_search(queryset)
+    if rank is None or count <= RANKED_ALL:
+        return None
+    if stop <= start:
+        return []
+    order = queryset.query.order_by[1:]
+    read = {"pk", *(name.lstrip("-") for name in order if isinstance(name, str))}
+    parts = [
+        records.select_related(None).prefetch_related(None).only(*read).order_by(*order)[:stop]
+        for records in (queryset.filter(search_vector=rank.title_query), queryset)
+    ]
+    # The second part is every match, those of rank 1 too: the first `stop` of them hold
+    # enough of rank 0 for the page whatever the first part holds (a NOT of the first part's
+    # condition would be as exact, but the planner takes it for one that almost nothing
+    # meets, and reads the table). UNION leaves out the rows both parts read.
+    combined = parts[0].union(parts[1]).order_by(F("rank").desc(), *order)
+    return list(combined[start:stop])
 
 
 def close_search(queryset, value):

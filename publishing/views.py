@@ -24,7 +24,7 @@ from . import citations
 from .content import content_for
 from .downloads import FORMATS
 from .models import Status
-from .search import close_search, is_close_match
+from .search import close_search, is_close_match, ranked_page, ranked_search
 
 # A detail page's parts kept between requests (templates/detail.html, kept_detail.html).
 KEPT_PREFIX = "kept-page"
@@ -171,7 +171,9 @@ class FilteredListView(ListView):
         except ValueError:
             number = 0  # "last", or no number: counted alone
         # A page past what any database's OFFSET takes is past the end: counted alone (404).
-        if self.card_template and 1 <= number <= 2**31 // per_page:
+        # A search in the order of relevance reads its page by parts (ranked_page): counted alone.
+        ranked = ranked_search(queryset) is not None
+        if self.card_template and not ranked and 1 <= number <= 2**31 // per_page:
             start = (number - 1) * per_page
             counted = keys_of(queryset).annotate(listed_in_all=Window(Count("pk")))
             rows = list(counted[start : start + per_page])
@@ -195,7 +197,10 @@ class FilteredListView(ListView):
             if self.keyed_rows and self.keyed_rows[0] == page.number:
                 rows = self.keyed_rows[1]  # read with the count (count_with_page)
             else:
-                rows = list(keys_of(object_list))
+                query = object_list.query
+                rows = ranked_page(queryset, query.low_mark, query.high_mark, paginator.count)
+                if rows is None:
+                    rows = list(keys_of(object_list))
             page.object_list = object_list = rows
         return paginator, page, object_list, is_paginated
 
