@@ -8,8 +8,9 @@ What it does:
    the static files, and creates one published event with --places places, a waiting list and
    registration open (a new event on every run; nothing else is touched).
 2. Serves the portal with gunicorn as scripts/bench.py does (devtools.bench_settings: production
-   settings, DEBUG off), here with 4 gthread workers of 8 threads each. E-mails go to the console
-   backend, whose output is discarded.
+   settings, DEBUG off), here with as many sync workers as gunicorn.conf.py starts in production
+   (two per core and one more). E-mails are queued for the worker (the database task queue),
+   as in production; no worker sends them during the run.
 3. --clients people, --threads at a time, each take the whole journey: GET the event page (CSRF
    cookie and token), POST the registration form, then open the confirm link (GET) and press its
    button (POST with CSRF). The confirm link is in an e-mail the benchmark cannot read, so it
@@ -48,8 +49,8 @@ from bench import (  # noqa: E402
 )
 
 DEFAULT_DB = "postgres://root@127.0.0.1:5432/sscportal_bench_reg"
-GUNICORN_WORKERS = 4
-GUNICORN_THREADS = 8
+# As the portal is served (gunicorn.conf.py): sync workers, two per core and one more.
+GUNICORN_WORKERS = (os.cpu_count() or 1) * 2 + 1
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -87,12 +88,12 @@ def free_port():
 
 
 def start_gunicorn(port):
-    """gunicorn on loopback, gthread workers; returns once /health/ answers."""
-    # stdout carries the console e-mail backend's messages: not wanted here.
+    """gunicorn on loopback with the portal's own settings (sync workers); returns once
+    /health/ answers."""
+    # What the workers print is not wanted here.
     return bench.start_gunicorn(
         port,
-        *("--workers", str(GUNICORN_WORKERS), "--worker-class", "gthread"),
-        *("--threads", str(GUNICORN_THREADS), "--timeout", "120"),
+        *("--workers", str(GUNICORN_WORKERS), "--timeout", "120"),
         stdout=subprocess.DEVNULL,
     )
 
@@ -284,7 +285,7 @@ def main():
     print(f"Machine: {machine_description()}, Django {django.get_version()}")
     print(f"Database: {database.split('@')[-1].split('?')[0]}; event {event.slug}")
     print(
-        f"gunicorn: {GUNICORN_WORKERS} gthread workers x {GUNICORN_THREADS} threads, "
+        f"gunicorn: {GUNICORN_WORKERS} sync workers (gunicorn.conf.py), "
         f"devtools.bench_settings; {args.threads} client threads on loopback"
     )
     print()
