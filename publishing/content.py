@@ -68,8 +68,8 @@ class Content:
     # Further models the public sees on this type's pages or filters (beyond `named`).
     shows: tuple = ()
     # Links (a many-to-many field or a foreign key) to records with a `name` in every language
-    # behind a trigram index (a country): a record is a close match of a search when the name
-    # of one of these is (publishing/search.py), "Kenia" finding the case studies in Kenya.
+    # (a country): the words of their names are among those a mistyped word is corrected to
+    # (publishing/search.py), "Kenia" to "kenya", which finds the case studies in Kenya.
     close_names: tuple = ()
 
     @property

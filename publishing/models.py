@@ -4,6 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -354,3 +355,22 @@ class Illustrated(models.Model):
         if self.image and not self.image_alt:
             return {"image_alt": _("Describe the image for people who cannot see it.")}
         return {}
+
+
+class SearchWord(models.Model):
+    """A word of a title, in any language, of a record of any content type, or of a name its
+    records are found by (a country's: the type's `close_names`): what a mistyped word of a
+    search is corrected to on PostgreSQL (publishing/search.py, `close_query`), through the
+    trigram index of `word`. Written afresh from the records once per content state."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    in_title = models.BooleanField(default=False)
+    in_name = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="search_word_trgm_idx")
+        ]
+
+    def __str__(self):
+        return self.word

@@ -14,31 +14,32 @@ appear, in any case, in the title, the summary or the search text.
 What a type's search text holds, and what keeps it current, is its declaration
 (publishing/content.py).
 
-A search that finds nothing on PostgreSQL tolerates a typo: the records come whose title, in
-any language, holds a word close to the query's ("ebolla", "cooperacion"), or that are linked to
-a place whose name does ("Kenia": the case studies in Kenya), by pg_trgm's word similarity
-behind trigram indexes, closest first (`close_search`). It runs only once the full-text search
-has found nothing, which costs the page one query more then (its count), and none otherwise.
-Its results have a negative `rank` (`is_close_match`), which the pages say. SQLite has no such
-fallback: a search there matches words as they are typed.
+A search that finds nothing on PostgreSQL tolerates a typo: each word of the query is
+corrected to the words closest to it (pg_trgm's word similarity, behind a trigram index) among
+the words of every title in every language and of the names of the places records are found by
+(`SearchWord`, written afresh once per content state), and the records a search for those finds
+come instead, in the same order (`close_search`): "ebolla" finds what "ebola" does,
+"cooperacion" what "cooperation" and "cooperación" do, "Kenia" the case studies in Kenya. It
+runs only once the full-text search has found nothing, which costs the page two queries more
+then (the corrections and the count), and none otherwise. Its results have a negative `rank`
+(`is_close_match`), which the pages say. SQLite has no such fallback: a search there matches
+words as they are typed.
 """
 
 import re
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.lookups import TrigramStrictWordSimilar, TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchVector,
-    TrigramWordSimilarity,
 )
-from django.db import connections
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, Value, When
+from django.db import connections, transaction
+from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.expressions import OrderBy
 
-from core.content_language import in_every_language, translation_field, translation_languages
+from core.choice_cache import cached_result
+from core.content_language import translation_field, translation_languages
 
-from .content import content_for
+from .content import content_for, registered
 
 # PostgreSQL's text-search configuration (its Snowball stemmer) for the texts in each language:
 # "coopérations" finds "coopération" in a French summary. Chinese has none: written without
@@ -141,7 +142,11 @@ def search_query(words, weights=""):
     """Every word, as a quoted lexeme with a prefix marker (WORD leaves no quote or operator),
     read by each language's configuration: a record matches when all the words match in one of
     its languages; with `weights` ("A": the title), in the texts of those weights only."""
-    raw = " & ".join(f"'{term}':*{weights}" for term in query_terms(words))
+    return configured(" & ".join(f"'{term}':*{weights}" for term in query_terms(words)))
+
+
+def configured(raw):
+    """The raw tsquery `raw` as each language's configuration reads it, any of them."""
     query = None
     for config in dict.fromkeys(CONFIGS.values()):
         part = SearchQuery(raw, search_type="raw", config=config)
@@ -165,53 +170,113 @@ def matching(queryset, words, query=None):
     return queryset
 
 
-class AnyOf(Func):
-    """`expression = ANY(ARRAY(subquery))`. An uncorrelated subquery runs once (an InitPlan),
-    and its ids are looked up in the primary key's index, also as an arm of an OR beside the
-    search vector's index; `pk IN (subquery)` in an OR would read the whole table."""
+# A mistyped word is corrected to at most this many words, the closest; a word shorter than
+# MIN_CLOSE_WORD has too few trigrams to be compared.
+CORRECTIONS = 5
+MIN_CLOSE_WORD = 3
+MAX_CLOSE_WORD = 100  # SearchWord.word's length
+SEARCH_WORDS_LOCK = 0x55_43_53_57  # the advisory lock of refresh_search_words
 
-    arg_joiner = " = ANY("
-    template = "(%(expressions)s))"
-    output_field = BooleanField()
+# The words closest to each word of a query (numbered from 1, `n`): a title's word within
+# pg_trgm's word similarity threshold of it (`<%`), a name's within the strict word similarity
+# threshold (`<<%`; the thresholds: sscportal/settings/base.py), each through the trigram index.
+CORRECTIONS_SQL = """
+SELECT "n", "word" FROM (
+    SELECT "query"."n", "close"."word", ROW_NUMBER() OVER (
+        PARTITION BY "query"."n"
+        ORDER BY word_similarity("query"."w", "close"."word") DESC, "close"."word"
+    ) AS "place"
+    FROM unnest(%s::text[]) WITH ORDINALITY AS "query" ("w", "n")
+    JOIN (
+        SELECT "query"."n" AS "n", "words"."word" AS "word"
+        FROM unnest(%s::text[]) WITH ORDINALITY AS "query" ("w", "n")
+        JOIN "publishing_searchword" AS "words"
+            ON "words"."in_title" AND "query"."w" <%% "words"."word"
+        UNION
+        SELECT "query"."n", "words"."word"
+        FROM unnest(%s::text[]) WITH ORDINALITY AS "query" ("w", "n")
+        JOIN "publishing_searchword" AS "words"
+            ON "words"."in_name" AND "query"."w" <<%% "words"."word"
+    ) AS "close" ON "close"."n" = "query"."n"
+) AS "ranked"
+WHERE "place" <= %s
+"""
 
 
-def close_text(words):
-    return " ".join(words)
+def word_sources():
+    """(model, text, whether it is a title) for every text the search words come from: each
+    type's title and the name of what its `close_names` link to, once each."""
+    sources = {}
+    for content in registered():
+        sources[content.model, "title"] = True
+        for link in content.close_names:
+            sources[content.model._meta.get_field(link).related_model, "name"] = False
+    return [(model, name, is_title) for (model, name), is_title in sources.items()]
 
 
-def close_matches(model, words):
-    """The condition that selects the records of `model` close to the words: a title in any
-    language with a word within pg_trgm's word similarity threshold of the query (`%>`), or a
-    link (the type's `close_names`) to a record whose name, in any language, has a word within
-    the strict word similarity threshold (`%>>`; the thresholds: sscportal/settings/base.py).
-    Each is a subquery through a trigram index, run once."""
-    text = close_text(words)
-    # No order inside the subqueries: sorting thousands of keys that only fill an array was
-    # half of such a search's time.
-    subqueries = [
-        model._base_manager.filter(TrigramWordSimilar(in_every_language("title"), text))
-        .order_by()
-        .values("pk")
-    ]
-    for link in content_for(model).close_names:
-        named = model._meta.get_field(link).related_model._base_manager.filter(
-            TrigramStrictWordSimilar(in_every_language("name"), text)
+def refresh_search_words(using="default"):
+    """Write the search words (SearchWord) afresh: every word, as PostgreSQL's "simple"
+    configuration reads it (lower case), of the titles of every type in every language, and of
+    the names they are found by. One statement for all; at 100,000 case studies, under a
+    second. PostgreSQL only."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    selects = []
+    for model, name, is_title in word_sources():
+        present = {field.name: field.column for field in model._meta.concrete_fields}
+        names = [name] + [translation_field(name, language) for language in translation_languages()]
+        columns = ", ".join(quote(present[text]) for text in names if text in present)
+        # Names of tables and columns from the models, quoted; no value from a request.
+        selects.append(
+            f"SELECT lexeme, {is_title} AS in_title, {not is_title} AS in_name "  # noqa: S608
+            f"FROM {quote(model._meta.db_table)}, "
+            f"unnest(to_tsvector('simple', concat_ws(' ', {columns})))"
         )
-        subqueries.append(
-            model._base_manager.filter(**{f"{link}__in": named.values("pk")})
-            .order_by()
-            .values("pk")
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        # One process at a time writes them (two DELETEs of every row could deadlock).
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEARCH_WORDS_LOCK])
+        cursor.execute('DELETE FROM "publishing_searchword"')
+        cursor.execute(
+            'INSERT INTO "publishing_searchword" ("word", "in_title", "in_name") '  # noqa: S608
+            "SELECT lexeme, bool_or(in_title), bool_or(in_name) "
+            f"FROM ({' UNION ALL '.join(selects)}) AS words "
+            "WHERE char_length(lexeme) BETWEEN %s AND %s GROUP BY lexeme "
+            'ON CONFLICT ("word") DO UPDATE SET "in_title" = EXCLUDED."in_title", '
+            '"in_name" = EXCLUDED."in_name"',
+            [MIN_CLOSE_WORD, MAX_CLOSE_WORD],
         )
-    condition = Q()
-    for subquery in subqueries:
-        condition |= Q(AnyOf(F("pk"), ArraySubquery(subquery)))
-    return condition
 
 
-def closeness(words):
-    """A close match's rank: the word similarity of its title less one, below 0 where a
-    full-text match's rank is above."""
-    return TrigramWordSimilarity(close_text(words), in_every_language("title")) - 1
+def corrections(words, using="default"):
+    """For each word of a query, the search words closest to it (at most CORRECTIONS, closest
+    first), or None when one of them has none. The search words are written afresh once per
+    content state, by the first request that needs them (others meanwhile use the last ones)."""
+    cached_result("search-words", (), lambda: refresh_search_words(using) or True, stale_ok=True)
+    lowered = [word.lower() for word in words]
+    with connections[using].cursor() as cursor:
+        cursor.execute(CORRECTIONS_SQL, [lowered, lowered, lowered, CORRECTIONS])
+        rows = cursor.fetchall()
+    found = {}
+    for number, word in rows:
+        if WORD.fullmatch(word):
+            found.setdefault(number, []).append(word)
+    if len(found) < len(words):
+        return None
+    return [found[number] for number in range(1, len(words) + 1)]
+
+
+def alternatives_query(alternatives, weights=""):
+    """search_query() of words that each may be any of its alternatives."""
+    raw = " & ".join(
+        "("
+        + " | ".join(
+            "(" + " & ".join(f"'{term}':*{weights}" for term in query_terms([word])) + ")"
+            for word in words
+        )
+        + ")"
+        for words in alternatives
+    )
+    return configured(raw)
 
 
 def is_close_match(record):
@@ -228,13 +293,13 @@ RANKED_ALL = 5000
 
 
 class TitleFirst(Case):
-    """A full-text match's rank: 1 where its title holds every word (`title_query`, the
-    query in the texts of weight A), else 0."""
+    """A full-text match's rank: `base` + 1 where its title holds every word (`title_query`,
+    the query in the texts of weight A), else `base`."""
 
-    def __init__(self, title_query):
+    def __init__(self, title_query, base=0.0):
         super().__init__(
-            When(Q(search_vector=title_query), then=Value(1.0)),
-            default=Value(0.0),
+            When(Q(search_vector=title_query), then=Value(base + 1.0)),
+            default=Value(base),
             output_field=FloatField(),
         )
         self.title_query = title_query
@@ -297,16 +362,35 @@ def ranked_page(queryset, start, stop, count):
     return list(combined[start:stop])
 
 
-def close_search(queryset, value):
-    """The records of `queryset` close to the words of `value` (`close_matches`), closest
-    first, for when `search()` found none; None where there is no such search (SQLite, or
-    no word in `value`)."""
-    words = search_words(value)
-    if not words or not uses_postgresql(queryset):
+def can_search_closely(queryset, value):
+    """Whether `close_search` looks for the close matches of `value`: words on PostgreSQL."""
+    return bool(search_words(value)) and uses_postgresql(queryset)
+
+
+def close_query(words, using="default"):
+    """The query of the close matches of `words` (each word any of its `corrections`) and
+    the same in titles only, or None when a word has nothing close to it."""
+    alternatives = corrections(words, using)
+    if alternatives is None:
         return None
+    return alternatives_query(alternatives), alternatives_query(alternatives, "A")
+
+
+def close_search(queryset, value):
+    """The records of `queryset` close to the words of `value`, for when `search()` found
+    none: those a search for the words each is closest to finds (`corrections`: "ebolla" is
+    searched as "ebola", "Kenia" as "kenya", which finds the case studies in Kenya), in the
+    same order, their rank below 0 (`is_close_match`). None where there is no such search
+    (SQLite, or no word in `value`)."""
+    if not can_search_closely(queryset, value):
+        return None
+    queries = close_query(search_words(value), queryset.db)
+    if queries is None:
+        return queryset.none()
+    query, title_query = queries
     return (
-        queryset.filter(close_matches(queryset.model, words))
-        .annotate(rank=closeness(words))
+        matching(queryset, [], query)
+        .annotate(rank=TitleFirst(title_query, base=-2.0))
         .order_by(F("rank").desc(), *content_for(queryset.model).ranked_order)
     )
 

@@ -10,8 +10,8 @@ title, summary or search text, results come newest first and the snippet is the 
 words marked in Python).
 
 When nothing of any type matches on PostgreSQL, the close matches of the words come instead
-(publishing/search.py: "ebolla" finds the Ebola case study), closest first, and the page says
-so: one query more (their counts), only then.
+(publishing/search.py: "ebolla" is searched as "ebola" and finds the Ebola case study), and the
+page says so: two queries more (the words close to the query's, and their counts), only then.
 
 A page costs the same number of queries however many records match: one (a UNION) for the
 counts of the types, one for the page's (type, id) pairs and one per type on the page for its
@@ -39,8 +39,7 @@ from .content import registered
 from .search import (
     CONFIGS,
     SEARCH_CONFIG,
-    close_matches,
-    closeness,
+    close_query,
     matching,
     search_query,
     uses_postgresql,
@@ -152,6 +151,7 @@ class Search:
         self.query = search_query(words) if uses_postgresql(using) else None
         self.all_types = result_types()
         self.types = [result_type] if result_type else list(self.all_types.values())
+        self.using = using
         self._counts = None
         # Whether the results read are close matches of the words (nothing matches them).
         self.close_matches = False
@@ -160,26 +160,28 @@ class Search:
         """The published records of `result_type` that match; on PostgreSQL, when no record of
         any type does, those that match closely."""
         queryset = result_type.model._default_manager.published().order_by()
-        if self.close_matches:
-            return queryset.filter(close_matches(result_type.model, self.words))
         return matching(queryset, self.words, self.query)
 
     def rank(self):
-        if self.close_matches:
-            return closeness(self.words)
         if self.query is not None:
             return SearchRank(F("search_vector"), self.query)
         return Value(0.0, FloatField())
 
     def counts(self):
         """{type code: how many match}, for every type (the tabs show them all): one query, and
-        when nothing matches on PostgreSQL, a second one for the close matches."""
+        when nothing matches on PostgreSQL, two more for the close matches: the words close to
+        the query's (publishing/search.py, `corrections`), and the counts of a search for
+        them, which then stands in for the query."""
         if self._counts is None:
             self._counts = self.count_types()
             if self.query is not None and not any(self._counts.values()):
-                self.close_matches = True
-                self._counts = self.count_types()
-                self.close_matches = any(self._counts.values())
+                queries = close_query(self.words, self.using)
+                if queries is not None:
+                    searched, self.query = self.query, queries[0]
+                    self._counts = self.count_types()
+                    self.close_matches = any(self._counts.values())
+                    if not self.close_matches:
+                        self.query = searched
         return self._counts
 
     def count_types(self):

@@ -24,7 +24,7 @@ from . import citations
 from .content import content_for
 from .downloads import FORMATS
 from .models import Status
-from .search import close_search, is_close_match, ranked_page, ranked_search
+from .search import can_search_closely, is_close_match, ranked_page, ranked_search
 
 # A detail page's parts kept between requests (templates/detail.html, kept_detail.html).
 KEPT_PREFIX = "kept-page"
@@ -102,14 +102,19 @@ class FilteredListView(ListView):
     def paginate_queryset(self, queryset, page_size):
         """A page of the list; when a search (?q=) finds nothing, a page of the records close
         to its words, if any (publishing/search.py): one query more, only then."""
-        paginated = self.page_of(queryset, page_size)
-        paginator = paginated[0]
-        if paginator.count or not self.close_matches_possible():
+        try:
+            paginated = self.page_of(queryset, page_size)
+        except Http404:
+            # Page 2 of the close matches is past the end of what the search as typed found.
+            if not self.close_matches_possible() or queryset.exists():
+                raise
+            paginated = None
+        if paginated and (paginated[0].count or not self.close_matches_possible()):
             return paginated
         self.filterset.close_matches = True
         del self.filterset._qs  # the filters run again, the search looking for close matches
         close = self.page_of(self.get_paged(self.filterset.qs), page_size)
-        if close[0].count:
+        if close[0].count or paginated is None:
             return close
         self.filterset.close_matches = False
         del self.filterset._qs
@@ -133,7 +138,7 @@ class FilteredListView(ListView):
         if "q" not in filterset.filters or not filterset.is_bound or not filterset.is_valid():
             return False
         value = filterset.form.cleaned_data.get("q")
-        return bool(value) and close_search(filterset.queryset, value) is not None
+        return bool(value) and can_search_closely(filterset.queryset, value)
 
     def get_paginator(self, queryset, per_page, *args, **kwargs):
         paginator = super().get_paginator(queryset, per_page, *args, **kwargs)

@@ -144,8 +144,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Page queries are short: compiling them to machine code (JIT) costs more than it saves.
-    # A search that finds nothing looks for close matches (publishing/search.py) with pg_trgm's
-    # operators, whose thresholds are settings: a title's word within 0.5 word similarity
+    # A search that finds nothing corrects its words (publishing/search.py) with pg_trgm's
+    # operators, whose thresholds are settings: to a title's word within 0.5 word similarity
     # ("ebolla" of "Ebola" 0.63, "cooperacion" of "cooperation" 0.6), a name's word within 0.3
     # strict word similarity ("Kenia" of "Kenya" 0.33, not "Armenia" 0.27). Set here, they cost
     # no query; without them (a pooler dropping startup options) pg_trgm's defaults (0.6, 0.5)

@@ -162,10 +162,12 @@ def test_close_matches_keep_the_other_filters(client, cases, countries):
 
 @needs_postgresql
 @pytest.mark.parametrize("url", [LIST_URL, SEARCH_URL])
-def test_close_matches_cost_one_query_more_only_when_nothing_matches(client, cases, url):
+def test_close_matches_cost_two_queries_more_only_when_nothing_matches(client, cases, url):
     client.get(url)  # what a process loads once is loaded
+    client.get(url, {"q": "xqzzv"})  # the search words are written for this content state
     # The first request for each search: the close matches are looked for after the search
-    # found nothing, one query more.
+    # found nothing, two queries more (the words close to the query's, and the count of
+    # what a search for them finds).
     exact_first, _ = count_queries(client, f"{url}?q=Ebola", warm=False)
     close_first, response = count_queries(client, f"{url}?q=ebolla", warm=False)
     nothing_first, _ = count_queries(client, f"{url}?q=xqzzv", warm=False)
@@ -175,9 +177,9 @@ def test_close_matches_cost_one_query_more_only_when_nothing_matches(client, cas
     close, _ = count_queries(client, f"{url}?q=ebolla")
 
     assert notice_shown(response)
-    assert close_first == exact_first + 1
+    assert close_first == exact_first + 2
     assert nothing_first <= exact_first + 1
-    assert close <= exact + 1
+    assert close <= exact + 2
 
 
 @pytest.mark.parametrize(
