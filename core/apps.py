@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # The choice cache and the page cache connect their invalidation to `content_changed`.
-        # An operator class (the trigram indexes' gin_trgm_ops, core/content_language.py) goes
+        # An operator class (the trigram indexes' gin_trgm_ops of the earlier migrations) goes
         # after an indexed expression's parentheses, not inside them: what django.contrib.postgres
         # does when installed, which the portal is not (it needs none of the rest).
         from django.contrib.postgres.indexes import OpClass

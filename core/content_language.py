@@ -12,9 +12,6 @@ left to right with its punctuation in place, and say so once in a short notice.
 """
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.models import F, TextField, Value
-from django.db.models.functions import Concat
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info
 
@@ -132,20 +129,3 @@ def all_texts(record, name):
         getattr(record, translation_field(name, code), "") for code in translation_languages()
     ]
     return list(dict.fromkeys(text for text in texts if text))
-
-
-def in_every_language(name):
-    """The expression of text `name` in English and in each translation, one after the other
-    (title, title_ar, title_es...): what a close match of a title or a name is looked for in
-    (publishing/search.py). The columns are NOT NULL, so the expression is IMMUTABLE and can
-    be indexed; an index and the query must spell it alike, hence this one function."""
-    parts = [F(name)]
-    for language in translation_languages():
-        parts += [Value(" "), F(translation_field(name, language))]
-    return Concat(*parts, output_field=TextField())
-
-
-def trigram_index(name, index_name):
-    """The trigram index (pg_trgm's gin_trgm_ops) of text `name` in every language, for a
-    model's Meta.indexes: created on PostgreSQL only (core/migration_operations.py)."""
-    return GinIndex(OpClass(in_every_language(name), name="gin_trgm_ops"), name=index_name)

@@ -21,6 +21,21 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
         return super().describe() + " (PostgreSQL only)"
 
 
+class RemoveIndexOnPostgreSQL(migrations.RemoveIndex):
+    """Removes an index that AddIndexOnPostgreSQL added: SQLite never had it."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return super().describe() + " (PostgreSQL only)"
+
+
 class AddFieldInPlace(migrations.AddField):
     """AddField that, on SQLite, adds the column where it is (ALTER TABLE ADD COLUMN, with its
     default) rather than copying the table into a new one: the copy would create the table's

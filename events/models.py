@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.content_language import translated, trigram_index
+from core.content_language import translated
 from initiatives.models import Initiative
 from publishing.models import (
     Illustrated,
@@ -266,9 +266,6 @@ class Event(Illustrated, Publishable):
             models.Index(fields=["starts_at"], name="event_starts_idx"),
             # Created on PostgreSQL only (migration 0002): SQLite searches without it.
             GinIndex(fields=["search_vector"], name="event_search_idx"),
-            # Close matches of a title in any language ("ebolla"), on PostgreSQL only:
-            # publishing/search.py.
-            trigram_index("title", "event_title_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.content_language import translated, trigram_index
+from core.content_language import translated
 from core.fields import KeysField
 from publishing.models import (
     YEAR_VALIDATORS,
@@ -215,9 +215,6 @@ class Initiative(Illustrated, Publishable):
             # The filters' keys, on PostgreSQL only (migration 0009): a filter, or several, is
             # one lookup here (initiatives/filters.py).
             GinIndex(fields=["filter_keys"], name="initiative_filter_keys_idx"),
-            # Close matches of a title in any language ("ebolla"), on PostgreSQL only:
-            # publishing/search.py.
-            trigram_index("title", "initiative_title_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(

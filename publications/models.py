@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.content_language import translated, trigram_index
+from core.content_language import translated
 from core.undocs import NATIVE_NAMES, RIGHT_TO_LEFT
 from events.models import Event
 from initiatives.models import Initiative
@@ -153,9 +153,6 @@ class Publication(Illustrated, Publishable):
             models.Index(fields=["status", "published_at", "year"], name="publication_pub_idx"),
             # Created on PostgreSQL only (see the migration): SQLite searches without it.
             GinIndex(fields=["search_vector"], name="publication_search_idx"),
-            # Close matches of a title in any language ("ebolla"), on PostgreSQL only:
-            # publishing/search.py.
-            trigram_index("title", "publication_title_trgm_idx"),
         ]
         constraints = [
             models.CheckConstraint(

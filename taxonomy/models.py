@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core.cites_by_title import validate_cites_by_title
-from core.content_language import translated, trigram_index
+from core.content_language import translated
 
 
 class RegionQuerySet(models.QuerySet):
@@ -107,11 +107,6 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name = _("country or area")
         verbose_name_plural = _("countries and areas")
-        indexes = [
-            # Close matches of a name in any language ("Kenia"), on PostgreSQL only (migration
-            # 0006): publishing/search.py.
-            trigram_index("name", "country_name_trgm_idx"),
-        ]
 
     def __str__(self):
         return self.texts.name

@@ -1,0 +1,19 @@
+"""The trigram index of the event titles in every language goes (PostgreSQL only): a mistyped
+search word is corrected through the search words' own index (publishing 0004)."""
+
+from django.db import migrations
+
+from core.migration_operations import RemoveIndexOnPostgreSQL
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("events", "0007_trigram_search"),
+    ]
+
+    operations = [
+        RemoveIndexOnPostgreSQL(
+            model_name="event",
+            name="event_title_trgm_idx",
+        ),
+    ]
