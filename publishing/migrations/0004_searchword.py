@@ -1,7 +1,6 @@
 """The words a mistyped search word is corrected to, with their trigram index (PostgreSQL only)."""
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 from core.migration_operations import AddIndexOnPostgreSQL
@@ -10,11 +9,10 @@ from core.migration_operations import AddIndexOnPostgreSQL
 class Migration(migrations.Migration):
     dependencies = [
         ("publishing", "0003_spreadsheet_import"),
+        ("taxonomy", "0006_trigram_search"),  # pg_trgm
     ]
 
     operations = [
-        # Does nothing on a database other than PostgreSQL.
-        TrigramExtension(),
         migrations.CreateModel(
             name="SearchWord",
             fields=[
