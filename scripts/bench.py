@@ -55,6 +55,7 @@ import time
 import urllib.request
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -728,6 +729,12 @@ def main():
         metavar="PAGES",
         help="measure only these pages (comma-separated, e.g. home-cached,event), the ceilings too",
     )
+    parser.add_argument(
+        "--words",
+        metavar="WORDS",
+        help="also the case-study list searched for each of these words (comma-separated), "
+        "each a page of its own, 'search:WORD'",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="print a profile of one page instead")
     parser.add_argument("--skip-prepare", action="store_true", help="use the database as it is")
     args = parser.parse_args()
@@ -745,6 +752,9 @@ def main():
     if not args.skip_prepare:
         prepare_database(args.cases, args.events, args.publications)
     pages = choose_pages()
+    for word in (args.words or "").split(","):
+        if word.strip():
+            pages[f"search:{word.strip()}"] = f"/initiatives/?{urlencode({'q': word.strip()})}"
     cached = [name.strip() for name in args.cached.split(",") if name.strip()]
     unknown = [name for name in cached if name not in pages or name == "ceiling"]
     if unknown:
