@@ -1,5 +1,5 @@
-"""Migration operations for what only PostgreSQL has (GIN indexes for full-text search and for
-close matches of titles and names).
+"""Migration operations for what only PostgreSQL has (GIN indexes for full-text search, for
+the filter keys and for the search words' trigrams).
 
 The index stays in the migration state on every database, so `makemigrations --check` agrees
 with the models; the SQL runs on PostgreSQL only, and SQLite goes without.
@@ -8,7 +8,9 @@ with the models; the SQL runs on PostgreSQL only, and SQLite goes without.
 from django.db import migrations
 
 
-class AddIndexOnPostgreSQL(migrations.AddIndex):
+class OnPostgreSQL:
+    """Mixed into a migration operation: its SQL runs on PostgreSQL only, its state everywhere."""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -21,19 +23,12 @@ class AddIndexOnPostgreSQL(migrations.AddIndex):
         return super().describe() + " (PostgreSQL only)"
 
 
-class RemoveIndexOnPostgreSQL(migrations.RemoveIndex):
+class AddIndexOnPostgreSQL(OnPostgreSQL, migrations.AddIndex):
+    pass
+
+
+class RemoveIndexOnPostgreSQL(OnPostgreSQL, migrations.RemoveIndex):
     """Removes an index that AddIndexOnPostgreSQL added: SQLite never had it."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return super().describe() + " (PostgreSQL only)"
 
 
 class AddFieldInPlace(migrations.AddField):
