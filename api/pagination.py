@@ -39,9 +39,8 @@ class KeptCountPaginator(Paginator):
         """A page; of a search in the order of relevance, read by parts as the public lists
         read theirs (publishing/search.py's ranked_page)."""
         page = super().page(number)
-        query = getattr(page.object_list, "query", None)
-        if query is not None:
-            rows = ranked_page(self.object_list, query.low_mark, query.high_mark, self.count)
+        if hasattr(page.object_list, "query"):
+            rows = ranked_page(page.object_list, self.count)
             if rows is not None:
                 page.object_list = rows
         return page

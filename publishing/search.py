@@ -142,7 +142,12 @@ def search_query(words, weights=""):
     """Every word, as a quoted lexeme with a prefix marker (WORD leaves no quote or operator),
     read by each language's configuration: a record matches when all the words match in one of
     its languages; with `weights` ("A": the title), in the texts of those weights only."""
-    return configured(" & ".join(f"'{term}':*{weights}" for term in query_terms(words)))
+    return configured(prefixes(words, weights))
+
+
+def prefixes(words, weights=""):
+    """The raw tsquery of every word as a prefix (a Chinese word as its character pairs)."""
+    return " & ".join(f"'{term}':*{weights}" for term in query_terms(words))
 
 
 def configured(raw):
@@ -267,16 +272,12 @@ def corrections(words, using="default"):
 
 def alternatives_query(alternatives, weights=""):
     """search_query() of words that each may be any of its alternatives."""
-    raw = " & ".join(
-        "("
-        + " | ".join(
-            "(" + " & ".join(f"'{term}':*{weights}" for term in query_terms([word])) + ")"
-            for word in words
+    return configured(
+        " & ".join(
+            "(" + " | ".join(f"({prefixes([word], weights)})" for word in words) + ")"
+            for words in alternatives
         )
-        + ")"
-        for words in alternatives
     )
-    return configured(raw)
 
 
 def is_close_match(record):
@@ -334,8 +335,8 @@ def ranked_search(queryset):
     return rank
 
 
-def ranked_page(queryset, start, stop, count):
-    """The records `start` to `stop` of a search in the order of relevance (`ranked_search`)
+def ranked_page(page, count):
+    """The records of `page`, a slice of a search in the order of relevance (`ranked_search`)
     that `count` records match, with their keys, rank and what their order reads alone; None
     for any other queryset, and for one whose matches are few enough (RANKED_ALL) to be ranked
     all at once. One query, which reads the first `stop` records of each rank, each part in its
@@ -343,11 +344,14 @@ def ranked_page(queryset, start, stop, count):
     read them all (60,000 search vectors for a common word). Where matches are few, an index
     read in that order would pass over most records before it finds them: the planner,
     which cannot tell how few, is not asked to choose."""
-    rank = ranked_search(queryset)
+    rank = ranked_search(page)
     if rank is None or count <= RANKED_ALL:
         return None
+    start, stop = page.query.low_mark, page.query.high_mark
     if stop <= start:
         return []
+    queryset = page.all()
+    queryset.query.clear_limits()
     order = queryset.query.order_by[1:]
     read = {"pk", *(name.lstrip("-") for name in order if isinstance(name, str))}
     parts = [

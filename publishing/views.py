@@ -101,7 +101,8 @@ class FilteredListView(ListView):
 
     def paginate_queryset(self, queryset, page_size):
         """A page of the list; when a search (?q=) finds nothing, a page of the records close
-        to its words, if any (publishing/search.py): one query more, only then."""
+        to its words, if any (publishing/search.py): two queries more (the corrections and the
+        count), only then."""
         try:
             paginated = self.page_of(queryset, page_size)
         except Http404:
@@ -202,8 +203,7 @@ class FilteredListView(ListView):
             if self.keyed_rows and self.keyed_rows[0] == page.number:
                 rows = self.keyed_rows[1]  # read with the count (count_with_page)
             else:
-                query = object_list.query
-                rows = ranked_page(queryset, query.low_mark, query.high_mark, paginator.count)
+                rows = ranked_page(object_list, paginator.count)
                 if rows is None:
                     rows = list(keys_of(object_list))
             page.object_list = object_list = rows
