@@ -7,6 +7,8 @@ A case study counts under a region exactly when the region filter for that regio
 anywhere inside the region.
 """
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import CharField, Count, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Length, Substr
 from django.utils.translation import gettext, ngettext
@@ -14,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from core import dates
 from publishing.charts import Bar, BarChart
 
+from .filters import by_keys
 from .models import Initiative, InitiativeCountry, Modality
 
 # A region's path is its M49 codes from the top down, each followed by "/": "002/202/011/".
@@ -78,14 +81,21 @@ def _region_branches(ids):
 
 
 def result_counts(queryset, regions=True):
-    """{"sdg": {goal id: n}, "theme": {theme id: n}, "modality": {code: n}, "year": {year: n},
-    "region": {path: n}} for the case studies of `queryset`, in one query. A region's count is
-    under its whole path ("002/202/"); only keys with a count are present. `regions=False`
-    leaves the regions out (a query less costly)."""
+    """{"sdg": {goal number: n}, "theme": {theme id: n}, "modality": {code: n}, "year": {year:
+    n}, "region": {M49 code: n}} for the case studies of `queryset`, in one query; only keys
+    with a count are present. `regions=False` leaves the regions out (a query less costly).
+
+    On PostgreSQL the case studies' filter keys (search.py) hold their goals, themes and
+    regions with those above them, which the filters read: one pass over the result's rows
+    counts them all. Elsewhere, one branch per link table, united."""
+    if by_keys(queryset):
+        return _counts_by_keys(queryset, regions)
     ids = queryset.order_by().values("pk")
     one = Count("pk")
     branches = [
-        _counted(Initiative.sdgs.through.objects.filter(initiative__in=ids), "sdg", "sdg_id", one),
+        _counted(
+            Initiative.sdgs.through.objects.filter(initiative__in=ids), "sdg", "sdg__number", one
+        ),
         _counted(
             Initiative.themes.through.objects.filter(initiative__in=ids),
             "theme",
@@ -101,11 +111,48 @@ def result_counts(queryset, regions=True):
         ),
         *(_region_branches(ids) if regions else []),
     ]
-    counts = {"sdg": {}, "theme": {}, "modality": {}, "year": {}, "region": {}}
+    counts = {kind: {} for kind in KINDS}
     for kind, key, n in branches[0].union(*branches[1:], all=True):
         if kind in ("sdg", "theme", "year"):
             key = int(key)
+        elif kind == "region":  # a path, "002/202/": its last code
+            key = key.rstrip("/").rsplit("/", 1)[-1]
         counts[kind][key] = counts[kind].get(key, 0) + n
+    return counts
+
+
+KINDS = ("sdg", "theme", "modality", "year", "region")
+
+# Each row of the result once, its filter keys and its modality and start year as keys alike,
+# counted by key: "sdg:3", "theme:12", "region:002", "modality:training", "year:2019".
+COUNTS_BY_KEY_SQL = """
+SELECT counted_key, count(*)
+FROM ({rows}) AS counted_rows,
+    unnest(
+        counted_rows.filter_keys::text[]
+        || ARRAY['modality:' || counted_rows.modality, 'year:' || counted_rows.start_year]
+    ) AS counted_key
+WHERE split_part(counted_key, ':', 1) = ANY(%s)
+GROUP BY counted_key
+"""
+
+
+def _counts_by_keys(queryset, regions):
+    kinds = [kind for kind in KINDS if regions or kind != "region"]
+    counts = {kind: {} for kind in KINDS}
+    try:
+        rows, params = (
+            queryset.order_by()
+            .values("filter_keys", "modality", "start_year")
+            .query.sql_with_params()
+        )
+    except EmptyResultSet:  # a search of no words, qs.none(): nothing to count
+        return counts
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(COUNTS_BY_KEY_SQL.format(rows=rows), (*params, kinds))
+        for key, n in cursor.fetchall():
+            kind, value = key.split(":", 1)
+            counts[kind][int(value) if kind in ("sdg", "theme", "year") else value] = n
     return counts
 
 
@@ -139,7 +186,7 @@ def goal_chart(counts, goals, link):
             label=gettext("Goal %(number)s, %(name)s")
             % {"number": goal.number, "name": goal.texts.short_name},
             short_label=f"{goal.number} · {goal.texts.short_name}",
-            count=counts.get(goal.pk, 0),
+            count=counts.get(goal.number, 0),
             url=link(goal.number),
             colour=goal.colour,
         )

@@ -11,7 +11,7 @@ from taxonomy.filters import CountryFilter, RegionFilter
 from taxonomy.models import Country, SDGTarget
 
 from .models import CountryRole, Initiative, InitiativeCountry, Modality, ProjectStatus
-from .search import country_key, goal_key, group_key, region_key
+from .search import country_key, goal_key, group_key, region_key, theme_key
 
 # A target's text in the filter's choices: enough to tell it from the others, not to widen the
 # list beyond a phone's screen.
@@ -55,7 +55,7 @@ class InitiativeFilter(FilterSet):
         method="filter_group",
     )
     modality = ChoiceFilter(label=_("Modality"), choices=Modality.choices)
-    theme = linked_to("themes")
+    theme = linked_to("themes", method="filter_theme")
     sdg = linked_to("sdgs", method="filter_sdg")
     # By code (?target=8.2), in the goals' order, grouped by goal.
     target = LinkedToFilter(
@@ -121,6 +121,11 @@ class InitiativeFilter(FilterSet):
                 )
             )
         )
+
+    def filter_theme(self, queryset, name, theme):
+        if by_keys(queryset):
+            return queryset.filter(filter_keys__contains=[theme_key(theme)])
+        return LinkedToFilter.filter(self.filters["theme"], queryset, theme)
 
     def filter_sdg(self, queryset, name, goal):
         if by_keys(queryset):

@@ -38,8 +38,9 @@ def index_reads(queryset):
 
 
 # The filter keys of a case study (`Initiative.filter_keys`): what the list's region, country,
-# beneficiary group and goal filters select it by, one token each, so that on PostgreSQL a
-# filter, or several at once, is one lookup in one GIN index (`filter_keys @> ARRAY[...]`).
+# beneficiary group, goal and theme filters select it by, one token each, so that on
+# PostgreSQL a filter, or several at once, is one lookup in one GIN index (`filter_keys @>
+# ARRAY[...]`). Its related case studies are those sharing a theme or country key (`&&`).
 # One column of prefixed tokens rather than a column per filter: one index to keep, and a
 # combination of filters is one containment test of the tokens together.
 
@@ -63,6 +64,11 @@ def goal_key(goal):
     return f"sdg:{goal.number}"
 
 
+def theme_key(theme):
+    """By the theme's id, which no edit changes (its slug and names may)."""
+    return f"theme:{theme.pk}"
+
+
 GROUPS = ("ldc", "lldc", "sids")
 
 
@@ -74,7 +80,8 @@ def path_keys(path):
 def build_filter_keys(initiative):
     """The filter keys of a case study: each of its countries, in any role and in its role,
     the regions they are in with every region above those, the regions it names with theirs,
-    the groups of its beneficiaries and its goals. Reads what filter_key_reads() loads."""
+    the groups of its beneficiaries, its goals and its themes. Reads what filter_key_reads()
+    loads."""
     keys = set()
     for role in initiative.country_roles.all():
         country = role.country
@@ -86,9 +93,10 @@ def build_filter_keys(initiative):
     for region in initiative.regions.all():
         keys |= path_keys(region.path)
     keys |= {goal_key(goal) for goal in initiative.sdgs.all()}
+    keys |= {theme_key(theme) for theme in initiative.themes.all()}
     return keys
 
 
 def filter_key_reads(queryset):
     """What build_filter_keys reads, loaded for a batch of case studies."""
-    return queryset.prefetch_related("country_roles__country__region", "regions", "sdgs")
+    return queryset.prefetch_related("country_roles__country__region", "regions", "sdgs", "themes")

@@ -1,5 +1,6 @@
 from functools import partial
 
+from django.db import connections
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from publishing.views import CitationView, FilteredListView, PublishedDetailMixi
 from taxonomy.models import SDG, SDGTarget
 
 from . import brief, figures, iati, lineage
-from .filters import InitiativeFilter
+from .filters import InitiativeFilter, by_keys
 from .models import (
     Initiative,
     InitiativeCountry,
@@ -27,6 +28,7 @@ from .models import (
     Replication,
     card_places,
 )
+from .search import country_key, theme_key
 
 # At most this many links of a lineage are read for a page: its own links first.
 LINEAGE_LINKS = 100
@@ -62,7 +64,7 @@ class InitiativeListView(FilteredListView):
             if name not in ("page", "sort")
         )
         return cached_result(
-            "initiative-counts",
+            "initiative-figures",
             filters,
             lambda: figures.result_counts(self.filterset.qs),
             stale_ok=True,
@@ -87,13 +89,13 @@ class InitiativeListView(FilteredListView):
     def option_counts(self):
         counts = self.counts
         return {
-            "sdg": {str(goal.number): counts["sdg"].get(goal.pk, 0) for goal in self.goals()},
+            "sdg": {str(goal.number): counts["sdg"].get(goal.number, 0) for goal in self.goals()},
             "theme": {
                 theme.slug: counts["theme"].get(theme.pk, 0)
                 for theme in self.choice_objects("theme")
             },
             "region": {
-                region.slug: counts["region"].get(region.path, 0)
+                region.slug: counts["region"].get(region.m49_code, 0)
                 for region in self.choice_objects("region")
             },
             "modality": counts["modality"],
@@ -130,7 +132,7 @@ class InitiativeListView(FilteredListView):
         bars = [
             Bar(
                 label=region.texts.name,
-                count=counts.get(region.path, 0),
+                count=counts.get(region.m49_code, 0),
                 url=self.filtered_url("region", region.slug),
             )
             for region in regions
@@ -303,45 +305,81 @@ def group_by_role(links):
     return list(groups.items())
 
 
-def related_initiatives(initiative, limit=3, pool=200):
+# The related case studies on PostgreSQL, in one query: the `pool` most recent that share a
+# key (the candidates, which the index of publication dates gives newest first, each tested by
+# its own keys), ranked by how many keys each shares; then the few shown read whole.
+RELATED_SQL = """
+SELECT {columns}, ranked.shared
+FROM {table} AS related
+JOIN (
+    SELECT candidate.id, candidate.published_at, {shared} AS shared
+    FROM ({candidates}) AS candidate
+    ORDER BY shared DESC, candidate.published_at DESC
+    LIMIT %s
+) AS ranked ON ranked.id = related.id
+ORDER BY ranked.shared DESC, ranked.published_at DESC
+"""
+
+
+def related_initiatives(initiative, limit=3, pool=100):
     """Published case studies that share the most themes and countries with this one.
 
     The ranking looks at the `pool` most recent case studies that share anything at all, so that
-    its cost stays the same however many case studies there are.
+    its cost stays the same however many case studies there are. On PostgreSQL what a case
+    study shares is read from its filter keys (search.py) alone; elsewhere through the link
+    tables. Either way, one query.
     """
-    theme_ids = [theme.pk for theme in initiative.themes.all()]
-    country_ids = [link.country_id for link in initiative.country_roles.all()]
-    if not theme_ids and not country_ids:
+    themes = list(initiative.themes.all())
+    countries = {link.country for link in initiative.country_roles.all()}
+    if not themes and not countries:
         return []
+    others = Initiative.objects.published().exclude(pk=initiative.pk)
+    shown = with_translations(Initiative, "title", "slug", "summary", "modality")
+    if by_keys(others):
+        keys = [theme_key(theme) for theme in themes] + [country_key(c) for c in countries]
+        candidates, params = (
+            others.filter(filter_keys__overlap=keys)
+            .order_by("-published_at")
+            .values("id", "published_at", "filter_keys")[:pool]
+            .query.sql_with_params()
+        )
+        quote = connections[others.db].ops.quote_name
+        sql = RELATED_SQL.format(
+            columns=", ".join(f"related.{quote(name)}" for name in ("id", *shown)),
+            table=quote(Initiative._meta.db_table),
+            shared=" + ".join(["(candidate.filter_keys @> ARRAY[%s]::varchar[])::int"] * len(keys)),
+            candidates=candidates,
+        )
+        return list(Initiative.objects.raw(sql, (*keys, *params, limit)))
     # Build the score only from the parts that have ids: an empty IN inside an aggregate's
     # FILTER makes the whole sum collapse to a constant.
     shared, matches = Value(0), Q()
-    if theme_ids:
-        themes = Initiative.themes.through.objects.filter(
-            initiative=OuterRef("pk"), theme__in=theme_ids
+    if themes:
+        shared += Count("themes", filter=Q(themes__in=themes), distinct=True)
+        matches |= Q(
+            Exists(
+                Initiative.themes.through.objects.filter(
+                    initiative=OuterRef("pk"), theme__in=themes
+                )
+            )
         )
-        shared += Count("themes", filter=Q(themes__in=theme_ids), distinct=True)
-        matches |= Q(Exists(themes))
-    if country_ids:
-        countries = InitiativeCountry.objects.filter(
-            initiative=OuterRef("pk"), country__in=country_ids
-        )
+    if countries:
         shared += Count(
-            "country_roles", filter=Q(country_roles__country__in=country_ids), distinct=True
+            "country_roles__country",
+            filter=Q(country_roles__country__in=countries),
+            distinct=True,
         )
-        matches |= Q(Exists(countries))
-    candidates = (
-        Initiative.objects.published()
-        .exclude(pk=initiative.pk)
-        .filter(matches)
-        .order_by("-published_at")
-        .values("pk")[:pool]
-    )
+        matches |= Q(
+            Exists(
+                InitiativeCountry.objects.filter(initiative=OuterRef("pk"), country__in=countries)
+            )
+        )
+    candidates = others.filter(matches).order_by("-published_at").values("pk")[:pool]
     return list(
         Initiative.objects.filter(pk__in=candidates)
         .annotate(shared=shared)
         .order_by("-shared", "-published_at")
-        .only("title", "slug", "summary", "modality")[:limit]
+        .only(*shown)[:limit]
     )
 
 

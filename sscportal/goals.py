@@ -103,7 +103,7 @@ class GoalView(TemplateView):
         context["case_studies"], context["case_studies_total"] = self.case_studies()
         counts = figures.result_counts(case_studies_of_goal(goal.pk))
         context["case_studies_by_region"] = by_region = [
-            (region, counts["region"].get(region.path, 0)) for region in top_regions()
+            (region, counts["region"].get(region.m49_code, 0)) for region in top_regions()
         ]
         context["region_chart"] = region_chart(goal, by_region)
         context["charts"] = goal_charts(goal, counts)

@@ -1,7 +1,7 @@
 """The case studies' filter keys (`filter_keys`, initiatives/search.py): on PostgreSQL the list's
-region, country, beneficiary group and goal filters read them alone, and select exactly the case
-studies the joins select (which SQLite uses); they stay right as case studies, their countries,
-their goals and the regions change."""
+region, country, beneficiary group, goal and theme filters read them alone, and select exactly
+the case studies the joins select (which SQLite uses), as do the related case studies; they stay
+right as case studies, their countries, their goals, their themes and the regions change."""
 
 import itertools
 
@@ -25,21 +25,31 @@ FACILITATOR = CountryRole.FACILITATOR
 
 
 @pytest.fixture
-def cases(make_initiative, make_country, countries, regions, sdgs):
-    """Case studies with countries in several regions and roles, named regions and goals; one
-    without anything, one with a country that has no region, one unpublished."""
+def themes(make_theme):
+    return {name: make_theme(name.capitalize()) for name in ("health", "water", "trade")}
+
+
+@pytest.fixture
+def cases(make_initiative, make_country, countries, regions, sdgs, themes):
+    """Case studies with countries in several regions and roles, named regions, goals and
+    themes; one without anything, one with a country that has no region, one unpublished."""
     nowhere = make_country("Nowhere Land", "NW", None, is_sids=True)
     c = countries
     specs = [
-        ({c["sierra_leone"]: BENEFICIARY, c["chile"]: PROVIDER}, [], [2, 3]),
-        ({c["kenya"]: PROVIDER, c["mali"]: BENEFICIARY}, [], [3]),
-        ({c["jamaica"]: BENEFICIARY, c["colombia"]: FACILITATOR}, [], [16]),
-        ({c["cambodia"]: BENEFICIARY, c["kenya"]: FACILITATOR}, [regions["caribbean"]], [2]),
-        ({}, [regions["western_africa"]], [3, 16]),
-        ({}, [regions["americas"]], []),
-        ({c["chile"]: BENEFICIARY, c["colombia"]: PROVIDER}, [], [2, 3, 16]),
-        ({nowhere: BENEFICIARY}, [], [3]),
-        ({}, [], []),
+        ({c["sierra_leone"]: BENEFICIARY, c["chile"]: PROVIDER}, [], [2, 3], []),
+        ({c["kenya"]: PROVIDER, c["mali"]: BENEFICIARY}, [], [3], ["health"]),
+        ({c["jamaica"]: BENEFICIARY, c["colombia"]: FACILITATOR}, [], [16], ["water"]),
+        (
+            {c["cambodia"]: BENEFICIARY, c["kenya"]: FACILITATOR},
+            [regions["caribbean"]],
+            [2],
+            ["health", "water"],
+        ),
+        ({}, [regions["western_africa"]], [3, 16], ["trade"]),
+        ({}, [regions["americas"]], [], ["health"]),
+        ({c["chile"]: BENEFICIARY, c["colombia"]: PROVIDER}, [], [2, 3, 16], ["water"]),
+        ({nowhere: BENEFICIARY}, [], [3], ["health", "trade"]),
+        ({}, [], [], []),
     ]
     made = [
         make_initiative(
@@ -47,8 +57,9 @@ def cases(make_initiative, make_country, countries, regions, sdgs):
             countries=places,
             regions=named,
             sdgs=[sdgs[goal] for goal in goals],
+            themes=[themes[name] for name in named_themes],
         )
-        for number, (places, named, goals) in enumerate(specs)
+        for number, (places, named, goals, named_themes) in enumerate(specs)
     ]
     made.append(
         make_initiative(
@@ -56,6 +67,7 @@ def cases(make_initiative, make_country, countries, regions, sdgs):
             status=Status.DRAFT,
             countries={c["kenya"]: BENEFICIARY},
             sdgs=[sdgs[3]],
+            themes=[themes["health"]],
         )
     )
     return made
@@ -75,7 +87,7 @@ def filtered(data, *, joins=False, monkeypatch=None):
     return list(filterset.qs.values_list("pk", flat=True))
 
 
-def by_stored_keys(data, regions, countries, sdgs):
+def by_stored_keys(data, regions, themes):
     """The ids of the published case studies whose stored keys hold every key `data` asks
     for, in the list's order."""
     wanted = set()
@@ -87,6 +99,8 @@ def by_stored_keys(data, regions, countries, sdgs):
         wanted.add(f"group:{data['group']}")
     if data.get("sdg"):
         wanted.add(f"sdg:{data['sdg']}")
+    if data.get("theme"):
+        wanted.add("theme:" + str(next(t.pk for t in themes if t.slug == data["theme"])))
     return [
         pk
         for pk, keys in Initiative.objects.published().values_list("pk", "filter_keys")
@@ -101,18 +115,27 @@ def assert_keys_current():
         assert record.filter_keys == sorted(build_filter_keys(record)), record.title
 
 
-def combinations(regions, countries):
+def combinations(regions, countries, themes):
     region_values = [None, *(region.slug for region in regions.values())]
     country_values = [None, "KE", "CL", "JM", "NW", "ML"]
     groups = [None, "ldc", "lldc", "sids"]
     goals = [None, 2, 3, 16]
+    theme_values = [None, *(theme.slug for theme in themes.values())]
     seen = set()
-    for region, country, group, goal in itertools.product(
-        region_values, country_values, groups, goals
+    for region, country, group, goal, theme in itertools.product(
+        region_values, country_values, groups, goals, theme_values
     ):
         # Every pair of filters in full, and the rest of the product only in part.
-        chosen = sum(value is not None for value in (region, country, group, goal))
-        if chosen > 2 and (region_values.index(region) + country_values.index(country)) % 3:
+        chosen = sum(value is not None for value in (region, country, group, goal, theme))
+        if (
+            chosen > 2
+            and (
+                region_values.index(region)
+                + country_values.index(country)
+                + theme_values.index(theme)
+            )
+            % 5
+        ):
             continue
         data = {
             name: str(value)
@@ -121,6 +144,7 @@ def combinations(regions, countries):
                 ("country", country),
                 ("group", group),
                 ("sdg", goal),
+                ("theme", theme),
             )
             if value is not None
         }
@@ -155,15 +179,17 @@ def test_keys_hold_countries_roles_regions_with_those_above_groups_and_goals(cas
 
 
 def test_every_combination_of_filters_selects_what_the_joins_select(
-    cases, regions, countries, sdgs, monkeypatch
+    cases, regions, countries, themes, monkeypatch
 ):
-    compared = 0
-    for data in combinations(regions, countries):
+    compared = selected = 0
+    for data in combinations(regions, countries, themes):
         by_keys = filtered(data)
         assert by_keys == filtered(data, joins=True, monkeypatch=monkeypatch), data
-        assert by_keys == by_stored_keys(data, regions.values(), countries, sdgs), data
+        assert by_keys == by_stored_keys(data, regions.values(), themes.values()), data
         compared += 1
+        selected += bool(by_keys)
     assert compared > 300
+    assert selected > 100
 
 
 def test_the_filters_read_only_the_keys_on_postgresql(cases, regions, django_assert_num_queries):
@@ -305,3 +331,105 @@ def test_a_country_role_changed_and_a_row_deleted_in_the_admin_change_the_keys(
         assert filtered(data) == filtered(data, joins=True, monkeypatch=monkeypatch)
     assert initiative.pk not in filtered({"group": "ldc"})
     assert initiative.pk in filtered({"country": "CL"})
+
+
+def test_a_theme_removed_from_a_case_study_leaves_its_keys(cases, themes, monkeypatch):
+    health = themes["health"]
+    assert f"theme:{health.pk}" in Initiative.objects.get(pk=cases[3].pk).filter_keys
+    cases[3].themes.remove(health)
+
+    keys = Initiative.objects.get(pk=cases[3].pk).filter_keys
+    assert f"theme:{health.pk}" not in keys
+    assert f"theme:{themes['water'].pk}" in keys
+    assert cases[3].pk not in filtered({"theme": "health"})
+    health.initiatives.clear()  # from the theme's side
+    assert filtered({"theme": "health"}) == []
+    assert_keys_current()
+    for data in ({"theme": "health"}, {"theme": "water"}):
+        assert filtered(data) == filtered(data, joins=True, monkeypatch=monkeypatch)
+
+
+def test_a_theme_renamed_keeps_its_case_studies_keys(cases, themes):
+    water = themes["water"]
+    water.slug, water.name = "water-and-sanitation", "Water and sanitation"
+    water.save()
+
+    assert_keys_current()
+    assert set(filtered({"theme": "water-and-sanitation"})) == {
+        case.pk for case in cases if case.title in {"Case 2", "Case 3", "Case 6"}
+    }
+
+
+def related(initiative, *, joins=False, monkeypatch=None):
+    from initiatives import views
+
+    initiative = Initiative.objects.prefetch_related("themes", "country_roles__country").get(
+        pk=initiative.pk
+    )
+    if not joins:
+        return [(case.title, case.shared) for case in views.related_initiatives(initiative)]
+    with monkeypatch.context() as patch:
+        patch.setattr(views, "by_keys", lambda queryset: False)
+        return [(case.title, case.shared) for case in views.related_initiatives(initiative)]
+
+
+def test_related_case_studies_by_keys_are_those_the_joins_rank(cases, monkeypatch):
+    compared = 0
+    for case in cases:
+        found = related(case)
+        assert found == related(case, joins=True, monkeypatch=monkeypatch), case.title
+        compared += bool(found)
+    assert compared >= 7
+    # Case 3: Cambodia and Kenya, health and water. Case 1 shares Kenya and health.
+    assert related(cases[3])[0] == ("Case 1", 2)
+
+
+def test_related_case_studies_read_only_the_keys_on_postgresql(
+    cases, django_assert_max_num_queries
+):
+    from initiatives.views import related_initiatives
+
+    initiative = Initiative.objects.prefetch_related("themes", "country_roles__country").get(
+        pk=cases[3].pk
+    )
+    with django_assert_max_num_queries(1) as queries:
+        related_initiatives(initiative)
+    sql = queries.captured_queries[0]["sql"]
+    if filters.by_keys(Initiative.objects.all()):
+        assert "&&" in sql
+        assert "initiatives_initiativecountry" not in sql
+        assert "initiatives_initiative_themes" not in sql
+    else:
+        assert "initiatives_initiative_themes" in sql
+
+
+def counts(queryset, *, joins=False, monkeypatch=None):
+    from initiatives import figures
+
+    if not joins:
+        return figures.result_counts(queryset)
+    with monkeypatch.context() as patch:
+        patch.setattr(figures, "by_keys", lambda queryset: False)
+        return figures.result_counts(queryset)
+
+
+def test_the_figures_of_a_result_by_keys_are_those_the_joins_count(
+    cases, regions, themes, monkeypatch
+):
+    published = Initiative.objects.published()
+    results = [published, published.filter(title__in=["Case 1", "Case 3", "Case 4"])]
+    results += [
+        InitiativeFilter(data, queryset=published).qs
+        for data in ({"region": "africa"}, {"theme": "health"}, {"sdg": "3", "group": "ldc"})
+    ]
+    for result in results:
+        assert counts(result) == counts(result, joins=True, monkeypatch=monkeypatch)
+    whole = counts(published)
+    assert whole["region"]["002"] == 4  # cases 0, 1, 4 (Western Africa) and 3 (Kenya)
+    assert whole["sdg"] == {2: 3, 3: 5, 16: 3}
+    assert whole["theme"] == {themes["health"].pk: 4, themes["water"].pk: 3, themes["trade"].pk: 2}
+    regions["western_africa"].parent = regions["lac"]
+    regions["western_africa"].save()
+    moved = counts(published)
+    assert moved == counts(published, joins=True, monkeypatch=monkeypatch)
+    assert moved["region"]["002"] == 2  # Kenya's cases alone
