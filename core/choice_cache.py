@@ -258,6 +258,11 @@ def fragment_key(name, parts):
 # How long one process may take to load a result others wait for (stale_ok): after that,
 # another may load it too.
 LOADING_SECONDS = 30
+# Figures where exactness does not matter (`stale_ok`) are kept this long for one content state,
+# rather than PORTAL_CHOICE_CACHE_SECONDS: loading them again is then rare under load (each load
+# of a large list's figures takes a request's worth of time), and a change no signal reports
+# (a bulk update) still shows within the hour.
+STALE_OK_SECONDS = 60 * 60
 # How long the last value of a result stays available to be shown while it is loaded again.
 LAST_VALUE_SECONDS = 24 * 60 * 60
 
@@ -284,8 +289,9 @@ def keep_result(name, parts, value):
 def cached_result(name, parts, load, stale_ok=False):
     """What `load()` returns for the request described by `parts` (its filters, say), kept in
     the shared cache for the content version and due epoch (so every `content_changed`
-    replaces it) and at most PORTAL_CHOICE_CACHE_SECONDS: figures of a filtered list, the same
-    for every visitor who asks for the same filters. A cache that fails is not used.
+    replaces it) and at most PORTAL_CHOICE_CACHE_SECONDS (STALE_OK_SECONDS with `stale_ok`):
+    figures of a filtered list, the same for every visitor who asks for the same filters. A
+    cache that fails is not used.
 
     With `stale_ok` (figures where exactness does not matter, and that take long to load),
     while one process loads the value anew (after a change, or when its time is up), the
@@ -308,8 +314,11 @@ def cached_result(name, parts, load, stale_ok=False):
         if loading_elsewhere:
             return found[last_key]
     value = load()
+    period = cache_period()
+    if stale_ok and period is not None:
+        period = max(period, STALE_OK_SECONDS)
     with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-        cache.set(key, value, timeout=cache_period())
+        cache.set(key, value, timeout=period)
         if stale_ok:
             cache.set(last_key, value, timeout=LAST_VALUE_SECONDS)
     return value

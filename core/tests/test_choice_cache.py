@@ -96,3 +96,36 @@ def test_an_exact_result_is_never_answered_from_before_a_change(db):
     assert choice_cache.cached_result("count", ("a",), lambda: 1) == 1
     send_content_changed()
     assert choice_cache.cached_result("count", ("a",), lambda: 2) == 2
+
+
+class RecordingCache:
+    """The cache, with the timeout of each value set."""
+
+    def __init__(self, cache):
+        self._cache, self.timeouts = cache, {}
+
+    def set(self, key, value, timeout):
+        self.timeouts[key] = timeout
+        return self._cache.set(key, value, timeout=timeout)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+def test_figures_are_kept_longer_than_the_period_an_exact_result_is_not(
+    db, settings, monkeypatch
+):
+    settings.PORTAL_CHOICE_CACHE_SECONDS = 60
+    recording = RecordingCache(choice_cache.cache)
+    monkeypatch.setattr(choice_cache, "cache", recording)
+
+    choice_cache.cached_result("figures", ("a",), lambda: 1, stale_ok=True)
+    choice_cache.cached_result("count", ("a",), lambda: 1)
+
+    kept = {
+        key.split(":")[2]: timeout
+        for key, timeout in recording.timeouts.items()
+        if key.startswith(choice_cache.RESULT_PREFIX) and ":last:" not in key
+    }
+    assert kept == {"figures": choice_cache.STALE_OK_SECONDS, "count": 60}
+    assert choice_cache.STALE_OK_SECONDS > 60
