@@ -5,7 +5,8 @@ Everything comes from one query: the (case study, role, country) rows of the pub
 studies, with the regions a case study names (Initiative.regions) as rows of their own. The
 countries and regions themselves are reference data, loaded once per content version into the
 choice cache (core/choice_cache.py). So /countries/ and the partners on a country page cost one
-query each, however many case studies there are.
+query each, however many case studies there are; the figures of them all (overview()) are kept
+in the shared cache for the content version, as the home page's are.
 
 A case study counts once for a country in a role, and once for a pair of regions, however many
 of its countries are in them. Its beneficiaries are its beneficiary countries; where it names
@@ -16,7 +17,7 @@ from collections import defaultdict
 
 from django.db.models import CharField, IntegerField, Value
 
-from core.choice_cache import cached_reference
+from core.choice_cache import cached_reference, cached_result
 from core.collation import in_order
 from initiatives.models import CountryRole, Initiative, InitiativeCountry
 from taxonomy.models import Country, Region
@@ -115,6 +116,25 @@ def region_flows(studies, countries, regions):
     return dict(flows)
 
 
+def overview():
+    """{"by_country": counts_by_country(), "flows": {(provider region id, beneficiary region
+    id): n}, "case_studies": n} of every published case study: one query once per content
+    state, kept in the shared cache (core/choice_cache.py's cached_result). Reading and
+    counting every row of the cooperation takes seconds at 100,000 case studies, so while one
+    request counts again, the others get the last figures (stale_ok)."""
+
+    def load():
+        studies = case_studies(Initiative.objects.published())
+        flows = region_flows(studies, countries_by_id(), regions_by_id())
+        return {
+            "by_country": counts_by_country(studies),
+            "flows": {(source.pk, target.pk): n for (source, target), n in flows.items()},
+            "case_studies": len(studies),
+        }
+
+    return cached_result("cooperation-overview", (), load, stale_ok=True)
+
+
 def partners(studies, country, countries, regions):
     """{(the country's role, partner, partner's role): number of case studies} where a partner is
     a Country or a Region (named for the beneficiaries where no country is) and the partner's
@@ -134,6 +154,29 @@ def partners(studies, country, countries, regions):
             for place, role in others:
                 result[own, place, role] += 1
     return dict(result)
+
+
+def country_partners(country):
+    """partners() of the published case studies `country` takes part in: one query once per
+    content state, kept in the shared cache like overview() (a country in thousands of case
+    studies has thousands of rows to read)."""
+    countries, regions = countries_by_id(), regions_by_id()
+
+    def load():
+        involving = Initiative.objects.published().filter(country_roles__country=country)
+        studies = case_studies(involving)
+        return {
+            (own, isinstance(partner, Country), partner.pk, role): n
+            for (own, partner, role), n in partners(studies, country, countries, regions).items()
+        }
+
+    kept = cached_result("country-partners", (country.pk,), load, stale_ok=True)
+    found = {}
+    for (own, is_country, pk, role), n in kept.items():
+        partner = (countries if is_country else regions).get(pk)
+        if partner is not None:
+            found[own, partner, role] = n
+    return found
 
 
 def region_groups(counts, countries, regions):

@@ -550,8 +550,13 @@ class CountryIndexView(TemplateView):
         context = super().get_context_data(**kwargs)
         countries = cooperation.countries_by_id()
         regions = cooperation.regions_by_id()
-        studies = cooperation.case_studies(Initiative.objects.published())
-        counts = cooperation.counts_by_country(studies)
+        overview = cooperation.overview()
+        counts = overview["by_country"]
+        flows = {
+            (regions[source], regions[target]): n
+            for (source, target), n in overview["flows"].items()
+            if source in regions and target in regions
+        }
         context.update(
             role=self.role,
             unknown_role=self.unknown_role,
@@ -559,8 +564,8 @@ class CountryIndexView(TemplateView):
             map_title=map_title(self.role),
             map=map_context(countries, counts, self.role or "total"),
             groups=table_groups(counts, countries, regions),
-            flows=flows_context(cooperation.region_flows(studies, countries, regions)),
-            case_studies=len(studies),
+            flows=flows_context(flows),
+            case_studies=overview["case_studies"],
             roles=[(role, CountryRole(role).label) for role in CountryRole.values],
         )
         return context
@@ -595,13 +600,8 @@ def partner_link(partner):
 def partners_context(country):
     """Who `country` works with in the published case studies it takes part in, by its role:
     {"groups": [{role, heading, partners: [{partner, role, count, ...}]}], "chart": ...}, or None
-    when it has no partner. One query."""
-    studies = cooperation.case_studies(
-        Initiative.objects.published().filter(country_roles__country=country)
-    )
-    found = cooperation.partners(
-        studies, country, cooperation.countries_by_id(), cooperation.regions_by_id()
-    )
+    when it has no partner. One query, when the partners are not kept already."""
+    found = cooperation.country_partners(country)
     if not found:
         return None
     role_names = dict(CountryRole.choices)

@@ -69,14 +69,13 @@ def home_overview():
     period, kept in the shared cache (core/choice_cache.py's cached_result) and read only when
     the home page's content is written. They count every published record (seconds at 100,000),
     so while one request counts them again, the others are written with the last figures
-    (stale_ok) rather than all count at once. The country index counts the same rows
-    (cooperation.py)."""
+    (stale_ok) rather than all count at once. The figures by country are those the country
+    index shows (cooperation.overview(), kept likewise)."""
 
     def load():
-        studies = cooperation.case_studies(Initiative.objects.published())
         return {
             "counts": published_totals(),
-            "by_country": cooperation.counts_by_country(studies),
+            "by_country": cooperation.overview()["by_country"],
         }
 
     return cached_result("home-overview", (), load, stale_ok=True)
