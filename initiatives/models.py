@@ -4,7 +4,7 @@ South-South Cooperation's good-practice template."""
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -201,9 +201,23 @@ class Initiative(Illustrated, Publishable):
         ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="initiative_pub_idx"),
-            # Published case studies' ids from the index alone, for the filters' semi-joins:
-            # the table itself is wide (texts, search vector).
-            models.Index(fields=["status", "published_at", "id"], name="initiative_pub_id_idx"),
+            # The list's orders, from the index alone however far the page (the table itself is
+            # wide: texts, search vector): newest first (the default, and the published ids
+            # for the filters' semi-joins), by title, by the project's start.
+            models.Index(
+                fields=["status", "-published_at", "title", "id"], name="initiative_pub_order_idx"
+            ),
+            models.Index(
+                fields=["status", "title", "published_at", "id"], name="initiative_title_order_idx"
+            ),
+            # On PostgreSQL only (migration 0012): SQLite has no NULLS LAST in an index.
+            models.Index(
+                F("status"),
+                F("start_year").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("id"),
+                name="initiative_start_order_idx",
+            ),
             # The home page's featured case studies, newest first, without reading the rest.
             models.Index(
                 fields=["-published_at"],
