@@ -24,7 +24,7 @@ from django.utils.translation import get_language, get_language_bidi, ngettext, 
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from core.choice_cache import cached_reference
+from core.choice_cache import cached_reference, cached_result
 from core.collation import in_order
 from core.content_language import with_translations
 from core.dates import number
@@ -172,17 +172,19 @@ class CountryView(TemplateView):
         return result
 
     def case_study_charts(self):
-        """The country's published case studies by goal, modality and start year (one query;
-        the goals come from the filter choices kept in memory), each goal and modality a link
-        to the case-study list filtered by the country and by it."""
+        """The country's published case studies by goal, modality and start year (one query,
+        kept per content state; the goals come from the filter choices kept in memory), each
+        goal and modality a link to the case-study list filtered by the country and by it."""
         published = Initiative.objects.published()
-        counts = figures.result_counts(
-            published.filter(
-                pk__in=InitiativeCountry.objects.filter(country=self.country).values(
-                    "initiative_id"
-                )
-            ),
-            regions=False,
+        involving = published.filter(
+            pk__in=InitiativeCountry.objects.filter(country=self.country).values("initiative_id")
+        )
+        # Kept per content state as a list's figures are: thousands of case studies to count.
+        counts = cached_result(
+            "country-figures",
+            (self.country.pk,),
+            lambda: figures.result_counts(involving, regions=False),
+            stale_ok=True,
         )
         # The same list, under the same name, as the goal filter of the lists keeps
         # (core/filters.py, publishing/filters.py SHARED_LINKS).
