@@ -281,9 +281,18 @@ def kept_result(name, parts):
         return None
 
 
-def keep_result(name, parts, value):
+def keep_result(name, parts, value, stale_ok=False):
     with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-        cache.set(result_key(name, parts), value, timeout=cache_period())
+        cache.set(result_key(name, parts), value, timeout=kept_for(stale_ok))
+
+
+def kept_for(stale_ok):
+    """How long a result is kept: PORTAL_CHOICE_CACHE_SECONDS, or with `stale_ok` (figures
+    where exactness does not matter) at least STALE_OK_SECONDS."""
+    period = cache_period()
+    if stale_ok and period is not None:
+        period = max(period, STALE_OK_SECONDS)
+    return period
 
 
 def cached_result(name, parts, load, stale_ok=False):
@@ -314,11 +323,8 @@ def cached_result(name, parts, load, stale_ok=False):
         if loading_elsewhere:
             return found[last_key]
     value = load()
-    period = cache_period()
-    if stale_ok and period is not None:
-        period = max(period, STALE_OK_SECONDS)
     with contextlib.suppress(Exception):  # a cache that fails keeps nothing
-        cache.set(key, value, timeout=period)
+        cache.set(key, value, timeout=kept_for(stale_ok))
         if stale_ok:
             cache.set(last_key, value, timeout=LAST_VALUE_SECONDS)
     return value

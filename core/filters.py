@@ -89,6 +89,13 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
     def current_queryset(self):
         return self.queryset if self.load_queryset is None else self.load_queryset()
 
+    def fresh_queryset(self):
+        """The choices' queryset not yet read: the field's own (made once) copied, or what
+        `load_queryset` gives, as it gives it (it may have read it already)."""
+        if self.load_queryset is None:
+            return self.queryset.all()
+        return self.load_queryset()
+
     def objects(self):
         if self._objects is None:
             if self.cache_as:
@@ -97,7 +104,7 @@ class PreloadedModelChoiceField(forms.ModelChoiceField):
                 keep = cached_reference if self.of_reference_alone() else cached_choices
                 self._objects = keep(
                     f"{self.cache_as}:{get_language()}",
-                    lambda: self.in_order(self.current_queryset().all()),
+                    lambda: self.in_order(self.fresh_queryset()),
                 )
             else:
                 self._objects = self.in_order(self.current_queryset())

@@ -4,6 +4,7 @@ number), so that a filtered list is a link people can share."""
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choice_cache import keep_result, kept_result
 from core.filters import ChoiceFilter, FilterSet, LinkedToFilter
 from publishing.filters import SearchFilter, YearFilter, linked_to
 from publishing.search import uses_postgresql
@@ -26,8 +27,15 @@ def by_keys(queryset):
 
 
 def published_initiative_countries(request=None):
-    """Countries that take part in a published case study: the only useful choices."""
-    return Country.objects.filter(
+    """Countries that take part in a published case study: the only useful choices. Finding
+    them reads every link of every published case study (a fifth of a second at 100,000), so
+    their ids are kept in the shared cache for the content state (core/choice_cache.py), and
+    every process and language after the first reads the countries by id: one query either
+    way. A country missing from the choices for a moment after a change is harmless."""
+    ids = kept_result("initiative-country-ids", ())
+    if ids is not None:
+        return Country.objects.filter(pk__in=ids)
+    countries = Country.objects.filter(
         Exists(
             InitiativeCountry.objects.filter(
                 country=OuterRef("pk"),
@@ -35,6 +43,10 @@ def published_initiative_countries(request=None):
             )
         )
     )
+    keep_result(
+        "initiative-country-ids", (), sorted(country.pk for country in countries), stale_ok=True
+    )
+    return countries  # read already: the choices are made of it as it is
 
 
 class InitiativeFilter(FilterSet):

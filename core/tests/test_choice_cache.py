@@ -112,9 +112,7 @@ class RecordingCache:
         return getattr(self._cache, name)
 
 
-def test_figures_are_kept_longer_than_the_period_an_exact_result_is_not(
-    db, settings, monkeypatch
-):
+def test_figures_are_kept_longer_than_the_period_an_exact_result_is_not(db, settings, monkeypatch):
     settings.PORTAL_CHOICE_CACHE_SECONDS = 60
     recording = RecordingCache(choice_cache.cache)
     monkeypatch.setattr(choice_cache, "cache", recording)

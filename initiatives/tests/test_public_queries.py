@@ -4,6 +4,8 @@ Run with `pytest -s` to see the counts.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core import choice_cache
 from devtools.samples import count_queries
@@ -141,3 +143,30 @@ def test_the_home_page_makes_the_same_few_queries_for_one_and_for_fifty_case_stu
     print(f"\nhome: {with_one} queries with 1 case study, {with_fifty} with 50")
     assert with_one == with_fifty
     assert with_fifty <= MAX_QUERIES
+
+
+def test_the_countries_with_a_case_study_are_found_once_for_every_language(
+    client, make_full_cases, make_initiative, countries
+):
+    """Which countries have a published case study is kept in the shared cache: a page in
+    another language, or another process, reads the countries by id and does not look through
+    the case studies again; a change finds them afresh."""
+    from initiatives.filters import published_initiative_countries
+
+    make_full_cases(2)
+    choice_cache.content_state()
+    with CaptureQueriesContext(connection) as first:
+        found = {country.iso2 for country in published_initiative_countries()}
+    choice_cache.forget_choices()  # as another process
+    with CaptureQueriesContext(connection) as again:
+        assert {country.iso2 for country in published_initiative_countries()} == found
+    assert "initiatives_initiativecountry" in first.captured_queries[0]["sql"]
+    assert len(again) == 1
+    assert "initiatives_initiativecountry" not in again.captured_queries[0]["sql"]
+
+    assert "ML" not in found
+    make_initiative("In Mali", countries={countries["mali"]: CountryRole.BENEFICIARY})
+    assert "ML" in {country.iso2 for country in published_initiative_countries()}
+    response = client.get("/fr/initiatives/", {"country": "ML"})
+    assert response.status_code == 200
+    assert "In Mali" in response.content.decode()
