@@ -24,8 +24,11 @@ run: install messages migrate content admin
 	fi; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The suite in as many processes as the machine has cores (pytest-xdist), each test file whole in
+# one process, so that a file's shared set-up (a server, a browser) is made once.
+TEST_WORKERS ?= auto
 test: install messages node-tools pdf-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Pango (for WeasyPrint), the Noto fonts and Droid Sans Fallback (Chinese), for the case studies'
 # PDF briefs. Best effort: where they cannot be installed (no root, no apt-get), the brief's tests
