@@ -113,7 +113,7 @@ def result_counts(queryset, regions=True):
     ]
     counts = {kind: {} for kind in KINDS}
     for kind, key, n in branches[0].union(*branches[1:], all=True):
-        if kind in ("sdg", "theme", "year"):
+        if kind in NUMBERED:
             key = int(key)
         elif kind == "region":  # a path, "002/202/": its last code
             key = key.rstrip("/").rsplit("/", 1)[-1]
@@ -122,6 +122,7 @@ def result_counts(queryset, regions=True):
 
 
 KINDS = ("sdg", "theme", "modality", "year", "region")
+NUMBERED = frozenset({"sdg", "theme", "year"})  # kinds whose keys are numbers
 
 # Each row of the result once, its filter keys and its modality and start year as keys alike,
 # counted by key: "sdg:3", "theme:12", "region:002", "modality:training", "year:2019".
@@ -152,7 +153,7 @@ def _counts_by_keys(queryset, regions):
         cursor.execute(COUNTS_BY_KEY_SQL.format(rows=rows), (*params, kinds))
         for key, n in cursor.fetchall():
             kind, value = key.split(":", 1)
-            counts[kind][int(value) if kind in ("sdg", "theme", "year") else value] = n
+            counts[kind][int(value) if kind in NUMBERED else value] = n
     return counts
 
 

@@ -203,9 +203,22 @@ class Initiative(Illustrated, Publishable):
             models.Index(fields=["status", "published_at"], name="initiative_pub_idx"),
             # The list's orders, from the index alone however far the page (the table itself is
             # wide: texts, search vector): newest first (the default, and the published ids
-            # for the filters' semi-joins), by title, by the project's start.
+            # for the filters' semi-joins), by title, by the project's start. The first also
+            # holds the project's years and status, which the year filters read there, not in
+            # the table: "active until 2010" matches only the oldest case studies, which the
+            # newest-first order reaches last (at 100,000 on PostgreSQL, 52,000 rows passed
+            # over: 113 ms through the table, 11 ms in the index alone).
             models.Index(
-                fields=["status", "-published_at", "title", "id"], name="initiative_pub_order_idx"
+                fields=[
+                    "status",
+                    "-published_at",
+                    "title",
+                    "id",
+                    "start_year",
+                    "end_year",
+                    "project_status",
+                ],
+                name="initiative_pub_order_idx",
             ),
             models.Index(
                 fields=["status", "title", "published_at", "id"], name="initiative_title_order_idx"
