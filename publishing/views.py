@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from core import dates
-from core.choice_cache import cache_period, card_keys, fragment_key, keep_result, result_key
+from core.choice_cache import cache_period, cached_result, card_keys, fragment_key, result_key
 
 from . import citations
 from .content import content_for
@@ -65,9 +65,10 @@ class FilteredListView(ListView):
     card_template = None
     card_name = None
     # Whether the number of records the filters select is kept (core/choice_cache.py's
-    # cached_result: per filters, content version and due epoch) rather than counted on every
-    # request: a count of 90,000 rows is a fifth of the list's time. Not for a list whose
-    # result changes with the clock alone (events to come become past).
+    # cached_result, as figures are: per filters, content version and due epoch, an hour at
+    # most) rather than counted on every request: a count of 90,000 rows is a fifth of the
+    # list's time. Not for a list whose result changes with the clock alone (events to come
+    # become past).
     keep_count = True
     # The {% fragment %} parts of templates/filtered_list.html, read with the list's count.
     fragments = ("list-filters", "list-charts")
@@ -147,8 +148,15 @@ class FilteredListView(ListView):
         count = self.read_kept(parts if self.keep_count else None)
         if self.keep_count:
             if count is None:
-                count = self.count_with_page(queryset, per_page)
-                keep_result("list-count", parts, count)
+                # Kept as the figures are (stale_ok): an hour per content state, and while one
+                # request counts again after a change, the others show the last count. At
+                # 100,000 case studies, counting the 60,000 that hold "support" takes 0.6 s.
+                count = cached_result(
+                    "list-count",
+                    parts,
+                    lambda: self.count_with_page(queryset, per_page),
+                    stale_ok=True,
+                )
             paginator.count = count
         return paginator
 

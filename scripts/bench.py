@@ -26,8 +26,8 @@ What it does:
    else each worker's local memory.
 3. Loads each page with wrk on loopback, pages alternating within each round, and takes the
    median of the rounds for every figure: requests/s, its ratio to the portal's ceiling and to
-   the bare Django ceiling, p50 and p99 latency under load, p95 latency of one client alone (the
-   server time of a request).
+   the bare Django ceiling, p50, p95 and p99 latency under load, p95 latency of one client
+   alone (the server time of a request).
 4. Counts SQL queries per request (Django test client, same settings; a cached page after its
    first request) and the bytes of each page: HTML raw and gzip-compressed, and with its
    stylesheets and scripts as served.
@@ -652,8 +652,8 @@ def report(pages, load, alone, queries, weights, database, connections):
     print(f"Medians of {len(load['ceiling'])} alternating rounds per page.")
     print()
     header = (
-        f"{'page':<{width}} {'req/s':>7} {'ceiling':>8} {'bare':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'alone p95':>9} {'SQL':>4} {'HTML':>8} {'gzip':>7} {'+CSS/JS':>8}"
+        f"{'page':<{width}} {'req/s':>7} {'ceiling':>8} {'bare':>7} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'alone p95':>9} {'SQL':>4} {'HTML':>8} {'gzip':>7} {'+CSS/JS':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -669,6 +669,7 @@ def report(pages, load, alone, queries, weights, database, connections):
         print(
             f"{name:<{width}} {rps:>7.0f} {rps / ceiling:>7.1%} {rps / bare:>7.1%} "
             f"{median(load[name], 'p50_us') / 1000:>7.1f} "
+            f"{median(load[name], 'p95_us') / 1000:>7.1f} "
             f"{median(load[name], 'p99_us') / 1000:>7.1f} "
             f"{median(alone[name], 'p95_us') / 1000:>9.1f} {sizes}"
         )
@@ -677,7 +678,7 @@ def report(pages, load, alone, queries, weights, database, connections):
     for name, url in pages.items():
         print(f"  {name:<{width}} {url}")
     print(
-        f"req/s and p50/p99 under load (wrk -t2 -c{connections}); 'alone p95' with one client "
+        f"req/s and p50/p95/p99 under load (wrk -t2 -c{connections}); 'alone p95' with one client "
         "(wrk -t1 -c1): the server time of a request; bytes are of the response body."
     )
     print(

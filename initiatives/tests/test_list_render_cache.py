@@ -4,6 +4,8 @@ on the next request."""
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.choice_cache import forget_choices
 from initiatives.models import CountryRole, Modality
@@ -172,3 +174,27 @@ def test_a_kept_list_reads_its_count_and_both_fragments_in_one_round_trip(
         for keys in asked
     ]
     assert [len(keys) for keys in kept if keys] == [3]  # the count, the form, the charts
+
+
+def test_while_one_request_counts_a_list_again_the_others_show_its_last_count(
+    client, cases, make_initiative, monkeypatch
+):
+    """A list's count is kept as its figures are: after a change, the first request counts it
+    again and one that comes meanwhile shows the count from before, without counting too (at
+    100,000 case studies a common word's count takes more than half a second)."""
+    assert "2 case studies" in client.get(LIST_URL).content.decode()
+    make_initiative("Solar pumps")  # a change of content: the kept count is no longer current
+
+    add = cache.add
+
+    def another_request_is_loading(key, *args, **kwargs):
+        return False if key.endswith(":loading") else add(key, *args, **kwargs)
+
+    with monkeypatch.context() as patched, CaptureQueriesContext(connection) as queries:
+        patched.setattr(cache, "add", another_request_is_loading)
+        meanwhile = client.get(LIST_URL).content.decode()
+    assert "2 case studies" in meanwhile
+    assert not [query for query in queries if "COUNT(" in query["sql"]]
+
+    # That request done, the next one counts afresh (here, nobody else is counting).
+    assert "3 case studies" in client.get(LIST_URL).content.decode()
