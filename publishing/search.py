@@ -21,9 +21,10 @@ the words of every title in every language and of the names of the places record
 come instead, in the same order (`close_search`): "ebolla" finds what "ebola" does,
 "cooperacion" what "cooperation" and "cooperación" do, "Kenia" the case studies in Kenya. It
 runs only once the full-text search has found nothing, which costs the page two queries more
-then (the corrections and the count), and none otherwise. Its results have a negative `rank`
-(`is_close_match`), which the pages say. SQLite has no such fallback: a search there matches
-words as they are typed.
+then (the corrections and the count), and none otherwise; a query's corrections, like a list's
+count, are kept for the content state, so that asked again it costs none. Its results have a
+negative `rank` (`is_close_match`), which the pages say. SQLite has no such fallback: a search
+there matches words as they are typed.
 """
 
 import re
@@ -255,9 +256,14 @@ def refresh_search_words(using="default"):
 def corrections(words, using="default"):
     """For each word of a query, the search words closest to it (at most CORRECTIONS, closest
     first), or None when one of them has none. The search words are written afresh once per
-    content state, by the first request that needs them (others meanwhile use the last ones)."""
+    content state, by the first request that needs them (others meanwhile use the last ones);
+    the corrections of a query are kept for the content state, as the words they come from."""
     cached_result("search-words", (), lambda: refresh_search_words(using) or True, stale_ok=True)
     lowered = [word.lower() for word in words]
+    return cached_result("corrections", (using, *lowered), lambda: closest_words(lowered, using))
+
+
+def closest_words(lowered, using):
     with connections[using].cursor() as cursor:
         cursor.execute(CORRECTIONS_SQL, [lowered, lowered, lowered, CORRECTIONS])
         rows = cursor.fetchall()
@@ -265,9 +271,9 @@ def corrections(words, using="default"):
     for number, word in rows:
         if WORD.fullmatch(word):
             found.setdefault(number, []).append(word)
-    if len(found) < len(words):
+    if len(found) < len(lowered):
         return None
-    return [found[number] for number in range(1, len(words) + 1)]
+    return [found[number] for number in range(1, len(lowered) + 1)]
 
 
 def alternatives_query(alternatives, weights=""):
